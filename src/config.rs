@@ -1,0 +1,16 @@
+//! Settings: one struct built from the environment (and `.env`) plus command-line flags.
+//!
+//! Every knob is documented in `.env.example`.
+
+use crate::fetch::FetchConfig;
+
+/// Default settings database.
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://newsbrief.db";
+
+/// Everything the engine and the bot can be configured with.
+#[derive(Debug, Clone, Default)]
+pub struct Settings {
+    /// Fetch limits and address policy.
+    pub fetch: FetchConfig,
+}
+

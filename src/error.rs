@@ -1,0 +1,94 @@
+//! The one error type of the engine: a variant for each failure a user can meet.
+
+use std::time::Duration;
+
+/// Everything that can go wrong turning an input into a brief.
+///
+/// Each message says what happened in plain words; [`Error::kind`] gives a stable
+/// machine-readable name used in batch error records.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The text is not a valid URL.
+    #[error("not a valid URL ({0})")]
+    InvalidUrl(String),
+    /// A scheme other than http or https.
+    #[error("unsupported URL scheme `{0}`: only http and https links can be fetched")]
+    UnsupportedScheme(String),
+    /// The host resolves to, or is, an address the policy refuses.
+    #[error("refused to fetch {host}: it is a private, loopback or otherwise non-public address ({addr}); set NEWSBRIEF_ALLOW_PRIVATE_HOSTS=true or pass --allow-private-hosts to allow it")]
+    BlockedAddress {
+        /// The host name as given.
+        host: String,
+        /// The refused address.
+        addr: String,
+    },
+    /// The host name could not be resolved.
+    #[error("could not resolve host {host}: {reason}")]
+    Dns {
+        /// The host name.
+        host: String,
+        /// Why resolution failed.
+        reason: String,
+    },
+    /// Connecting or reading took too long.
+    #[error("timed out after {} s", .0.as_secs_f64())]
+    Timeout(Duration),
+    /// Could not connect or the connection broke.
+    #[error("could not fetch the page: {0}")]
+    Connect(String),
+    /// Too many redirects.
+    #[error("too many redirects (more than {0})")]
+    TooManyRedirects(usize),
+    /// The server answered with an error status.
+    #[error("the server answered HTTP {status}")]
+    HttpStatus {
+        /// The HTTP status code.
+        status: u16,
+    },
+    /// The body is larger than the limit.
+    #[error("the page is larger than the {} MiB limit", .0 / (1024 * 1024))]
+    TooLarge(u64),
+    /// The response is not an HTML or text document.
+    #[error("not an article: the link serves `{0}`, not a web page")]
+    NotAnArticle(String),
+    /// The page or file holds no readable text.
+    #[error("the page has no readable article text")]
+    EmptyPage,
+    /// A local file could not be read.
+    #[error("could not read {path}: {reason}")]
+    Io {
+        /// The path.
+        path: String,
+        /// Why reading failed.
+        reason: String,
+    },
+    /// An input record or value is malformed.
+    #[error("{0}")]
+    BadInput(String),
+}
+
+impl Error {
+    /// A stable, machine-readable name for the error, used in batch error records.
+    #[must_use]
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::InvalidUrl(_) => "invalid_url",
+            Self::UnsupportedScheme(_) => "unsupported_scheme",
+            Self::BlockedAddress { .. } => "blocked_address",
+            Self::Dns { .. } => "dns",
+            Self::Timeout(_) => "timeout",
+            Self::Connect(_) => "connect",
+            Self::TooManyRedirects(_) => "too_many_redirects",
+            Self::HttpStatus { .. } => "http_status",
+            Self::TooLarge(_) => "too_large",
+            Self::NotAnArticle(_) => "not_an_article",
+            Self::EmptyPage => "empty_page",
+            Self::Io { .. } => "io",
+            Self::BadInput(_) => "bad_input",
+        }
+    }
+}
+
+/// Result with the engine's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,201 @@
+//! # newsbrief
+//!
+//! Turns a news article into a brief: its key sentences (verbatim, in article order), its
+//! key actors, and the status of its main claim (early-stage, denied, unconfirmed,
+//! confirmed), each status backed by the sentence that shows it.
+//!
+//! ```
+//! use newsbrief::{BriefOptions, Engine, Settings};
+//!
+//! let engine = Engine::new(&Settings::default()).unwrap();
+//! let text = "Acme Corp denied the report on Monday. The company said the claims were false.";
+//! let brief = engine.brief_text(text, Some("Acme denies report"), None, &BriefOptions::default()).unwrap();
+//! assert_eq!(brief.summary[0], "Acme Corp denied the report on Monday.");
+//! ```
+//!
+//! The library is the product; the `newsbrief` binary (CLI and Discord bot) is a thin shell
+//! over [`Engine`]. Data flows `links -> fetch -> extract -> text -> analyse -> Brief -> render`;
+//! nothing after `extract` touches the network.
+
+#![warn(missing_docs)]
+
+pub mod actors;
+pub mod brief;
+pub mod config;
+pub mod error;
+pub mod extract;
+pub mod fetch;
+pub mod render;
+pub mod status;
+pub mod summarize;
+pub mod text;
+
+use std::sync::Arc;
+
+pub use brief::{Actor, ActorKind, Brief, Stats, StatusItem, StatusLabel};
+pub use config::Settings;
+pub use error::{Error, Result};
+
+use text::Document;
+
+/// Words read per minute, for the reading-time estimate.
+pub const READING_WORDS_PER_MINUTE: f64 = 238.0;
+
+/// Per-request options.
+#[derive(Debug, Clone, Default)]
+pub struct BriefOptions {
+    /// Sentences in the summary (default: 3 for short articles, up to 5 for long ones).
+    pub sentences: Option<usize>,
+}
+
+/// The engine: fetches, extracts and analyses. Cheap to clone and share across threads.
+#[derive(Debug, Clone)]
+pub struct Engine {
+    fetcher: fetch::Fetcher,
+    rules: Arc<status::StatusRules>,
+}
+
+impl Engine {
+    /// Builds an engine from settings.
+    ///
+    /// # Errors
+    /// If the HTTP client cannot be built or the status rules cannot be loaded.
+    pub fn new(settings: &Settings) -> Result<Self> {
+        Ok(Self {
+            fetcher: fetch::Fetcher::new(settings.fetch.clone())?,
+            rules: Arc::new(status::StatusRules::builtin()),
+        })
+    }
+
+    /// The engine's fetcher.
+    #[must_use]
+    pub fn fetcher(&self) -> &fetch::Fetcher {
+        &self.fetcher
+    }
+
+    /// Fetches `url` and briefs it.
+    ///
+    /// # Errors
+    /// Any fetch error, or [`Error::EmptyPage`].
+    pub async fn brief_url(&self, url: &str, opts: &BriefOptions) -> Result<Brief> {
+        let page = self.fetcher.fetch(url).await?;
+        let final_url = page.url.to_string();
+        match page.body {
+            fetch::Body::Html(html) => self.brief_html(&html, Some(&final_url), opts),
+            fetch::Body::Text(text) => {
+                let mut b = self.brief_text(&text, None, Some(&final_url), opts)?;
+                b.url = Some(final_url);
+                Ok(b)
+            }
+        }
+    }
+
+    /// Extracts and briefs an HTML page. `url` names the page (for metadata and links).
+    ///
+    /// # Errors
+    /// [`Error::EmptyPage`] when the page has no readable text.
+    pub fn brief_html(&self, html: &str, url: Option<&str>, opts: &BriefOptions) -> Result<Brief> {
+        let article = extract::extract(html, url)?;
+        let mut brief = self.analyse(
+            article.title.clone(),
+            article.language.clone(),
+            article.text,
+            opts,
+        )?;
+        brief.url = url.map(str::to_string);
+        brief.site = article.site;
+        brief.byline = article.byline;
+        brief.published = article.published;
+        Ok(brief)
+    }
+
+    /// Briefs plain text (paragraphs separated by blank lines).
+    ///
+    /// # Errors
+    /// [`Error::EmptyPage`] when the text is empty.
+    pub fn brief_text(
+        &self,
+        text: &str,
+        title: Option<&str>,
+        url: Option<&str>,
+        opts: &BriefOptions,
+    ) -> Result<Brief> {
+        let language = extract::detect_language(text);
+        let mut brief = self.analyse(
+            title.map(str::to_string),
+            language,
+            normalize_text(text),
+            opts,
+        )?;
+        brief.url = url.map(str::to_string);
+        Ok(brief)
+    }
+
+    /// Runs the pure analysis passes over a main text.
+    fn analyse(
+        &self,
+        title: Option<String>,
+        language: Option<String>,
+        text: String,
+        opts: &BriefOptions,
+    ) -> Result<Brief> {
+        if text.trim().is_empty() {
+            return Err(Error::EmptyPage);
+        }
+        let doc = Document::new(title, language, text);
+        Ok(brief_document(&doc, &self.rules, opts))
+    }
+}
+
+/// Builds a brief from an already split document (pure: no I/O).
+#[must_use]
+pub fn brief_document(doc: &Document, rules: &status::StatusRules, opts: &BriefOptions) -> Brief {
+    let picked = summarize::summarize(doc, opts.sentences);
+    let summary: Vec<String> = picked
+        .iter()
+        .map(|&i| doc.sentence(i).to_string())
+        .collect();
+    let words = text::word_count(&doc.text);
+    let summary_words = summary.iter().map(|s| text::word_count(s)).sum();
+    Brief {
+        url: None,
+        title: doc.title.clone(),
+        site: None,
+        byline: None,
+        published: None,
+        language: doc.language.clone(),
+        text: doc.text.clone(),
+        summary,
+        actors: actors::key_actors(doc),
+        status: status::classify(doc, rules),
+        stats: Stats {
+            words,
+            sentences: doc.sentences.len(),
+            summary_words,
+            reading_minutes: (words as f64 / READING_WORDS_PER_MINUTE * 10.0).round() / 10.0,
+        },
+    }
+}
+
+/// Normalises plain text: unifies line endings, trims trailing spaces on lines and
+/// collapses runs of blank lines into one, so paragraphs are separated by one blank line.
+#[must_use]
+pub fn normalize_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let unified = text.replace("\r\n", "\n").replace('\r', "\n");
+    for (i, r) in text::paragraph_ranges(&unified).into_iter().enumerate() {
+        if i > 0 {
+            out.push_str("\n\n");
+        }
+        let para = &unified[r];
+        let mut first = true;
+        for line in para.lines() {
+            if !first {
+                out.push('\n');
+            }
+            out.push_str(line.trim_end());
+            first = false;
+        }
+    }
+    out
+}
