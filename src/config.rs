@@ -13,4 +13,3 @@ pub struct Settings {
     /// Fetch limits and address policy.
     pub fetch: FetchConfig,
 }
-

@@ -153,7 +153,7 @@ pub fn brief_document(doc: &Document, rules: &status::StatusRules, opts: &BriefO
     let picked = summarize::summarize(doc, opts.sentences);
     let summary: Vec<String> = picked
         .iter()
-        .map(|&i| doc.sentence(i).to_string())
+        .map(|r| doc.text[r.clone()].to_string())
         .collect();
     let words = text::word_count(&doc.text);
     let summary_words = summary.iter().map(|s| text::word_count(s)).sum();

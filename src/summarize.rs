@@ -2,6 +2,8 @@
 //!
 //! (Interim: the lead sentences; the scored summarizer lands with issue 3.)
 
+use std::ops::Range;
+
 use crate::text::Document;
 
 /// Sentences in a summary when none is asked for: 3 for short articles, more for long ones.
@@ -14,10 +16,15 @@ pub fn default_length(doc: &Document) -> usize {
     }
 }
 
-/// Picks the key sentences of `doc`: indices into `doc.sentences`, ascending.
-/// `n` is how many (default [`default_length`]).
+/// Picks the key sentences of `doc`: byte ranges into `doc.text`, ascending, each a
+/// sentence (possibly with a leading dateline trimmed). `n` is how many (default
+/// [`default_length`]).
 #[must_use]
-pub fn summarize(doc: &Document, n: Option<usize>) -> Vec<usize> {
+pub fn summarize(doc: &Document, n: Option<usize>) -> Vec<Range<usize>> {
     let n = n.unwrap_or_else(|| default_length(doc));
-    (0..doc.sentences.len().min(n)).collect()
+    doc.sentences
+        .iter()
+        .take(n)
+        .map(|s| s.range.clone())
+        .collect()
 }
