@@ -14,36 +14,36 @@ use url::Url;
 /// Query parameters that only track the click and never change the page, so two links that
 /// differ only in them are the same article. Matched case-insensitively and exactly.
 pub const TRACKING_PARAMS: &[&str] = &[
-    "fbclid",   // Facebook
-    "gclid",    // Google Ads
-    "gclsrc",   // Google Ads
-    "dclid",    // Google Display
-    "gbraid",   // Google Ads (iOS)
-    "wbraid",   // Google Ads (web to app)
-    "msclkid",  // Microsoft Ads
-    "mc_cid",   // Mailchimp campaign
-    "mc_eid",   // Mailchimp recipient
-    "igshid",   // Instagram share
-    "igsh",     // Instagram share (newer)
-    "yclid",    // Yandex
-    "twclid",   // Twitter/X ads
-    "ttclid",   // TikTok ads
-    "li_fat_id", // LinkedIn
-    "_ga",      // Google Analytics cross-domain
-    "_gl",      // Google Analytics linker
-    "_hsenc",   // HubSpot
-    "_hsmi",    // HubSpot
-    "mkt_tok",  // Marketo
+    "fbclid",      // Facebook
+    "gclid",       // Google Ads
+    "gclsrc",      // Google Ads
+    "dclid",       // Google Display
+    "gbraid",      // Google Ads (iOS)
+    "wbraid",      // Google Ads (web to app)
+    "msclkid",     // Microsoft Ads
+    "mc_cid",      // Mailchimp campaign
+    "mc_eid",      // Mailchimp recipient
+    "igshid",      // Instagram share
+    "igsh",        // Instagram share (newer)
+    "yclid",       // Yandex
+    "twclid",      // Twitter/X ads
+    "ttclid",      // TikTok ads
+    "li_fat_id",   // LinkedIn
+    "_ga",         // Google Analytics cross-domain
+    "_gl",         // Google Analytics linker
+    "_hsenc",      // HubSpot
+    "_hsmi",       // HubSpot
+    "mkt_tok",     // Marketo
     "oly_anon_id", // Omeda
     "oly_enc_id",  // Omeda
-    "vero_id",  // Vero
-    "ref_src",  // Twitter/X embeds
-    "ref_url",  // Twitter/X embeds
-    "ncid",     // news aggregators (Yahoo, CNN) campaign id
-    "ocid",     // Microsoft News campaign id
-    "cmpid",    // generic campaign id used by many publishers
-    "spm",      // Alibaba tracking
-    "s_cid",    // Adobe campaign id
+    "vero_id",     // Vero
+    "ref_src",     // Twitter/X embeds
+    "ref_url",     // Twitter/X embeds
+    "ncid",        // news aggregators (Yahoo, CNN) campaign id
+    "ocid",        // Microsoft News campaign id
+    "cmpid",       // generic campaign id used by many publishers
+    "spm",         // Alibaba tracking
+    "s_cid",       // Adobe campaign id
 ];
 
 /// Query parameter prefixes that only track the click (`utm_source`, `utm_medium`, ...).
@@ -74,10 +74,10 @@ pub const NON_ARTICLE_HOSTS: &[&str] = &[
 /// File extensions of media, archives and documents: links ending in these are files, not
 /// web pages, so they are skipped without a fetch.
 pub const NON_ARTICLE_EXTENSIONS: &[&str] = &[
-    "png", "jpg", "jpeg", "gif", "webp", "avif", "svg", "bmp", "ico", "tif", "tiff", "heic",
-    "mp4", "m4v", "webm", "mov", "mkv", "avi", "wmv", "flv", "mp3", "m4a", "wav", "ogg", "oga",
-    "opus", "flac", "aac", "pdf", "zip", "gz", "tgz", "bz2", "xz", "7z", "rar", "tar", "exe",
-    "msi", "dmg", "apk", "iso", "bin", "csv", "doc", "docx", "xls", "xlsx", "ppt", "pptx",
+    "png", "jpg", "jpeg", "gif", "webp", "avif", "svg", "bmp", "ico", "tif", "tiff", "heic", "mp4",
+    "m4v", "webm", "mov", "mkv", "avi", "wmv", "flv", "mp3", "m4a", "wav", "ogg", "oga", "opus",
+    "flac", "aac", "pdf", "zip", "gz", "tgz", "bz2", "xz", "7z", "rar", "tar", "exe", "msi", "dmg",
+    "apk", "iso", "bin", "csv", "doc", "docx", "xls", "xlsx", "ppt", "pptx",
 ];
 
 /// Characters that chat markup wraps around links (spoilers `||`, bold `**`, quotes) and
@@ -187,8 +187,8 @@ mod tests {
 
     #[test]
     fn drops_tracking_and_fragment_and_lowercases_host() {
-        let u = normalize_url("HTTPS://News.Example.COM./a/B?utm_source=x&id=3&fbclid=y#top")
-            .unwrap();
+        let u =
+            normalize_url("HTTPS://News.Example.COM./a/B?utm_source=x&id=3&fbclid=y#top").unwrap();
         assert_eq!(u.as_str(), "https://news.example.com/a/B?id=3");
     }
 

@@ -195,7 +195,10 @@ mod tests {
         let url = format!("sqlite://{}", dir.path().join("s.db").display());
         let store = Store::open(&url).await.unwrap();
         assert!(store.autosummary(u64::MAX).await.unwrap());
-        store.set_autosummary(u64::MAX, Some(7), false).await.unwrap();
+        store
+            .set_autosummary(u64::MAX, Some(7), false)
+            .await
+            .unwrap();
         store.close().await;
         let store = Store::open(&url).await.unwrap();
         assert!(!store.autosummary(u64::MAX).await.unwrap());

@@ -193,7 +193,11 @@ async fn say_ephemeral(ctx: Context<'_>, text: &str) -> Result<(), BotError> {
 
 /// After a deferral, reports a failure only to the user: a public "thinking" response is
 /// deleted first, because the first follow-up would otherwise replace it publicly.
-async fn fail_privately(ctx: Context<'_>, deferred_private: bool, text: &str) -> Result<(), BotError> {
+async fn fail_privately(
+    ctx: Context<'_>,
+    deferred_private: bool,
+    text: &str,
+) -> Result<(), BotError> {
     if !deferred_private {
         if let poise::Context::Application(actx) = ctx {
             if let Err(e) = actx.interaction.delete_response(ctx.http()).await {
@@ -226,10 +230,10 @@ pub async fn on_error(error: poise::FrameworkError<'_, Data, BotError>) {
         } => {
             let permissions = missing_permissions
                 .map_or_else(|| "Manage Channels".to_string(), |p| p.to_string());
-            let text = ctx
-                .data()
-                .prompts
-                .render("reply.missing_permissions", context! { permissions => permissions });
+            let text = ctx.data().prompts.render(
+                "reply.missing_permissions",
+                context! { permissions => permissions },
+            );
             let _ = say_ephemeral(ctx, &text).await;
         }
         poise::FrameworkError::CommandCheckFailed { ctx, .. } => {

@@ -333,7 +333,10 @@ async fn run_inner(
             tracing::info!("shutting down: finishing replies in flight");
             let left = work.stop_and_drain(config.shutdown_grace).await;
             if left > 0 {
-                tracing::warn!(left, "shutdown grace period over; dropping unfinished replies");
+                tracing::warn!(
+                    left,
+                    "shutdown grace period over; dropping unfinished replies"
+                );
             }
             shard_manager.shutdown_all().await;
             if tokio::time::timeout(SHARD_CLOSE_WAIT, &mut gateway)

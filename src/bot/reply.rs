@@ -92,8 +92,10 @@ pub async fn brief_links(data: &Data, urls: &[String], sentences: Option<usize>)
 #[must_use]
 pub fn failure_line(data: &Data, url: &str, e: &BriefError) -> String {
     let reason = data.prompts.error_reason(e.kind(), e.http_status());
-    data.prompts
-        .render("reply.link_failed", context! { url => url, reason => reason })
+    data.prompts.render(
+        "reply.link_failed",
+        context! { url => url, reason => reason },
+    )
 }
 
 /// Converts a planned embed into serenity's builder.
@@ -181,7 +183,10 @@ pub async fn send_replies(
         if let Some(c) = m.content {
             b = b.content(c);
         }
-        with_retries("sending a reply", || to.channel_id.send_message(http, b.clone())).await?;
+        with_retries("sending a reply", || {
+            to.channel_id.send_message(http, b.clone())
+        })
+        .await?;
     }
     Ok(())
 }

@@ -205,10 +205,12 @@ impl Prompts {
 
 /// Flattens a TOML document of (nested) tables of strings into `a.b.c -> string`.
 fn flatten_toml(text: &str, path: &str) -> Result<HashMap<String, String>, PromptError> {
-    let table: toml::Table = text.parse().map_err(|e: toml::de::Error| PromptError::Toml {
-        path: path.to_string(),
-        reason: e.to_string(),
-    })?;
+    let table: toml::Table = text
+        .parse()
+        .map_err(|e: toml::de::Error| PromptError::Toml {
+            path: path.to_string(),
+            reason: e.to_string(),
+        })?;
     let mut out = HashMap::new();
     flatten_into(&table, "", &mut out);
     Ok(out)
@@ -243,7 +245,9 @@ pub fn one_line(s: &str) -> String {
     for c in s.chars() {
         if c.is_whitespace() {
             pending_space = !out.is_empty();
-        } else if c.is_control() || matches!(c, '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}') {
+        } else if c.is_control()
+            || matches!(c, '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+        {
             // Control and bidirectional-override characters could reorder or hide text.
         } else {
             if pending_space {
@@ -441,8 +445,13 @@ pub fn brief_embed(brief: &Brief, prompts: &Prompts) -> Embed {
     if let Some(p) = brief.published.as_deref().filter(|p| !p.trim().is_empty()) {
         parts.push(format_date(p, prompts));
     }
-    let author = (!parts.is_empty())
-        .then(|| shorten(&parts.join(&prompts.text("embed.author_separator")), AUTHOR_MAX, &ell));
+    let author = (!parts.is_empty()).then(|| {
+        shorten(
+            &parts.join(&prompts.text("embed.author_separator")),
+            AUTHOR_MAX,
+            &ell,
+        )
+    });
 
     let mut fields = Vec::new();
     if let Some(v) = actors_value(brief, prompts, &ell) {
@@ -469,8 +478,12 @@ pub fn brief_embed(brief: &Brief, prompts: &Prompts) -> Embed {
             minutes => brief.stats.reading_minutes.ceil().max(1.0) as u64,
         },
     );
-    let footer = Some(shorten(&plain_discord(&footer), FOOTER_CAP.min(FOOTER_MAX), &ell))
-        .filter(|f| !f.is_empty());
+    let footer = Some(shorten(
+        &plain_discord(&footer),
+        FOOTER_CAP.min(FOOTER_MAX),
+        &ell,
+    ))
+    .filter(|f| !f.is_empty());
 
     let mut embed = Embed {
         title: Some(title),
@@ -493,10 +506,17 @@ pub fn brief_embed(brief: &Brief, prompts: &Prompts) -> Embed {
 fn description(brief: &Brief, prompts: &Prompts, room: usize, ell: &str) -> Option<String> {
     let mut out = String::new();
     for (i, sentence) in brief.summary.iter().enumerate() {
-        let bullet = prompts.render("embed.bullet", context! { sentence => escape_discord(sentence) });
+        let bullet = prompts.render(
+            "embed.bullet",
+            context! { sentence => escape_discord(sentence) },
+        );
         let sep = usize::from(!out.is_empty());
         // Keep room for a closing ellipsis line unless this is the last bullet.
-        let reserve = if i + 1 < brief.summary.len() { 1 + discord_len(ell) } else { 0 };
+        let reserve = if i + 1 < brief.summary.len() {
+            1 + discord_len(ell)
+        } else {
+            0
+        };
         if discord_len(&out) + sep + discord_len(&bullet) + reserve <= room {
             if sep == 1 {
                 out.push('\n');
