@@ -191,13 +191,16 @@ fn is_post_in(c: &Call, channel: u64) -> bool {
     c.is("POST", &format!("/channels/{channel}/messages"))
 }
 
+fn is_reply_to(c: &Call, message: u64) -> bool {
+    c.method == "POST"
+        && c.path.ends_with("/messages")
+        && c.body["message_reference"]["message_id"].as_str() == Some(&message.to_string())
+}
+
 fn replies_to(calls: &[Call], message: u64) -> Vec<Call> {
     calls
         .iter()
-        .filter(|c| c.method == "POST" && c.path.ends_with("/messages"))
-        .filter(|c| {
-            c.body["message_reference"]["message_id"].as_str() == Some(&message.to_string())
-        })
+        .filter(|c| is_reply_to(c, message))
         .cloned()
         .collect()
 }
@@ -311,9 +314,7 @@ async fn link_message_gets_one_reply_with_the_brief_and_others_get_none() {
     );
 
     let reply = fake
-        .wait_call("the reply to the link message", |c| {
-            !replies_to(&[c.clone()], msg).is_empty()
-        })
+        .wait_call("the reply to the link message", |c| is_reply_to(c, msg))
         .await;
     assert!(is_post_in(&reply, CHANNEL));
     assert_no_mentions(&reply.body);
@@ -329,10 +330,8 @@ async fn link_message_gets_one_reply_with_the_brief_and_others_get_none() {
     // The same article again (other tracking parameters), as a barrier: it is answered from
     // the cache, and by the time it is answered the earlier events are long handled.
     let again = fake.send_message(OTHER_CHANNEL, &alice, &format!("{link}?utm_medium=chat"));
-    fake.wait_call("the reply to the repeated link", |c| {
-        !replies_to(&[c.clone()], again).is_empty()
-    })
-    .await;
+    fake.wait_call("the reply to the repeated link", |c| is_reply_to(c, again))
+        .await;
     let calls = fake.calls();
     for quiet in [plain, from_bot, own] {
         assert!(
@@ -359,9 +358,7 @@ async fn page_text_cannot_ping_or_hide_links() {
         _dir,
     } = setup().await;
     let msg = fake.send_message(CHANNEL, &person(21), &pages.url("hostile"));
-    let reply = fake
-        .wait_call("the reply", |c| !replies_to(&[c.clone()], msg).is_empty())
-        .await;
+    let reply = fake.wait_call("the reply", |c| is_reply_to(c, msg)).await;
     assert_no_mentions(&reply.body);
     let embed = &reply.body["embeds"][0];
     let all = embed.to_string();
@@ -400,9 +397,7 @@ async fn failing_link_gets_one_friendly_line_and_media_links_are_skipped() {
         pages.base
     );
     let msg = fake.send_message(CHANNEL, &person(31), &text);
-    let reply = fake
-        .wait_call("the reply", |c| !replies_to(&[c.clone()], msg).is_empty())
-        .await;
+    let reply = fake.wait_call("the reply", |c| is_reply_to(c, msg)).await;
     let content = reply.body["content"].as_str().unwrap();
     assert_eq!(content.lines().count(), 1, "one line: {content}");
     assert!(content.contains("500"), "{content}");
@@ -687,7 +682,7 @@ async fn autosummary_off_persists_across_restart() {
     let quiet = fake.send_message(CHANNEL, &person(72), &pages.url("story"));
     let answered = fake.send_message(OTHER_CHANNEL, &person(72), &pages.url("story"));
     fake.wait_call("the reply in the other channel", |c| {
-        !replies_to(&[c.clone()], answered).is_empty()
+        is_reply_to(c, answered)
     })
     .await;
     assert!(
@@ -705,10 +700,8 @@ async fn autosummary_off_persists_across_restart() {
     fake.wait_call("the confirmation", |c| callback_for(c, &token))
         .await;
     let back = fake.send_message(CHANNEL, &person(72), &pages.url("story2"));
-    fake.wait_call("the reply once back on", |c| {
-        !replies_to(&[c.clone()], back).is_empty()
-    })
-    .await;
+    fake.wait_call("the reply once back on", |c| is_reply_to(c, back))
+        .await;
     bot.stop().await;
 }
 
@@ -755,19 +748,15 @@ async fn reply_survives_discord_5xx_with_bounded_retries() {
     } = setup().await;
     fake.fail_next_messages(1, 502);
     let msg = fake.send_message(CHANNEL, &person(91), &pages.url("story"));
-    fake.wait_call("the failed try", |c| {
-        !replies_to(&[c.clone()], msg).is_empty()
-    })
-    .await;
+    fake.wait_call("the failed try", |c| is_reply_to(c, msg))
+        .await;
     let first = fake
         .calls()
         .iter()
-        .position(|c| !replies_to(&[c.clone()], msg).is_empty())
+        .position(|c| is_reply_to(c, msg))
         .unwrap();
-    fake.wait_call_from(first + 1, "the retried reply", |c| {
-        !replies_to(&[c.clone()], msg).is_empty()
-    })
-    .await;
+    fake.wait_call_from(first + 1, "the retried reply", |c| is_reply_to(c, msg))
+        .await;
     let tries: Vec<_> = replies_to(&fake.calls(), msg);
     assert_eq!(tries.len(), 2, "one failure, one success");
     assert_eq!(
@@ -873,8 +862,7 @@ async fn binary_serves_and_stops_on_sigterm_without_logging_the_token() {
     let waited = tokio::task::spawn_blocking(move || child.wait());
     fake.wait_registered(0).await;
     let msg = fake.send_message(CHANNEL, &person(99), &pages.url("story"));
-    fake.wait_call("the reply", |c| !replies_to(&[c.clone()], msg).is_empty())
-        .await;
+    fake.wait_call("the reply", |c| is_reply_to(c, msg)).await;
 
     let killed = std::process::Command::new("kill")
         .args(["-TERM", &pid])

@@ -374,8 +374,10 @@ fn classify_start_error(e: &serenity::Error) -> RunError {
 fn build_framework(data: Data, config: &BotConfig) -> poise::Framework<Data, BotError> {
     let mut commands = commands::all();
     for cmd in &mut commands {
-        let mut cooldown = poise::CooldownConfig::default();
-        cooldown.user = (!config.command_cooldown.is_zero()).then_some(config.command_cooldown);
+        let cooldown = poise::CooldownConfig {
+            user: (!config.command_cooldown.is_zero()).then_some(config.command_cooldown),
+            ..Default::default()
+        };
         cmd.cooldown_config = std::sync::RwLock::new(cooldown);
     }
     let dev_guild = config.dev_guild_id;

@@ -19,7 +19,6 @@ pub const SEND_ATTEMPTS: u32 = 3;
 pub const SEND_RETRY_BASE: Duration = Duration::from_millis(300);
 
 /// Allowed mentions that allow nothing: no users, roles, everyone, nor the replied user.
-#[must_use]
 pub fn no_mentions() -> serenity::CreateAllowedMentions {
     serenity::CreateAllowedMentions::new()
         .empty_users()
@@ -99,7 +98,6 @@ pub fn failure_line(data: &Data, url: &str, e: &BriefError) -> String {
 }
 
 /// Converts a planned embed into serenity's builder.
-#[must_use]
 pub fn to_create_embed(e: &Embed) -> serenity::CreateEmbed {
     let mut b = serenity::CreateEmbed::new().colour(e.colour);
     if let Some(t) = &e.title {

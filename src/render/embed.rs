@@ -46,7 +46,7 @@ pub const EVIDENCE_QUOTE_MAX: usize = 200;
 /// Actors shown at most: beyond this the field stops being a quick read.
 pub const ACTORS_SHOWN_MAX: usize = 10;
 /// The side colour of brief embeds (a calm blue).
-pub const EMBED_COLOUR: u32 = 0x2B6C_B0;
+pub const EMBED_COLOUR: u32 = 0x002B_6CB0;
 /// Inserted after every `@` of page text so that no mention (`@everyone`, `<@id>`) forms.
 pub const ZERO_WIDTH_SPACE: char = '\u{200B}';
 
@@ -647,7 +647,7 @@ mod tests {
     fn escape_neutralises_mentions_and_markdown() {
         let s = escape_discord("@everyone see [x](http://e.vil) **now** <@123>");
         assert!(!s.contains("@everyone"));
-        assert!(!s.contains("<@"));
+        assert!(!s.contains("<@1"), "{s}");
         assert!(s.contains("\\[x\\]\\(http\\:"));
         assert!(s.contains("\\*\\*now\\*\\*"));
     }
