@@ -43,11 +43,21 @@ fn init_logs() {
 
 // ---- local pages ---------------------------------------------------------------------------
 
-/// A page server on 127.0.0.1 that counts hits per path.
+/// A page server on 127.0.0.1 that counts hits per path and concurrent requests.
 #[derive(Clone)]
 struct Pages {
     base: String,
-    hits: Arc<Mutex<HashMap<String, usize>>>,
+    state: Arc<PageState>,
+}
+
+struct PageState {
+    hits: Mutex<HashMap<String, usize>>,
+    /// Bumped on every hit, so tests can wait for one.
+    hit_count: tokio::sync::watch::Sender<usize>,
+    in_flight: std::sync::atomic::AtomicUsize,
+    max_in_flight: std::sync::atomic::AtomicUsize,
+    /// `/slow` answers only when the test adds a permit.
+    gate: tokio::sync::Semaphore,
 }
 
 const HOSTILE: &str = r#"<!DOCTYPE html><html><head><title>@everyone **Breaking** [click](http://evil.example) news</title></head>
@@ -60,10 +70,16 @@ const HOSTILE: &str = r#"<!DOCTYPE html><html><head><title>@everyone **Breaking*
 
 impl Pages {
     async fn start() -> Self {
-        let hits: Arc<Mutex<HashMap<String, usize>>> = Arc::default();
+        let state = Arc::new(PageState {
+            hits: Mutex::default(),
+            hit_count: tokio::sync::watch::channel(0).0,
+            in_flight: std::sync::atomic::AtomicUsize::new(0),
+            max_in_flight: std::sync::atomic::AtomicUsize::new(0),
+            gate: tokio::sync::Semaphore::new(0),
+        });
         let app = Router::new()
             .route("/:name", get(page))
-            .with_state(Arc::clone(&hits));
+            .with_state(Arc::clone(&state));
         let listener = tokio::net::TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], 0)))
             .await
             .unwrap();
@@ -71,7 +87,7 @@ impl Pages {
         tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
         Self {
             base: format!("http://{addr}"),
-            hits,
+            state,
         }
     }
 
@@ -80,23 +96,58 @@ impl Pages {
     }
 
     fn hits(&self, path: &str) -> usize {
-        self.hits.lock().unwrap().get(path).copied().unwrap_or(0)
+        self.state
+            .hits
+            .lock()
+            .unwrap()
+            .get(path)
+            .copied()
+            .unwrap_or(0)
+    }
+
+    fn max_in_flight(&self) -> usize {
+        self.state
+            .max_in_flight
+            .load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    async fn wait_hit(&self, path: &str) {
+        let mut rx = self.state.hit_count.subscribe();
+        tokio::time::timeout(
+            Duration::from_secs(30),
+            rx.wait_for(|_| self.hits(path) > 0),
+        )
+        .await
+        .unwrap_or_else(|_| panic!("/{path} was never requested"))
+        .unwrap();
     }
 }
 
-async fn page(
-    State(hits): State<Arc<Mutex<HashMap<String, usize>>>>,
-    Path(name): Path<String>,
-) -> Response {
-    *hits.lock().unwrap().entry(name.clone()).or_default() += 1;
+async fn page(State(state): State<Arc<PageState>>, Path(name): Path<String>) -> Response {
+    use std::sync::atomic::Ordering::SeqCst;
+    *state.hits.lock().unwrap().entry(name.clone()).or_default() += 1;
+    state.hit_count.send_modify(|n| *n += 1);
+    let now = state.in_flight.fetch_add(1, SeqCst) + 1;
+    state.max_in_flight.fetch_max(now, SeqCst);
     let html =
         |s: String| ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], s).into_response();
-    match name.as_str() {
+    let response = match name.as_str() {
         "story" | "story2" | "story3" => html(ARTICLE.to_string()),
         "hostile" => html(HOSTILE.to_string()),
         "broken" => (StatusCode::INTERNAL_SERVER_ERROR, "boom").into_response(),
+        "slow" => {
+            state.gate.acquire().await.unwrap().forget();
+            html(ARTICLE.to_string())
+        }
+        // Distinct articles for load tests, with a little network latency.
+        n if n.starts_with("load") => {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+            html(ARTICLE.to_string())
+        }
         _ => StatusCode::NOT_FOUND.into_response(),
-    }
+    };
+    state.in_flight.fetch_sub(1, SeqCst);
+    response
 }
 
 /// The brief the engine itself makes of `html` at `url`: what the embed must show.
@@ -1044,4 +1095,134 @@ mod properties {
             prop_assert!(!all.contains("@everyone") && !all.contains("@here"));
         }
     }
+}
+
+// ---- load, reconnects, shutdown ----------------------------------------------------------------
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reconnects_after_the_gateway_drops_and_keeps_answering() {
+    let Setup {
+        fake,
+        pages,
+        bot,
+        _dir,
+    } = setup().await;
+    fake.wait_sessions(1).await;
+    fake.drop_gateway(4000);
+    fake.wait_sessions(2).await;
+    let msg = fake.send_message(CHANNEL, &person(111), &pages.url("story"));
+    fake.wait_call("the reply after the reconnect", |c| is_reply_to(c, msg))
+        .await;
+    bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn shutdown_finishes_replies_in_flight_and_takes_no_new_work() {
+    let Setup {
+        fake,
+        pages,
+        bot,
+        _dir,
+    } = setup().await;
+    let Bot { stop, mut handle } = bot;
+    let msg = fake.send_message(CHANNEL, &person(121), &pages.url("slow"));
+    pages.wait_hit("slow").await;
+    stop.unwrap().send(()).unwrap();
+    // While the page is held, the bot must still be running (waiting for the reply).
+    assert!(
+        tokio::time::timeout(Duration::from_millis(300), &mut handle)
+            .await
+            .is_err(),
+        "the bot stopped before its reply in flight was done"
+    );
+    let late = fake.send_message(CHANNEL, &person(122), &pages.url("story"));
+    pages.state.gate.add_permits(1);
+    fake.wait_call("the reply in flight", |c| is_reply_to(c, msg))
+        .await;
+    tokio::time::timeout(Duration::from_secs(30), handle)
+        .await
+        .expect("the bot did not stop")
+        .unwrap()
+        .unwrap();
+    assert!(
+        replies_to(&fake.calls(), late).is_empty(),
+        "no new work after shutdown began"
+    );
+    assert_eq!(pages.hits("story"), 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_burst_is_answered_exactly_once_with_bounded_fetches() {
+    const MESSAGES: usize = 300;
+    const CHANNELS: u64 = 10;
+    const DISTINCT: usize = 25;
+    const FETCH_LIMIT: usize = 4;
+    let fake = FakeDiscord::start(TOKEN).await;
+    let pages = Pages::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let bot = Bot::start(&fake, &dir.path().join("b.db"), |c| {
+        c.cache.fetch_concurrency = FETCH_LIMIT;
+        // Measure raw throughput: per-channel pacing has its own unit test.
+        c.channel_burst = 0;
+    })
+    .await;
+    let mut expect_reply = Vec::new();
+    let mut expect_none = Vec::new();
+    for i in 0..MESSAGES {
+        let channel = CHANNEL + ((i as u64 / 3) % CHANNELS);
+        let author = person(1000 + (i as u64 % 37));
+        let text = match i % 5 {
+            0 | 1 => format!("new {}", pages.url(&format!("load{}", i % DISTINCT))),
+            2 => format!(
+                "again {}?utm_source=x",
+                pages.url(&format!("load{}", i % 7))
+            ),
+            3 if i % 2 == 0 => format!("broken {}", pages.url("broken")),
+            _ => format!("just chatting, message {i}"),
+        };
+        let id = fake.send_message(channel, &author, &text);
+        if text.contains("http") {
+            expect_reply.push(id);
+        } else {
+            expect_none.push(id);
+        }
+    }
+    let sent_at = std::time::Instant::now();
+    let mut rx_calls = 0;
+    for id in &expect_reply {
+        fake.wait_call_from(rx_calls, "a burst reply", |c| is_reply_to(c, *id))
+            .await;
+        rx_calls = 0;
+    }
+    let drain = sent_at.elapsed();
+    let calls = fake.calls();
+    for id in &expect_reply {
+        assert_eq!(
+            replies_to(&calls, *id).len(),
+            1,
+            "message {id} answered exactly once"
+        );
+    }
+    for id in &expect_none {
+        assert!(
+            replies_to(&calls, *id).is_empty(),
+            "message {id} has no link"
+        );
+    }
+    for i in 0..DISTINCT {
+        assert!(
+            pages.hits(&format!("load{i}")) <= 1,
+            "load{i} fetched more than once while cached"
+        );
+    }
+    assert!(
+        pages.max_in_flight() <= FETCH_LIMIT,
+        "fetch concurrency {} over {FETCH_LIMIT}",
+        pages.max_in_flight()
+    );
+    eprintln!(
+        "burst of {MESSAGES} messages ({} with links): last reply {drain:?} after the last message",
+        expect_reply.len()
+    );
+    bot.stop().await;
 }

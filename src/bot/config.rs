@@ -17,7 +17,10 @@ pub const DEFAULT_COMMAND_COOLDOWN: Duration = Duration::from_secs(5);
 /// Default burst of auto-briefs one channel may get before the refill rate applies.
 pub const DEFAULT_CHANNEL_BURST: u32 = 20;
 /// Default time for one more auto-brief to become available in a channel (burst refill).
-pub const DEFAULT_CHANNEL_REFILL: Duration = Duration::from_secs(3);
+pub const DEFAULT_CHANNEL_REFILL: Duration = Duration::from_secs(1);
+/// Default messages that may wait for their turn in one channel; more are skipped. With the
+/// refill rate this bounds the wait to about a minute.
+pub const DEFAULT_CHANNEL_BACKLOG: u32 = 60;
 /// Default bounded wait for replies in flight at shutdown.
 pub const DEFAULT_SHUTDOWN_GRACE: Duration = Duration::from_secs(20);
 
@@ -56,10 +59,12 @@ pub struct BotConfig {
     pub cache: CacheConfig,
     /// Per-user cooldown on commands (zero: none).
     pub command_cooldown: Duration,
-    /// Auto-briefs a channel may get in a burst (zero: no limit).
+    /// Auto-briefs a channel may get at once before pacing starts (zero: no pacing).
     pub channel_burst: u32,
     /// Time for one more auto-brief to become available in a channel.
     pub channel_refill: Duration,
+    /// Messages that may wait for their turn in one channel.
+    pub channel_backlog: u32,
     /// Bounded wait for replies in flight at shutdown.
     pub shutdown_grace: Duration,
     /// Folder with a `bot.toml` that overrides the built-in wording.
@@ -78,6 +83,7 @@ impl std::fmt::Debug for BotConfig {
             .field("command_cooldown", &self.command_cooldown)
             .field("channel_burst", &self.channel_burst)
             .field("channel_refill", &self.channel_refill)
+            .field("channel_backlog", &self.channel_backlog)
             .field("shutdown_grace", &self.shutdown_grace)
             .field("prompts_dir", &self.prompts_dir)
             .finish()
@@ -98,6 +104,7 @@ impl BotConfig {
             command_cooldown: DEFAULT_COMMAND_COOLDOWN,
             channel_burst: DEFAULT_CHANNEL_BURST,
             channel_refill: DEFAULT_CHANNEL_REFILL,
+            channel_backlog: DEFAULT_CHANNEL_BACKLOG,
             shutdown_grace: DEFAULT_SHUTDOWN_GRACE,
             prompts_dir: None,
         }
@@ -158,6 +165,8 @@ impl BotConfig {
             .unwrap_or(DEFAULT_CHANNEL_BURST);
         c.channel_refill =
             secs(&var, "NEWSBRIEF_CHANNEL_REFILL_SECS")?.unwrap_or(DEFAULT_CHANNEL_REFILL);
+        c.channel_backlog = parse(&var, "NEWSBRIEF_CHANNEL_BACKLOG", "a whole number")?
+            .unwrap_or(DEFAULT_CHANNEL_BACKLOG);
         c.shutdown_grace =
             secs(&var, "NEWSBRIEF_SHUTDOWN_GRACE_SECS")?.unwrap_or(DEFAULT_SHUTDOWN_GRACE);
         c.prompts_dir = var("NEWSBRIEF_PROMPTS_DIR").map(PathBuf::from);

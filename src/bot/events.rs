@@ -67,10 +67,10 @@ async fn on_message(
             return;
         }
     }
-    if !data.limiter.try_take(msg.channel_id.get()) {
-        tracing::info!(channel = %msg.channel_id, "auto-brief skipped: channel over its rate limit");
+    let Some(wait) = data.limiter.reserve(msg.channel_id.get()) else {
+        tracing::info!(channel = %msg.channel_id, "auto-brief skipped: the channel's queue is full");
         return;
-    }
+    };
     let Some(guard) = data.work.start() else {
         return;
     };
@@ -79,6 +79,10 @@ async fn on_message(
     let data = data.clone();
     tokio::spawn(async move {
         let _guard = guard;
+        if !wait.is_zero() {
+            tracing::debug!(channel = %msg.channel_id, ?wait, "auto-brief paced");
+            tokio::time::sleep(wait).await;
+        }
         let typing = msg.channel_id.start_typing(&http);
         let briefed = brief_links(&data, &urls, None).await;
         typing.stop();

@@ -85,7 +85,7 @@ pub struct Data {
     pub config: Arc<BotConfig>,
     /// Work in flight, for graceful shutdown.
     pub work: Arc<WorkTracker>,
-    /// Per-channel limit on auto-briefs.
+    /// Per-channel pacing of auto-briefs.
     pub limiter: Arc<ChannelLimiter>,
 }
 
@@ -146,42 +146,45 @@ impl WorkTracker {
     }
 }
 
-// ---- per-channel limit on auto-briefs ------------------------------------------------------
+// ---- per-channel pacing of auto-briefs ----------------------------------------------------
 
 /// Channels tracked before idle, full buckets are forgotten (bounds memory).
 const LIMITER_MAX_CHANNELS: usize = 10_000;
 
-/// A token bucket per channel: `burst` auto-briefs at once, then one per `refill`.
+/// Paces auto-briefs per channel with a token bucket: `burst` replies at once, then one per
+/// `refill`. A message over the rate is not dropped but waits for its turn, as long as the
+/// channel's queue holds fewer than `backlog` waiting messages; beyond that it is skipped.
+/// So a busy channel gets every reply (later), and one spammer can neither flood a channel
+/// with replies nor queue unbounded work.
 #[derive(Debug)]
 pub struct ChannelLimiter {
     burst: u32,
     refill: Duration,
+    backlog: u32,
     buckets: Mutex<HashMap<u64, (f64, Instant)>>,
 }
 
 impl ChannelLimiter {
     /// A limiter; a `burst` of zero means no limit.
     #[must_use]
-    pub fn new(burst: u32, refill: Duration) -> Self {
+    pub fn new(burst: u32, refill: Duration, backlog: u32) -> Self {
         Self {
             burst,
             refill,
+            backlog,
             buckets: Mutex::new(HashMap::new()),
         }
     }
 
-    /// Takes one auto-brief for `channel`; `false` when the channel is over its limit.
-    pub fn try_take(&self, channel: u64) -> bool {
-        if self.burst == 0 {
-            return true;
+    /// Reserves a reply slot in `channel`: `Some(wait)` to reply after `wait` (zero when
+    /// within the burst), `None` when the channel's queue is full.
+    pub fn reserve(&self, channel: u64) -> Option<Duration> {
+        if self.burst == 0 || self.refill.is_zero() {
+            return Some(Duration::ZERO);
         }
         let now = Instant::now();
         let burst = f64::from(self.burst);
-        let per_sec = if self.refill.is_zero() {
-            f64::INFINITY
-        } else {
-            1.0 / self.refill.as_secs_f64()
-        };
+        let per_sec = 1.0 / self.refill.as_secs_f64();
         // A poisoned lock only means another thread panicked mid-update; the map is still usable.
         let mut buckets = self
             .buckets
@@ -195,12 +198,16 @@ impl ChannelLimiter {
         let (tokens, at) = buckets.entry(channel).or_insert((burst, now));
         *tokens = (*tokens + now.duration_since(*at).as_secs_f64() * per_sec).min(burst);
         *at = now;
-        if *tokens >= 1.0 {
-            *tokens -= 1.0;
-            true
-        } else {
-            false
+        if *tokens - 1.0 < -f64::from(self.backlog) {
+            return None;
         }
+        *tokens -= 1.0;
+        let wait = if *tokens >= 0.0 {
+            Duration::ZERO
+        } else {
+            Duration::from_secs_f64(-*tokens / per_sec)
+        };
+        Some(wait)
     }
 }
 
@@ -305,6 +312,7 @@ async fn run_inner(
         limiter: Arc::new(ChannelLimiter::new(
             config.channel_burst,
             config.channel_refill,
+            config.channel_backlog,
         )),
     };
     let framework = build_framework(data, &config);
@@ -412,4 +420,56 @@ fn build_framework(data: Data, config: &BotConfig) -> poise::Framework<Data, Bot
             })
         })
         .build()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn limiter_paces_a_burst_then_refuses_beyond_the_backlog() {
+        let l = ChannelLimiter::new(2, Duration::from_secs(10), 2);
+        assert_eq!(l.reserve(1), Some(Duration::ZERO));
+        assert_eq!(l.reserve(1), Some(Duration::ZERO));
+        let third = l.reserve(1).unwrap();
+        assert!(
+            third > Duration::from_secs(9) && third <= Duration::from_secs(10),
+            "{third:?}"
+        );
+        let fourth = l.reserve(1).unwrap();
+        assert!(fourth > Duration::from_secs(19), "{fourth:?}");
+        assert_eq!(l.reserve(1), None, "queue full");
+        assert_eq!(
+            l.reserve(2),
+            Some(Duration::ZERO),
+            "other channels are independent"
+        );
+        assert_eq!(
+            ChannelLimiter::new(0, Duration::from_secs(1), 0).reserve(1),
+            Some(Duration::ZERO)
+        );
+    }
+
+    #[tokio::test]
+    async fn drain_waits_for_work_and_refuses_new_work() {
+        let t = Arc::new(WorkTracker::default());
+        let g = t.start().unwrap();
+        let t2 = Arc::clone(&t);
+        let drained = tokio::spawn(async move { t2.stop_and_drain(Duration::from_secs(30)).await });
+        // Once stopping, no new work starts; then finishing the old work ends the drain.
+        while !t.is_stopping() {
+            tokio::task::yield_now().await;
+        }
+        assert!(t.start().is_none());
+        drop(g);
+        assert_eq!(drained.await.unwrap(), 0);
+    }
+
+    #[test]
+    fn redact_hides_the_token() {
+        assert_eq!(
+            redact("bad Bot abcdefghij here", "abcdefghij"),
+            "bad Bot <redacted> here"
+        );
+    }
 }

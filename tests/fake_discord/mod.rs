@@ -170,6 +170,26 @@ impl FakeDiscord {
         })
     }
 
+    /// Waits until `pred` holds for the list of all calls.
+    pub async fn wait_until(&self, what: &str, pred: impl Fn(&[Call]) -> bool) {
+        let mut rx = self.inner.calls_changed.subscribe();
+        let done = tokio::time::timeout(WAIT, async {
+            loop {
+                if pred(&self.inner.calls.lock().unwrap()) {
+                    return;
+                }
+                rx.changed().await.unwrap();
+            }
+        })
+        .await;
+        if done.is_err() {
+            panic!(
+                "timed out after {WAIT:?} waiting for {what}; {} calls seen",
+                self.calls().len()
+            );
+        }
+    }
+
     /// Waits for a call matching `pred`.
     pub async fn wait_call(&self, what: &str, pred: impl Fn(&Call) -> bool) -> Call {
         self.wait_call_from(0, what, pred).await
