@@ -871,6 +871,25 @@ async fn wrong_token_is_a_clear_error_without_the_token() {
     assert!(!err.contains(TOKEN), "the token leaked: {err}");
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn missing_message_content_intent_is_explained() {
+    init_logs();
+    let fake = FakeDiscord::start(TOKEN).await;
+    fake.refuse_intents();
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = BotConfig::new(TOKEN);
+    config.proxy_url = Some(fake.base_url.clone());
+    config.database_url = format!("sqlite://{}", dir.path().join("b.db").display());
+    let settings = settings();
+    let run = newsbrief::bot::run_until(&settings, config, std::future::pending());
+    let err = tokio::time::timeout(Duration::from_secs(30), run)
+        .await
+        .expect("the bot must stop when Discord refuses its intents")
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("Message Content Intent"), "{err}");
+}
+
 // ---- the binary: graceful shutdown and no token in logs -------------------------------------
 
 #[cfg(unix)]

@@ -145,6 +145,13 @@ impl BotConfig {
             c.database_url = db;
         }
         c.dev_guild_id = parse(&var, "NEWSBRIEF_DEV_GUILD_ID", "a guild id (a number)")?;
+        if c.dev_guild_id == Some(0) {
+            return Err(invalid(
+                "NEWSBRIEF_DEV_GUILD_ID",
+                "0",
+                "a guild id (a number)",
+            ));
+        }
         let positive = "a whole number of at least 1";
         c.links_per_message = parse(&var, "NEWSBRIEF_LINKS_PER_MESSAGE", positive)?
             .unwrap_or(DEFAULT_LINKS_PER_MESSAGE);

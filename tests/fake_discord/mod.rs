@@ -70,6 +70,8 @@ struct Inner {
     /// Statuses to answer the next `POST /channels/*/messages` calls with (failure injection).
     message_failures: Mutex<VecDeque<u16>>,
     ws_url: Mutex<String>,
+    /// Close IDENTIFY with 4014 (as Discord does when a privileged intent is not enabled).
+    refuse_intents: std::sync::atomic::AtomicBool,
 }
 
 enum Outgoing {
@@ -97,6 +99,7 @@ impl FakeDiscord {
             next_id: AtomicU64::new(1_000_000_000_000_000_000),
             message_failures: Mutex::new(VecDeque::new()),
             ws_url: Mutex::new(String::new()),
+            refuse_intents: std::sync::atomic::AtomicBool::new(false),
         });
         let app = Router::new()
             .route("/gateway", get(gateway))
@@ -124,6 +127,11 @@ impl FakeDiscord {
     /// Every REST call so far.
     pub fn calls(&self) -> Vec<Call> {
         self.inner.calls.lock().unwrap().clone()
+    }
+
+    /// Refuses every IDENTIFY with close code 4014 (disallowed intents).
+    pub fn refuse_intents(&self) {
+        self.inner.refuse_intents.store(true, Ordering::SeqCst);
     }
 
     /// Makes the next `n` message posts fail with `status`.
@@ -512,6 +520,10 @@ async fn session(inner: Arc<Inner>, mut socket: WebSocket) {
                     Some(2) => {
                         let token = v["d"]["token"].as_str().unwrap_or("");
                         let token = token.strip_prefix("Bot ").unwrap_or(token);
+                        if inner.refuse_intents.load(Ordering::SeqCst) {
+                            let _ = socket.send(WsMessage::Close(Some(CloseFrame { code: 4014, reason: "Disallowed intent(s).".into() }))).await;
+                            return;
+                        }
                         if token != inner.token {
                             let _ = socket.send(WsMessage::Close(Some(CloseFrame { code: 4004, reason: "Authentication failed.".into() }))).await;
                             return;
