@@ -553,6 +553,10 @@ fn sentences(io: &IoArgs) -> anyhow::Result<ExitCode> {
 
 fn bot(settings: &Settings) -> anyhow::Result<ExitCode> {
     let config = newsbrief::bot::BotConfig::from_env()?;
-    runtime()?.block_on(newsbrief::bot::run(settings, config))?;
+    let rt = runtime()?;
+    let result = rt.block_on(newsbrief::bot::run(settings, config));
+    // A fetch or analysis still running after the grace period must not hold the exit.
+    rt.shutdown_timeout(Duration::from_secs(2));
+    result?;
     Ok(ExitCode::SUCCESS)
 }

@@ -295,12 +295,21 @@ async fn run_inner(
     let config = Arc::new(config);
 
     let http = build_http(&config);
-    let app = http
-        .get_current_application_info()
-        .await
-        .map_err(|e| classify_start_error(&e))?;
-    http.set_application_id(app.id);
-    tracing::info!(application = %app.id, name = %app.name, "logged in to Discord");
+    // Checks the token early, for a clear error. Any other failure here is not fatal: the
+    // application id also arrives with the gateway's READY.
+    match http.get_current_application_info().await {
+        Ok(app) => {
+            http.set_application_id(app.id);
+            tracing::info!(application = %app.id, name = %app.name, "logged in to Discord");
+        }
+        Err(e) => match classify_start_error(&e) {
+            RunError::TokenRejected(m) => return Err(RunError::TokenRejected(m)),
+            _ => tracing::warn!(
+                "could not read the application info ({}); going on",
+                redact(&e.to_string(), &config.token)
+            ),
+        },
+    }
 
     let work = Arc::new(WorkTracker::default());
     let data = Data {

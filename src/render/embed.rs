@@ -664,6 +664,30 @@ mod tests {
     }
 
     #[test]
+    fn a_prompts_folder_overrides_some_keys() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join(PROMPTS_FILE),
+            "[embed]\nfooter = \"{{ words }} mots\"\n",
+        )
+        .unwrap();
+        let p = Prompts::load(Some(dir.path())).unwrap();
+        assert_eq!(p.render("embed.footer", context! { words => 5 }), "5 mots");
+        assert_eq!(
+            p.text("embed.actors_name"),
+            "Key actors",
+            "other keys stay built in"
+        );
+        std::fs::write(
+            dir.path().join(PROMPTS_FILE),
+            "[embed]\nfooter = \"{{ oops\"\n",
+        )
+        .unwrap();
+        let err = Prompts::load(Some(dir.path())).unwrap_err().to_string();
+        assert!(err.contains("embed.footer"), "{err}");
+    }
+
+    #[test]
     fn dates_are_formatted() {
         let p = Prompts::builtin();
         assert_eq!(format_date("2024-03-27T10:00:00Z", &p), "27 Mar 2024");
