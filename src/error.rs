@@ -32,7 +32,7 @@ pub enum Error {
         reason: String,
     },
     /// Connecting or reading took too long.
-    #[error("timed out after {} s", .0.as_secs_f64())]
+    #[error("the site took too long to answer (gave up after {} s)", .0.as_secs_f64())]
     Timeout(Duration),
     /// Could not connect or the connection broke.
     #[error("could not fetch the page: {0}")]
@@ -47,7 +47,7 @@ pub enum Error {
         status: u16,
     },
     /// The body is larger than the limit.
-    #[error("the page is larger than the {} MiB limit", .0 / (1024 * 1024))]
+    #[error("the page is larger than the {} limit", human_bytes(*.0))]
     TooLarge(u64),
     /// The response is not an HTML or text document.
     #[error("not an article: the link serves `{0}`, not a web page")]
@@ -87,6 +87,19 @@ impl Error {
             Self::Io { .. } => "io",
             Self::BadInput(_) => "bad_input",
         }
+    }
+}
+
+/// A byte count in the largest unit that shows it exactly enough: `5 MiB`, `512 KiB`, `100 bytes`.
+fn human_bytes(n: u64) -> String {
+    const KIB: u64 = 1024;
+    const MIB: u64 = 1024 * 1024;
+    if n >= MIB && n % (MIB / 10) == 0 {
+        format!("{} MiB", n as f64 / MIB as f64)
+    } else if n >= KIB && n % KIB == 0 {
+        format!("{} KiB", n / KIB)
+    } else {
+        format!("{n} bytes")
     }
 }
 
