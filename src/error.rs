@@ -90,12 +90,17 @@ impl Error {
     }
 }
 
-/// A byte count in the largest unit that shows it exactly enough: `5 MiB`, `512 KiB`, `100 bytes`.
+/// A byte count in the largest unit that reads well: `5 MiB`, `1.5 MiB`, `512 KiB`, `100 bytes`.
 fn human_bytes(n: u64) -> String {
     const KIB: u64 = 1024;
     const MIB: u64 = 1024 * 1024;
-    if n >= MIB && n % (MIB / 10) == 0 {
-        format!("{} MiB", n as f64 / MIB as f64)
+    if n >= MIB && n % MIB == 0 {
+        format!("{} MiB", n / MIB)
+    } else if n >= MIB {
+        // Display only: the precision lost converting to f64 is far below one decimal.
+        #[allow(clippy::cast_precision_loss)]
+        let mib = n as f64 / MIB as f64;
+        format!("{mib:.1} MiB")
     } else if n >= KIB && n % KIB == 0 {
         format!("{} KiB", n / KIB)
     } else {
