@@ -16,7 +16,7 @@ pub enum Error {
     #[error("unsupported URL scheme `{0}`: only http and https links can be fetched")]
     UnsupportedScheme(String),
     /// The host resolves to, or is, an address the policy refuses.
-    #[error("refused to fetch {host}: it is a private, loopback or otherwise non-public address ({addr}); set NEWSBRIEF_ALLOW_PRIVATE_HOSTS=true or pass --allow-private-hosts to allow it")]
+    #[error("refused to fetch {host}: {addr} is a private, loopback or otherwise non-public address; pass --allow-private-hosts (or set NEWSBRIEF_ALLOW_PRIVATE_HOSTS=true) to allow it")]
     BlockedAddress {
         /// The host name as given.
         host: String,

@@ -348,6 +348,35 @@ async fn redirect_to_a_private_address_is_refused() {
 }
 
 #[tokio::test]
+async fn redirect_to_other_spellings_of_a_private_address_is_refused() {
+    let private = serve_on(SocketAddr::new(PRIVATE_LOOPBACK.into(), 0), |_| {
+        Reply::html("<p>internal admin</p>")
+    })
+    .await;
+    let p = private.port();
+    for location in [
+        format!("http://2130706434:{p}/"),
+        format!("http://0x7f.0.0.2:{p}/"),
+        format!("http://0177.0.0.02:{p}/"),
+        format!("http://127.2:{p}/"),
+        format!("//127.0.0.2:{p}/"),
+        format!("HTTP://x@127.0.0.2.:{p}/"),
+        format!("http://[::ffff:127.0.0.2]:{p}/"),
+    ] {
+        let loc = location.clone();
+        let public = serve(move |_| Reply::redirect(302, &loc)).await;
+        let fetcher = test_policy_fetcher(Arc::new(FakeDns::default()));
+        match fetcher.fetch(&public.url("/")).await {
+            Err(Error::BlockedAddress { addr, .. }) => {
+                assert!(addr.ends_with("127.0.0.2"), "{location}: {addr}");
+            }
+            other => panic!("{location}: {other:?}"),
+        }
+    }
+    assert_eq!(private.connections(), 0);
+}
+
+#[tokio::test]
 async fn redirect_to_a_name_resolving_private_is_refused() {
     let private = serve_on(SocketAddr::new(PRIVATE_LOOPBACK.into(), 0), |_| {
         Reply::html("<p>internal admin</p>")
@@ -504,6 +533,31 @@ async fn a_slow_redirect_chain_shares_one_deadline() {
         .unwrap_err();
     assert_eq!(err.kind(), "timeout", "{err}");
     assert!(started.elapsed() < Duration::from_millis(1800));
+}
+
+/// A resolver that never answers.
+#[derive(Debug)]
+struct SilentDns;
+
+impl HostResolver for SilentDns {
+    fn lookup(&self, _host: &str) -> Lookup {
+        Box::pin(std::future::pending())
+    }
+}
+
+#[tokio::test]
+async fn a_connection_that_cannot_be_set_up_hits_the_connect_timeout() {
+    let config = FetchConfig {
+        connect_timeout: Duration::from_millis(300),
+        ..FetchConfig::default()
+    };
+    let fetcher = Fetcher::with_policy(config, Arc::new(TestPolicy), Arc::new(SilentDns)).unwrap();
+    let started = Instant::now();
+    match fetcher.fetch("http://slow-dns.test/").await {
+        Err(Error::Timeout(d)) => assert_eq!(d, Duration::from_millis(300)),
+        other => panic!("{other:?}"),
+    }
+    assert!(started.elapsed() < Duration::from_secs(2));
 }
 
 #[tokio::test]

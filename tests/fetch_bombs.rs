@@ -13,7 +13,7 @@ use newsbrief::fetch::{Body, FetchConfig, Fetcher};
 
 /// What each bomb inflates to.
 const BOMB_BYTES: usize = 50 * 1024 * 1024;
-const ZEROS: [u8; 64 * 1024] = [0; 64 * 1024];
+static ZEROS: [u8; 64 * 1024] = [0; 64 * 1024];
 
 fn inflating_to<W: Write>(mut encoder: W, total: usize) -> W {
     let mut left = total;

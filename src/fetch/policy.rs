@@ -128,6 +128,7 @@ pub fn is_public_v6(addr: Ipv6Addr) -> bool {
 }
 
 /// The IPv4 addresses an IPv6 address carries, if it is one of the embedding forms.
+#[allow(clippy::cast_possible_truncation)] // each cast selects a 32-bit field on purpose
 fn embedded_v4(bits: u128) -> Option<Vec<Ipv4Addr>> {
     // Truncating casts pick the 32-bit field that holds the embedded address.
     let low32 = Ipv4Addr::from(bits as u32);
