@@ -11,6 +11,21 @@
 //!
 //! This module does not extract article text or cache anything; it ends at a decoded
 //! [`Body`].
+//!
+//! ```no_run
+//! # async fn demo() -> newsbrief::error::Result<()> {
+//! use newsbrief::fetch::{Body, FetchConfig, Fetcher};
+//!
+//! let fetcher = Fetcher::new(FetchConfig::default())?;
+//! let page = fetcher.fetch("https://example.com/news/story").await?;
+//! if let Body::Html(html) = page.body {
+//!     println!("{} bytes of HTML from {}", html.len(), page.url);
+//! }
+//! // Loopback, private and metadata addresses are refused in any spelling:
+//! assert!(fetcher.fetch("http://0x7f.1/").await.is_err());
+//! # Ok(())
+//! # }
+//! ```
 
 mod decode;
 pub mod policy;

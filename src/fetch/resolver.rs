@@ -1,6 +1,6 @@
 //! Name resolution with the address policy applied to every answer.
 //!
-//! [`GuardedResolver`] is the DNS resolver reqwest uses for every connection it opens. It
+//! The guarded resolver is the DNS resolver reqwest uses for every connection it opens. It
 //! asks a [`HostResolver`] (the system resolver by default, a fake in tests) for the
 //! host's addresses and refuses the whole host if the [`AddressPolicy`] refuses ANY of
 //! them, so a name that mixes public and private answers cannot slip through. Because the

@@ -19,7 +19,7 @@ pub const SNIFF_BYTES: usize = 1024;
 
 /// What a body is taken as.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
+pub(crate) enum Kind {
     /// HTML or XHTML.
     Html,
     /// Plain text.
@@ -28,7 +28,7 @@ pub enum Kind {
 
 /// The lowercase media type of a Content-Type value, without parameters.
 #[must_use]
-pub fn essence(content_type: &str) -> String {
+pub(crate) fn essence(content_type: &str) -> String {
     content_type
         .split(';')
         .next()
@@ -43,7 +43,7 @@ pub fn essence(content_type: &str) -> String {
 ///
 /// # Errors
 /// [`Error::NotAnArticle`] with the declared type.
-pub fn declared_kind(content_type: Option<&str>) -> Result<Option<Kind>> {
+pub(crate) fn declared_kind(content_type: Option<&str>) -> Result<Option<Kind>> {
     let Some(declared) = content_type.map(essence).filter(|e| !e.is_empty()) else {
         return Ok(None);
     };
@@ -59,7 +59,7 @@ pub fn declared_kind(content_type: Option<&str>) -> Result<Option<Kind>> {
 /// # Errors
 /// [`Error::NotAnArticle`] when the bytes are a known binary format (whatever the header
 /// said) or, with nothing declared, look binary.
-pub fn settle(declared: Option<Kind>, body: &[u8]) -> Result<Kind> {
+pub(crate) fn settle(declared: Option<Kind>, body: &[u8]) -> Result<Kind> {
     let head = &body[..body.len().min(SNIFF_BYTES)];
     if let Some(mime) = binary_signature(head) {
         return Err(Error::NotAnArticle(mime.to_string()));
@@ -91,6 +91,7 @@ const SIGNATURES: &[(usize, &[u8], &str)] = &[
     (0, b"\x1a\x45\xdf\xa3", "video/webm"),
     (0, b"OggS\x00", "application/ogg"),
     (0, b"fLaC", "audio/flac"),
+    (0, b"\x28\xb5\x2f\xfd", "application/zstd"),
     (0, b"\x00\x00\x01\xba", "video/mpeg"),
     (0, b"\x00asm", "application/wasm"),
     (0, b"\x7fELF", "application/x-executable"),
