@@ -500,7 +500,7 @@ async fn a_server_dripping_one_byte_a_second_times_out_within_the_limit() {
         "{err:?}"
     );
     assert!(elapsed >= Duration::from_millis(1400), "{elapsed:?}");
-    assert!(elapsed < Duration::from_millis(2500), "{elapsed:?}");
+    assert!(elapsed < Duration::from_millis(3000), "{elapsed:?}");
     assert!(err.to_string().contains("1.5 s"), "{err}");
 }
 
@@ -911,4 +911,52 @@ async fn a_lying_charset_label_still_decodes_lossily() {
     assert!(!a.is_empty());
     let b = fetch_bytes(b"<p>hello</p>".to_vec(), Some("text/html; charset=klingon")).await;
     assert_eq!(b, "<p>hello</p>");
+}
+
+// ---------------------------------------------------------------- broken servers
+
+/// Serves raw bytes (not HTTP) to the first connection on 127.0.0.1.
+async fn serve_raw(bytes: Vec<u8>) -> SocketAddr {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        if let Ok((mut stream, _)) = listener.accept().await {
+            let mut buf = [0u8; 4096];
+            let _ = stream.read(&mut buf).await;
+            let _ = stream.write_all(&bytes).await;
+            let _ = stream.shutdown().await;
+        }
+    });
+    addr
+}
+
+#[tokio::test]
+async fn servers_that_do_not_speak_http_give_clean_errors() {
+    let mut huge_header = b"HTTP/1.1 200 OK\r\nX-Filler: ".to_vec();
+    huge_header.extend(std::iter::repeat_n(b'a', 2 * 1024 * 1024));
+    huge_header.extend_from_slice(b"\r\n\r\n<p>x</p>");
+    let cases: Vec<(&str, Vec<u8>)> = vec![
+        ("garbage", b"this is not HTTP at all\r\n\r\n".to_vec()),
+        ("nothing", Vec::new()),
+        ("huge header", huge_header),
+        (
+            "short body",
+            b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 1000\r\n\r\n<p>cut".to_vec(),
+        ),
+        (
+            "bad chunking",
+            b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nnope".to_vec(),
+        ),
+    ];
+    for (name, bytes) in cases {
+        let addr = serve_raw(bytes).await;
+        let started = Instant::now();
+        let err = open_fetcher()
+            .fetch(&format!("http://{addr}/"))
+            .await
+            .unwrap_err();
+        assert_eq!(err.kind(), "connect", "{name}: {err}");
+        assert!(started.elapsed() < Duration::from_secs(3), "{name} hung");
+    }
 }

@@ -336,19 +336,13 @@ fn redirect_target(current: &Url, location: &[u8]) -> Result<Url> {
     Ok(next)
 }
 
-/// A body read failure: broken connection or corrupt compression.
+/// A body read failure: a broken or malformed transfer, or corrupt compression (the
+/// innermost cause says which, e.g. "end of file before message length reached").
 fn body_error(err: &reqwest::Error) -> Error {
-    if err.is_decode() {
-        Error::Connect(format!(
-            "the page's compressed body is corrupt ({})",
-            root_cause(err)
-        ))
-    } else {
-        Error::Connect(format!(
-            "the connection broke while reading the page ({})",
-            root_cause(err)
-        ))
-    }
+    Error::Connect(format!(
+        "the page's body could not be read ({})",
+        root_cause(err)
+    ))
 }
 
 /// The innermost cause of an error, which names what actually happened
