@@ -24,11 +24,21 @@ pub const META_PRESCAN_BYTES: usize = 4096;
 /// become U+FFFD and NUL characters are dropped.
 #[must_use]
 pub fn decode_html(bytes: &[u8], content_type: Option<&str>) -> String {
+    decode_html_from(bytes, content_type, None)
+}
+
+/// [`decode_html`] with the top-level domain the page came from, which sharpens
+/// detection (a `.jp` page is likelier Shift_JIS, a `.ru` one windows-1251).
+pub(crate) fn decode_html_from(
+    bytes: &[u8],
+    content_type: Option<&str>,
+    tld: Option<&[u8]>,
+) -> String {
     let encoding = Encoding::for_bom(bytes)
         .map(|(enc, _)| enc)
         .or_else(|| content_type.and_then(header_charset))
         .or_else(|| meta_charset(bytes))
-        .unwrap_or_else(|| detect(bytes));
+        .unwrap_or_else(|| detect(bytes, tld));
     decode_with(bytes, encoding)
 }
 
@@ -36,11 +46,34 @@ pub fn decode_html(bytes: &[u8], content_type: Option<&str>) -> String {
 /// validity, then detection. Never fails.
 #[must_use]
 pub fn decode_text(bytes: &[u8], content_type: Option<&str>) -> String {
+    decode_text_from(bytes, content_type, None)
+}
+
+/// [`decode_text`] with the top-level domain the text came from (see [`decode_html_from`]).
+pub(crate) fn decode_text_from(
+    bytes: &[u8],
+    content_type: Option<&str>,
+    tld: Option<&[u8]>,
+) -> String {
     let encoding = Encoding::for_bom(bytes)
         .map(|(enc, _)| enc)
         .or_else(|| content_type.and_then(header_charset))
-        .unwrap_or_else(|| detect(bytes));
+        .unwrap_or_else(|| detect(bytes, tld));
     decode_with(bytes, encoding)
+}
+
+/// The top-level domain of a URL's host in the form chardetng accepts (lowercase ASCII
+/// letters, digits and hyphens; punycode for IDN), or `None` (IP hosts, odd names).
+pub(crate) fn tld_of(url: &url::Url) -> Option<Vec<u8>> {
+    let Some(url::Host::Domain(domain)) = url.host() else {
+        return None;
+    };
+    let label = domain.trim_end_matches('.').rsplit('.').next()?;
+    let ok = !label.is_empty()
+        && label
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    ok.then(|| label.as_bytes().to_vec())
 }
 
 /// Decodes with `encoding` (a BOM, if any, is removed and wins), lossily, dropping NULs
@@ -202,7 +235,7 @@ fn browser_substitute(enc: &'static Encoding) -> &'static Encoding {
 
 /// Guesses an undeclared encoding: UTF-8 if the bytes are valid UTF-8 (a character cut by
 /// the size limit at the very end still counts), else chardetng's guess.
-fn detect(bytes: &[u8]) -> &'static Encoding {
+fn detect(bytes: &[u8], tld: Option<&[u8]>) -> &'static Encoding {
     match std::str::from_utf8(bytes) {
         Ok(_) => return UTF_8,
         Err(e) if e.error_len().is_none() => return UTF_8,
@@ -211,7 +244,7 @@ fn detect(bytes: &[u8]) -> &'static Encoding {
     // ISO-2022-JP is denied as browsers do: its escapes can smuggle markup past filters.
     let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
     detector.feed(bytes, true);
-    detector.guess(None, chardetng::Utf8Detection::Allow)
+    detector.guess(tld, chardetng::Utf8Detection::Allow)
 }
 
 fn starts_with_ignore_case(haystack: &[u8], prefix: &[u8]) -> bool {
@@ -312,6 +345,23 @@ mod tests {
             decode_html(&bytes, Some("text/html; charset=iso-8859-1")),
             "café"
         );
+    }
+
+    #[test]
+    fn tld_is_only_given_in_a_form_chardetng_accepts() {
+        let tld = |u: &str| tld_of(&url::Url::parse(u).unwrap());
+        assert_eq!(tld("http://news.example.JP./a"), Some(b"jp".to_vec()));
+        assert_eq!(
+            tld("http://b\u{fc}cher.xn--p1ai/"),
+            Some(b"xn--p1ai".to_vec())
+        );
+        assert_eq!(
+            tld("http://\u{4f8b}\u{3048}.\u{30c6}\u{30b9}\u{30c8}/"),
+            Some(b"xn--zckzah".to_vec())
+        );
+        assert_eq!(tld("http://127.0.0.1/"), None);
+        assert_eq!(tld("http://[::1]/"), None);
+        assert_eq!(tld("http://x_y.com_/"), None);
     }
 
     #[test]

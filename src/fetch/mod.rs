@@ -276,9 +276,11 @@ impl Fetcher {
         if body.iter().all(u8::is_ascii_whitespace) {
             return Err(Error::EmptyPage);
         }
+        let tld = decode::tld_of(&url);
+        let (ct, tld) = (content_type.as_deref(), tld.as_deref());
         let body = match sniff::settle(declared, &body)? {
-            Kind::Html => Body::Html(decode_html(&body, content_type.as_deref())),
-            Kind::Text => Body::Text(decode_text(&body, content_type.as_deref())),
+            Kind::Html => Body::Html(decode::decode_html_from(&body, ct, tld)),
+            Kind::Text => Body::Text(decode::decode_text_from(&body, ct, tld)),
         };
         Ok(Page { url, body })
     }
