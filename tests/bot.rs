@@ -135,6 +135,12 @@ async fn page(State(state): State<Arc<PageState>>, Path(name): Path<String>) -> 
         "story" | "story2" | "story3" => html(ARTICLE.to_string()),
         "hostile" => html(HOSTILE.to_string()),
         "broken" => (StatusCode::INTERNAL_SERVER_ERROR, "boom").into_response(),
+        // An image behind an extension-less link: only the response type shows it.
+        "photo" => (
+            [(header::CONTENT_TYPE, "image/png")],
+            vec![0x89u8, b'P', b'N', b'G', 13, 10, 26, 10, 0, 0],
+        )
+            .into_response(),
         "slow" => {
             state.gate.acquire().await.unwrap().forget();
             html(ARTICLE.to_string())
@@ -443,9 +449,10 @@ async fn failing_link_gets_one_friendly_line_and_media_links_are_skipped() {
         _dir,
     } = setup().await;
     let text = format!(
-        "{} and https://tenor.com/view/cat-123 and {}/pic.png and https://cdn.discordapp.com/a/b.gif",
+        "{} and https://tenor.com/view/cat-123 and {}/pic.png and https://cdn.discordapp.com/a/b.gif and {}",
         pages.url("broken"),
-        pages.base
+        pages.base,
+        pages.url("photo"),
     );
     let msg = fake.send_message(CHANNEL, &person(31), &text);
     let reply = fake.wait_call("the reply", |c| is_reply_to(c, msg)).await;
@@ -456,6 +463,16 @@ async fn failing_link_gets_one_friendly_line_and_media_links_are_skipped() {
     assert!(reply.body["embeds"].as_array().is_none_or(Vec::is_empty));
     assert_eq!(pages.hits("pic.png"), 0, "media links are never fetched");
     assert_eq!(pages.hits("broken"), 1);
+    // A message whose only link turns out to be an image gets no reply at all.
+    let image_only = fake.send_message(CHANNEL, &person(32), &pages.url("photo"));
+    let barrier = fake.send_message(CHANNEL, &person(33), &pages.url("story"));
+    fake.wait_call("the barrier reply", |c| is_reply_to(c, barrier))
+        .await;
+    assert!(pages.hits("photo") >= 1, "the image link was checked");
+    assert!(
+        replies_to(&fake.calls(), image_only).is_empty(),
+        "non-articles are skipped quietly"
+    );
     bot.stop().await;
 }
 
