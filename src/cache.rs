@@ -153,7 +153,7 @@ impl BriefService {
         let page = self.engine.fetcher().fetch(&url).await?;
         let engine = self.engine.clone();
         let opts = BriefOptions { sentences };
-        let task = tokio::task::spawn_blocking(move || {
+        let brief = off_runtime(&url, move || {
             let final_url = page.url.to_string();
             let mut brief = match page.body {
                 Body::Html(html) => engine.brief_html(&html, Some(&final_url), &opts)?,
@@ -164,15 +164,51 @@ impl BriefService {
                 }
             };
             brief.text = String::new();
-            Ok::<_, Error>(brief)
-        });
-        match task.await {
-            Ok(result) => Ok(Arc::new(result?)),
-            Err(join) if join.is_panic() => {
-                tracing::error!(url = %url, "briefing panicked");
-                Err(BriefError::Internal("the analysis crashed".into()))
-            }
-            Err(join) => Err(BriefError::Internal(join.to_string())),
+            Ok(brief)
+        })
+        .await?;
+        Ok(Arc::new(brief))
+    }
+}
+
+/// Runs CPU-bound `work` on the blocking pool; a panic in it becomes
+/// [`BriefError::Internal`] for this link only.
+async fn off_runtime<F>(url: &str, work: F) -> Result<Brief, BriefError>
+where
+    F: FnOnce() -> Result<Brief, Error> + Send + 'static,
+{
+    match tokio::task::spawn_blocking(work).await {
+        Ok(result) => Ok(result?),
+        Err(join) if join.is_panic() => {
+            tracing::error!(url = %url, "briefing panicked");
+            Err(BriefError::Internal("the analysis crashed".into()))
         }
+        Err(join) => Err(BriefError::Internal(join.to_string())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_panicking_analysis_is_an_error_for_that_link_only() {
+        let err = off_runtime("http://x.example/", || panic!("forced"))
+            .await
+            .unwrap_err();
+        assert_eq!(err.kind(), "internal");
+        let ok = off_runtime("http://y.example/", || Ok(Brief::default())).await;
+        assert!(ok.is_ok(), "the runtime keeps serving after a panic");
+    }
+
+    #[tokio::test]
+    async fn invalid_urls_fail_without_a_fetch() {
+        let service = BriefService::new(
+            Engine::new(&crate::Settings::default()).unwrap(),
+            &CacheConfig::default(),
+        );
+        let err = service.brief("not a url", None).await.unwrap_err();
+        assert_eq!(err.kind(), "invalid_url");
+        assert_eq!(service.fetches_started(), 0);
     }
 }

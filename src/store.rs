@@ -206,6 +206,21 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn runs_in_wal_mode_and_creates_missing_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("new.db");
+        let store = Store::open(&format!("sqlite://{}", path.display()))
+            .await
+            .unwrap();
+        assert!(path.exists());
+        let mode: String = sqlx::query_scalar("PRAGMA journal_mode")
+            .fetch_one(&store.pool)
+            .await
+            .unwrap();
+        assert_eq!(mode, "wal");
+    }
+
+    #[tokio::test]
     async fn corrupt_file_names_the_database() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("bad.db");
