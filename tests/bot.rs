@@ -1262,3 +1262,17 @@ async fn a_burst_is_answered_exactly_once_with_bounded_fetches() {
     );
     bot.stop().await;
 }
+
+#[test]
+fn binary_without_a_token_names_the_variable() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_newsbrief"))
+        .arg("bot")
+        .current_dir(dir.path())
+        .env_clear()
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("DISCORD_TOKEN"), "{stderr}");
+}

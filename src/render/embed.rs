@@ -688,6 +688,44 @@ mod tests {
     }
 
     #[test]
+    fn actors_and_status_follow_the_design_layout() {
+        use crate::brief::{Actor, ActorKind, StatusItem};
+        let brief = Brief {
+            title: Some("U.S. probing China Telecom".into()),
+            summary: vec!["One sentence.".into()],
+            actors: ["China Telecom", "China Mobile"]
+                .iter()
+                .map(|n| Actor {
+                    name: (*n).into(),
+                    kind: ActorKind::Organization,
+                    mentions: 2,
+                })
+                .collect(),
+            status: vec![
+                StatusItem {
+                    label: StatusLabel::EarlyStage,
+                    evidence: "the investigation is still in its early stages".into(),
+                },
+                StatusItem {
+                    label: StatusLabel::Denied,
+                    evidence: "Both companies have denied any wrongdoing".into(),
+                },
+            ],
+            ..Brief::default()
+        };
+        let e = brief_embed(&brief, &Prompts::builtin());
+        assert_eq!(e.fields[0].name, "Key actors");
+        assert_eq!(e.fields[0].value, "China Telecom · China Mobile");
+        assert_eq!(e.fields[1].name, "Status");
+        assert_eq!(
+            e.fields[1].value,
+            "🟡 Early-stage: “the investigation is still in its early stages”\n🔴 Denied: “Both companies have denied any wrongdoing”"
+        );
+        assert_eq!(e.description.as_deref(), Some("• One sentence."));
+        assert_eq!(e.footer.as_deref(), Some("0 words → 0 · 1 min read"));
+    }
+
+    #[test]
     fn dates_are_formatted() {
         let p = Prompts::builtin();
         assert_eq!(format_date("2024-03-27T10:00:00Z", &p), "27 Mar 2024");
