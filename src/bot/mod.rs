@@ -397,7 +397,8 @@ fn build_framework(data: Data, config: &BotConfig) -> poise::Framework<Data, Bot
         };
         cmd.cooldown_config = std::sync::RwLock::new(cooldown);
     }
-    let dev_guild = config.dev_guild_id;
+    // Guild ids are never zero; a zero here would make serenity's id constructor panic.
+    let dev_guild = config.dev_guild_id.filter(|g| *g != 0);
     let options = poise::FrameworkOptions {
         commands,
         on_error: |error| Box::pin(commands::on_error(error)),
