@@ -14,13 +14,15 @@ use crate::config::DEFAULT_DATABASE_URL;
 pub const DEFAULT_LINKS_PER_MESSAGE: usize = 3;
 /// Default per-user cooldown on slash and menu commands.
 pub const DEFAULT_COMMAND_COOLDOWN: Duration = Duration::from_secs(5);
-/// Default burst of auto-briefs one channel may get before the refill rate applies.
-pub const DEFAULT_CHANNEL_BURST: u32 = 20;
-/// Default time for one more auto-brief to become available in a channel (burst refill).
-pub const DEFAULT_CHANNEL_REFILL: Duration = Duration::from_secs(1);
+/// Default burst of auto-briefs one channel may get before pacing starts: a lively channel
+/// where many people share links at once is served without delay.
+pub const DEFAULT_CHANNEL_BURST: u32 = 30;
+/// Default time for one more auto-brief to become available in a channel: two replies a
+/// second at most once the burst is spent, so a flood of links becomes a steady trickle.
+pub const DEFAULT_CHANNEL_REFILL: Duration = Duration::from_millis(500);
 /// Default messages that may wait for their turn in one channel; more are skipped. With the
-/// refill rate this bounds the wait to about a minute.
-pub const DEFAULT_CHANNEL_BACKLOG: u32 = 60;
+/// refill rate this bounds the wait to a minute and the queued work to 120 messages.
+pub const DEFAULT_CHANNEL_BACKLOG: u32 = 120;
 /// Default bounded wait for replies in flight at shutdown.
 pub const DEFAULT_SHUTDOWN_GRACE: Duration = Duration::from_secs(20);
 
