@@ -1276,3 +1276,42 @@ fn binary_without_a_token_names_the_variable() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("DISCORD_TOKEN"), "{stderr}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_flood_in_one_channel_is_paced_and_capped() {
+    let fake = FakeDiscord::start(TOKEN).await;
+    let pages = Pages::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let bot = Bot::start(&fake, &dir.path().join("b.db"), |c| {
+        c.channel_burst = 2;
+        c.channel_refill = Duration::from_secs(2);
+        c.channel_backlog = 1;
+    })
+    .await;
+    let spammer = person(131);
+    let ids: Vec<u64> = (0..4)
+        .map(|i| fake.send_message(CHANNEL, &spammer, &format!("{}?n={i}", pages.url("story"))))
+        .collect();
+    let started = std::time::Instant::now();
+    fake.wait_until("three replies", |calls| {
+        ids.iter()
+            .filter(|id| calls.iter().any(|c| is_reply_to(c, **id)))
+            .count()
+            >= 3
+    })
+    .await;
+    assert!(
+        started.elapsed() >= Duration::from_millis(1500),
+        "the third reply waits for its turn"
+    );
+    let calls = fake.calls();
+    let answered = ids
+        .iter()
+        .filter(|id| !replies_to(&calls, **id).is_empty())
+        .count();
+    assert_eq!(
+        answered, 3,
+        "two at once, one paced, one over the backlog skipped"
+    );
+    bot.stop().await;
+}
