@@ -836,6 +836,30 @@ async fn reply_survives_discord_5xx_with_bounded_retries() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reply_that_discord_never_answers_is_retried_after_the_timeout() {
+    let fake = FakeDiscord::start(TOKEN).await;
+    let pages = Pages::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let bot = Bot::start(&fake, &dir.path().join("b.db"), |c| {
+        c.rest_timeout = Duration::from_millis(500);
+    })
+    .await;
+    fake.fail_next_messages(1, fake_discord::HANG);
+    let msg = fake.send_message(CHANNEL, &person(141), &pages.url("story"));
+    fake.wait_until("a second try", |calls| {
+        calls.iter().filter(|c| is_reply_to(c, msg)).count() >= 2
+    })
+    .await;
+    let tries = replies_to(&fake.calls(), msg);
+    assert_eq!(tries[0].body["nonce"], tries[1].body["nonce"]);
+    // The bot keeps serving.
+    let next = fake.send_message(CHANNEL, &person(142), &pages.url("story2"));
+    fake.wait_call("the next reply", |c| is_reply_to(c, next))
+        .await;
+    bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn registers_in_the_dev_guild_when_set() {
     let fake = FakeDiscord::start(TOKEN).await;
     let dir = tempfile::tempdir().unwrap();

@@ -23,6 +23,8 @@ pub const DEFAULT_CHANNEL_REFILL: Duration = Duration::from_millis(500);
 /// Default messages that may wait for their turn in one channel; more are skipped. With the
 /// refill rate this bounds the wait to a minute and the queued work to 120 messages.
 pub const DEFAULT_CHANNEL_BACKLOG: u32 = 120;
+/// Default time Discord gets to answer one REST call before it is retried.
+pub const DEFAULT_REST_TIMEOUT: Duration = Duration::from_secs(15);
 /// Default bounded wait for replies in flight at shutdown.
 pub const DEFAULT_SHUTDOWN_GRACE: Duration = Duration::from_secs(20);
 
@@ -69,6 +71,8 @@ pub struct BotConfig {
     pub channel_backlog: u32,
     /// Bounded wait for replies in flight at shutdown.
     pub shutdown_grace: Duration,
+    /// Time Discord gets to answer one REST call (sending a reply) before a retry.
+    pub rest_timeout: Duration,
     /// Folder with a `bot.toml` that overrides the built-in wording.
     pub prompts_dir: Option<PathBuf>,
 }
@@ -87,6 +91,7 @@ impl std::fmt::Debug for BotConfig {
             .field("channel_refill", &self.channel_refill)
             .field("channel_backlog", &self.channel_backlog)
             .field("shutdown_grace", &self.shutdown_grace)
+            .field("rest_timeout", &self.rest_timeout)
             .field("prompts_dir", &self.prompts_dir)
             .finish()
     }
@@ -108,6 +113,7 @@ impl BotConfig {
             channel_refill: DEFAULT_CHANNEL_REFILL,
             channel_backlog: DEFAULT_CHANNEL_BACKLOG,
             shutdown_grace: DEFAULT_SHUTDOWN_GRACE,
+            rest_timeout: DEFAULT_REST_TIMEOUT,
             prompts_dir: None,
         }
     }
@@ -178,6 +184,15 @@ impl BotConfig {
             .unwrap_or(DEFAULT_CHANNEL_BACKLOG);
         c.shutdown_grace =
             secs(&var, "NEWSBRIEF_SHUTDOWN_GRACE_SECS")?.unwrap_or(DEFAULT_SHUTDOWN_GRACE);
+        c.rest_timeout =
+            secs(&var, "NEWSBRIEF_DISCORD_TIMEOUT_SECS")?.unwrap_or(DEFAULT_REST_TIMEOUT);
+        if c.rest_timeout.is_zero() {
+            return Err(invalid(
+                "NEWSBRIEF_DISCORD_TIMEOUT_SECS",
+                "0",
+                "a positive number of seconds",
+            ));
+        }
         c.prompts_dir = var("NEWSBRIEF_PROMPTS_DIR").map(PathBuf::from);
         Ok(c)
     }

@@ -89,7 +89,9 @@ async fn on_message(
         if briefed.is_empty() {
             return;
         }
-        if let Err(e) = send_replies(&http, &msg, briefed.messages()).await {
+        if let Err(e) =
+            send_replies(&http, &msg, briefed.messages(), data.config.rest_timeout).await
+        {
             tracing::error!(channel = %msg.channel_id, message = %msg.id, "could not send the reply: {e}");
         }
     });

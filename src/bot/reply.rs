@@ -133,26 +133,49 @@ fn retryable(e: &serenity::Error) -> bool {
     }
 }
 
-/// Runs `send` up to [`SEND_ATTEMPTS`] times while it fails in a retryable way.
+/// Why a message could not be sent.
+#[derive(Debug, thiserror::Error)]
+pub enum SendError {
+    /// Discord (or the proxy) refused or failed the request.
+    #[error(transparent)]
+    Discord(#[from] serenity::Error),
+    /// No answer within the REST timeout.
+    #[error("Discord did not answer within {0:?}")]
+    TimedOut(Duration),
+}
+
+/// Runs `send` up to [`SEND_ATTEMPTS`] times, each bounded by `timeout`, while it fails in
+/// a retryable way (5xx, 429, transport error or timeout).
 ///
 /// # Errors
 /// The last error.
-pub async fn with_retries<T, F, Fut>(what: &str, mut send: F) -> Result<T, serenity::Error>
+pub async fn with_retries<T, F, Fut>(
+    what: &str,
+    timeout: Duration,
+    mut send: F,
+) -> Result<T, SendError>
 where
     F: FnMut() -> Fut,
     Fut: std::future::Future<Output = Result<T, serenity::Error>>,
 {
     let mut attempt = 1;
     loop {
-        match send().await {
-            Ok(v) => return Ok(v),
-            Err(e) if attempt < SEND_ATTEMPTS && retryable(&e) => {
+        let outcome = match tokio::time::timeout(timeout, send()).await {
+            Ok(Ok(v)) => return Ok(v),
+            Ok(Err(e)) => {
+                let again = retryable(&e);
+                (SendError::Discord(e), again)
+            }
+            Err(_) => (SendError::TimedOut(timeout), true),
+        };
+        match outcome {
+            (e, true) if attempt < SEND_ATTEMPTS => {
                 let wait = SEND_RETRY_BASE * 2u32.pow(attempt - 1);
                 tracing::warn!(attempt, "{what} failed ({e}); retrying in {wait:?}");
                 tokio::time::sleep(wait).await;
                 attempt += 1;
             }
-            Err(e) => return Err(e),
+            (e, _) => return Err(e),
         }
     }
 }
@@ -167,7 +190,8 @@ pub async fn send_replies(
     http: &serenity::Http,
     to: &serenity::Message,
     messages: Vec<OutMessage>,
-) -> Result<(), serenity::Error> {
+    timeout: Duration,
+) -> Result<(), SendError> {
     for (i, m) in messages.into_iter().enumerate() {
         let mut reference = serenity::MessageReference::from(to);
         reference.fail_if_not_exists = Some(false);
@@ -181,7 +205,7 @@ pub async fn send_replies(
         if let Some(c) = m.content {
             b = b.content(c);
         }
-        with_retries("sending a reply", || {
+        with_retries("sending a reply", timeout, || {
             to.channel_id.send_message(http, b.clone())
         })
         .await?;

@@ -300,6 +300,9 @@ impl FakeDiscord {
     }
 }
 
+/// A pseudo status for [`FakeDiscord::fail_next_messages`]: never answer.
+pub const HANG: u16 = 0;
+
 /// A fixed ISO 8601 timestamp for payloads.
 pub const TIMESTAMP: &str = "2024-03-27T10:00:00.000000+00:00";
 
@@ -409,6 +412,10 @@ async fn rest(
             let failure = inner.message_failures.lock().unwrap().pop_front();
             if let Some(status) = failure {
                 record(&inner, call);
+                if status == HANG {
+                    // Never answer this request (the client must time out).
+                    std::future::pending::<()>().await;
+                }
                 return error(StatusCode::from_u16(status).unwrap(), "injected failure");
             }
             let channel: u64 = channel.parse().unwrap_or(0);
