@@ -1213,7 +1213,7 @@ async fn shutdown_finishes_replies_in_flight_and_takes_no_new_work() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_burst_is_answered_exactly_once_with_bounded_fetches() {
-    const MESSAGES: usize = 300;
+    const MESSAGES: usize = 500;
     const CHANNELS: u64 = 10;
     const DISTINCT: usize = 25;
     const FETCH_LIMIT: usize = 4;
@@ -1280,8 +1280,16 @@ async fn a_burst_is_answered_exactly_once_with_bounded_fetches() {
         "fetch concurrency {} over {FETCH_LIMIT}",
         pages.max_in_flight()
     );
+    let peak = std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM"))
+                .map(str::to_string)
+        })
+        .unwrap_or_default();
     eprintln!(
-        "burst of {MESSAGES} messages ({} with links): last reply {drain:?} after the last message",
+        "burst of {MESSAGES} messages ({} with links): last reply {drain:?} after the last message; test process {peak}",
         expect_reply.len()
     );
     bot.stop().await;
