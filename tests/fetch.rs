@@ -184,10 +184,7 @@ async fn every_ip_literal_spelling_of_a_private_address_is_refused() {
             Err(Error::BlockedAddress { addr: got, .. }) => assert_eq!(&got, addr, "{url}"),
             other => panic!("{url}: expected BlockedAddress, got {other:?}"),
         }
-        assert!(
-            started.elapsed() < Duration::from_secs(3),
-            "{url} was slow"
-        );
+        assert!(started.elapsed() < Duration::from_secs(3), "{url} was slow");
     }
     assert_eq!(server.connections(), 0);
 }
