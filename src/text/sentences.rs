@@ -23,8 +23,8 @@ mod lexicon;
 use std::ops::Range;
 
 use lexicon::{
-    EXCLAMATION_NAMES, GENERIC, MONTHS, NEVER_END, NUMERIC, PREPOSITIONS, STARTERS, STATES,
-    STRONG_STARTERS, TIME_CONTINUATIONS, TITLES,
+    WordList, EXCLAMATION_NAMES, GENERIC, MONTHS, NEVER_END, NUMERIC, PREPOSITIONS, STARTERS,
+    STATES, STRONG_STARTERS, TIME_CONTINUATIONS, TITLES,
 };
 
 /// A line this long (in bytes, trimmed) that ends without a sentence mark and is followed by a
@@ -43,6 +43,9 @@ const MAX_LIST_ITEM_BYTES: usize = 600;
 /// The word before a full stop is looked at only up to this many bytes back: abbreviations
 /// are short, and a long token (URL, e-mail) is an ordinary word.
 const MAX_WORD_BYTES: usize = 64;
+
+/// Longest abbreviation in the lists (`messrs`, `approx`): longer words are not looked up.
+const MAX_ABBREVIATION_BYTES: usize = 6;
 
 /// A sentence so far of at most this many words that opens with a preposition (`At 5 a.m.`)
 /// is a leading phrase, not a sentence: an abbreviation after it ends nothing.
@@ -120,10 +123,8 @@ struct Next<'a> {
 
 impl Next<'_> {
     /// Whether the next word is a usual sentence opener (and not an initial like `A.`).
-    fn is_starter(&self, list: &[&str]) -> bool {
-        self.kind == NextKind::Upper
-            && self.after_word != Some('.')
-            && list.binary_search(&self.word).is_ok()
+    fn is_starter(&self, list: &WordList) -> bool {
+        self.kind == NextKind::Upper && self.after_word != Some('.') && list.contains(self.word)
     }
 }
 
@@ -485,17 +486,15 @@ impl<'a> Splitter<'a> {
             NextKind::Digit => matches!(class, WordClass::Plain | WordClass::Number),
             NextKind::Upper | NextKind::Uncased => match class {
                 WordClass::Plain | WordClass::Numeric => true,
-                WordClass::Number => {
-                    !(is_day_number(word) && MONTHS.binary_search(&next.word).is_ok())
-                }
+                WordClass::Number => !(is_day_number(word) && MONTHS.contains(next.word)),
                 WordClass::NeverEnd => false,
-                WordClass::Title => next.is_starter(STRONG_STARTERS),
+                WordClass::Title => next.is_starter(&STRONG_STARTERS),
                 WordClass::Time => {
-                    let continues = TIME_CONTINUATIONS.binary_search(&next.word).is_ok()
-                        || is_time_zone(next.word);
+                    let continues =
+                        TIME_CONTINUATIONS.contains(next.word) || is_time_zone(next.word);
                     !continues && !self.is_fragment(word_start)
                 }
-                WordClass::Ambiguous => !self.is_fragment(word_start) && next.is_starter(STARTERS),
+                WordClass::Ambiguous => !self.is_fragment(word_start) && next.is_starter(&STARTERS),
             },
         }
     }
@@ -575,14 +574,12 @@ impl<'a> Splitter<'a> {
         let Some(first) = words.next() else {
             return false;
         };
-        words.count() < FRAGMENT_MAX_WORDS && PREPOSITIONS.binary_search(&first).is_ok()
+        words.count() < FRAGMENT_MAX_WORDS && PREPOSITIONS.contains(first)
     }
 
     /// Whether the word before the `!` at `i` is a name spelt with one (`Yahoo!`).
     fn is_exclamation_name(&self, i: usize) -> bool {
-        let (word, _) = self.word_before(i);
-        let mut buf = [0u8; 12];
-        lower_ascii(word, &mut buf).is_some_and(|w| EXCLAMATION_NAMES.binary_search(&w).is_ok())
+        EXCLAMATION_NAMES.contains_lower(self.word_before(i).0)
     }
 
     /// At a line break: a blank line, a headline, a dateline or a list line ends the sentence;
@@ -738,17 +735,17 @@ fn classify(word: &str) -> WordClass {
     if matches!(core, "N°" | "Nº" | "n°" | "nº") {
         return WordClass::Numeric;
     }
-    let mut buf = [0u8; 12];
-    let Some(lower) = lower_ascii(core, &mut buf) else {
+    // Every listed abbreviation is short; longer words skip the lookups.
+    if core.len() > MAX_ABBREVIATION_BYTES {
         return WordClass::Plain;
-    };
-    if TITLES.binary_search(&lower).is_ok() {
+    }
+    if TITLES.contains_lower(core) {
         WordClass::Title
-    } else if NEVER_END.binary_search(&lower).is_ok() {
+    } else if NEVER_END.contains_lower(core) {
         WordClass::NeverEnd
-    } else if NUMERIC.binary_search(&lower).is_ok() {
+    } else if NUMERIC.contains_lower(core) {
         WordClass::Numeric
-    } else if GENERIC.binary_search(&lower).is_ok() || STATES.binary_search(&core).is_ok() {
+    } else if GENERIC.contains_lower(core) || STATES.contains(core) {
         WordClass::Ambiguous
     } else {
         WordClass::Plain
@@ -1104,27 +1101,39 @@ mod tests {
 
     #[test]
     fn word_lists_are_sorted_and_unique() {
-        for list in [
-            TITLES,
-            NEVER_END,
-            NUMERIC,
-            GENERIC,
-            STATES,
-            STRONG_STARTERS,
-            STARTERS,
-            PREPOSITIONS,
-            TIME_CONTINUATIONS,
-            MONTHS,
-            EXCLAMATION_NAMES,
-        ] {
-            assert!(list.windows(2).all(|w| w[0] < w[1]), "unsorted: {list:?}");
+        let lists: [&WordList; 11] = [
+            &TITLES,
+            &NEVER_END,
+            &NUMERIC,
+            &GENERIC,
+            &STATES,
+            &STRONG_STARTERS,
+            &STARTERS,
+            &PREPOSITIONS,
+            &TIME_CONTINUATIONS,
+            &MONTHS,
+            &EXCLAMATION_NAMES,
+        ];
+        for list in lists {
+            let w = list.words;
+            assert!(w.windows(2).all(|p| p[0] < p[1]), "unsorted: {w:?}");
+            for word in w {
+                assert!(list.contains(word), "{word} not found");
+            }
         }
-        for s in STRONG_STARTERS {
-            assert!(
-                STARTERS.binary_search(s).is_ok(),
-                "{s} missing from STARTERS"
-            );
+        for list in [&TITLES, &NEVER_END, &NUMERIC, &GENERIC] {
+            for word in list.words {
+                assert!(
+                    word.len() <= MAX_ABBREVIATION_BYTES,
+                    "{word} longer than the limit"
+                );
+                assert!(list.contains_lower(&word.to_uppercase()));
+            }
         }
+        for s in STRONG_STARTERS.words {
+            assert!(STARTERS.contains(s), "{s} missing from STARTERS");
+        }
+        assert!(!STARTERS.contains("Th") && !STARTERS.contains(""));
     }
 
     #[test]

@@ -1,64 +1,138 @@
 //! Word lists behind the sentence splitter's decisions.
 //!
-//! Each list is a sorted slice searched with `binary_search` (the unit tests check the order).
-//! Lower-case lists are matched against the word lower-cased; the others as written.
+//! Each list is written sorted (the unit tests check it) and searched as packed integer keys:
+//! a word of up to [`MAX_LISTED_WORD`] bytes becomes one `u128`, so a lookup is a binary search
+//! over integers with no string comparison. Lower-case lists are matched against the word
+//! lower-cased ([`WordList::contains_lower`]); the others as written ([`WordList::contains`]).
+
+/// Longest word a list may hold, in bytes: words are packed one byte each into a `u128`.
+pub(super) const MAX_LISTED_WORD: usize = 16;
+
+/// A sorted word list with its packed lookup keys.
+pub(super) struct WordList {
+    /// The words, sorted by bytes (read by the tests that check the order).
+    #[cfg_attr(not(test), allow(dead_code))]
+    pub(super) words: &'static [&'static str],
+    keys: [u128; MAX_LIST_LEN],
+    len: usize,
+}
+
+/// Room for the longest list (checked at compile time by [`WordList::new`]).
+const MAX_LIST_LEN: usize = 160;
+
+impl WordList {
+    /// Packs `words` (sorted, each at most [`MAX_LISTED_WORD`] bytes) at compile time.
+    const fn new(words: &'static [&'static str]) -> Self {
+        assert!(words.len() <= MAX_LIST_LEN, "word list too long");
+        let mut keys = [0u128; MAX_LIST_LEN];
+        let mut i = 0;
+        while i < words.len() {
+            let b = words[i].as_bytes();
+            assert!(b.len() <= MAX_LISTED_WORD, "listed word too long");
+            keys[i] = pack(b, false);
+            i += 1;
+        }
+        Self {
+            words,
+            keys,
+            len: words.len(),
+        }
+    }
+
+    /// Whether `word`, as written, is in the list.
+    pub(super) fn contains(&self, word: &str) -> bool {
+        self.find(word, false)
+    }
+
+    /// Whether `word`, lower-cased (ASCII), is in the list.
+    pub(super) fn contains_lower(&self, word: &str) -> bool {
+        self.find(word, true)
+    }
+
+    fn find(&self, word: &str, lower: bool) -> bool {
+        let b = word.as_bytes();
+        !b.is_empty()
+            && b.len() <= MAX_LISTED_WORD
+            && self.keys[..self.len].binary_search(&pack(b, lower)).is_ok()
+    }
+}
+
+/// Packs up to 16 bytes big-endian, zero-padded, so integer order is byte order.
+const fn pack(b: &[u8], lower: bool) -> u128 {
+    let mut k = 0u128;
+    let mut i = 0;
+    while i < MAX_LISTED_WORD {
+        k <<= 8;
+        if i < b.len() {
+            let c = if lower {
+                b[i].to_ascii_lowercase()
+            } else {
+                b[i]
+            };
+            k |= c as u128;
+        }
+        i += 1;
+    }
+    k
+}
 
 /// Abbreviations written before a name (`Dr. Smith`, `Sen. Warren`, `St. Louis`): a full stop
 /// after them ends a sentence only before a word that cannot start a name (see [`STRONG_STARTERS`]).
 /// `sec` is here for `Sec. Blinken`; `ft` and `mt` for Fort and Mount.
-pub(super) const TITLES: &[&str] = &[
+pub(super) static TITLES: WordList = WordList::new(&[
     "adm", "amb", "atty", "brig", "capt", "cdr", "cmdr", "col", "comdr", "cpl", "det", "dr", "drs",
     "fr", "ft", "gen", "gens", "gov", "govs", "hon", "insp", "lieut", "lt", "maj", "messrs",
     "mlle", "mme", "mr", "mrs", "ms", "msgr", "mssrs", "mt", "mts", "mx", "pfc", "pres", "prof",
     "profs", "pvt", "rep", "reps", "rev", "revs", "rt", "sec", "sen", "sens", "sgt", "spc", "sr",
     "sra", "srta", "st", "ste", "supt", "surg",
-];
+]);
 
 /// Abbreviations that introduce what follows (`e.g.`, `vs.`, `approx.`): never the end of a
 /// sentence in news copy.
-pub(super) const NEVER_END: &[&str] = &["approx", "appx", "cf", "esp", "incl", "viz", "vs"];
+pub(super) static NEVER_END: WordList =
+    WordList::new(&["approx", "appx", "cf", "esp", "incl", "viz", "vs"]);
 
 /// Abbreviations written before a number (`No. 3`, `Jan. 15`, `p. 55`, `Rs. 500`): no break
 /// before a digit; before a word they are ordinary words (`in Jan. Officials said`).
-pub(super) const NUMERIC: &[&str] = &[
+pub(super) static NUMERIC: WordList = WordList::new(&[
     "apr", "apt", "art", "arts", "aug", "bldg", "ch", "chap", "dec", "eq", "eqs", "ex", "ext",
     "feb", "fig", "figs", "hwy", "jan", "jul", "jun", "mar", "no", "nos", "nov", "nr", "oct", "op",
     "para", "paras", "pp", "pt", "pts", "ref", "rm", "rs", "rte", "sep", "sept", "tab", "tel",
     "vol", "vols",
-];
+]);
 
 /// Abbreviations that often stand inside a sentence but may end one (`Apple Inc.`, `King Jr.`,
 /// `etc.`): a full stop after them ends the sentence only before a likely sentence starter.
-pub(super) const GENERIC: &[&str] = &[
+pub(super) static GENERIC: WordList = WordList::new(&[
     "al", "assn", "assoc", "ave", "bln", "blvd", "bn", "bros", "btw", "co", "corp", "cos", "ct",
     "cts", "dept", "depts", "dist", "div", "ed", "eds", "esq", "est", "etc", "gal", "govt", "hosp",
     "hr", "hrs", "ibid", "inc", "intl", "jr", "lb", "lbs", "ln", "ltd", "med", "mfg", "mgr", "min",
     "mins", "misc", "mln", "mn", "mo", "mos", "natl", "oz", "pct", "pkwy", "pl", "rd", "sq", "sts",
     "tn", "univ", "wk", "wks", "yr", "yrs",
-];
+]);
 
 /// AP-style state and province abbreviations (`Springfield, Ill.`, `D-Mass.`), matched as
 /// written because several are also ordinary words in lower case (`ill`, `miss`); they behave
 /// like [`GENERIC`].
-pub(super) const STATES: &[&str] = &[
+pub(super) static STATES: WordList = WordList::new(&[
     "Ala", "Alta", "Ariz", "Ark", "Calif", "Colo", "Conn", "Del", "Fla", "Ga", "Ill", "Ind", "Kan",
     "Kans", "Ky", "La", "Mass", "Md", "Mich", "Minn", "Miss", "Mo", "Mont", "Neb", "Nebr", "Nev",
     "Okla", "Ont", "Ore", "Pa", "Penn", "Que", "Sask", "Tenn", "Tex", "Va", "Vt", "Wash", "Wis",
     "Wyo",
-];
+]);
 
 /// Words that begin a new sentence and can never follow a title as a name (`Mr. The`):
 /// pronouns and determiners.
-pub(super) const STRONG_STARTERS: &[&str] = &[
+pub(super) static STRONG_STARTERS: WordList = WordList::new(&[
     "A", "An", "He", "Her", "His", "I", "It", "Its", "My", "Our", "She", "That", "The", "Their",
     "There", "These", "They", "This", "Those", "We", "You", "Your",
-];
+]);
 
 /// Capitalised words that usually begin a sentence, so after an ambiguous abbreviation
 /// (`Inc.`, `U.S.`, an initial) they signal a boundary: pronouns, determiners, conjunctions,
 /// sentence adverbs and the subjects news copy often opens with (`Officials`, `Millions`).
 /// A capitalised word not listed here is taken as part of a name (`U.S. Government`).
-pub(super) const STARTERS: &[&str] = &[
+pub(super) static STARTERS: WordList = WordList::new(&[
     "A",
     "According",
     "After",
@@ -178,11 +252,11 @@ pub(super) const STARTERS: &[&str] = &[
     "Yet",
     "You",
     "Your",
-];
+]);
 
 /// Openers of a leading prepositional phrase (`At 5 a.m. Mr. Smith left`): a sentence of at
 /// most [`super::FRAGMENT_MAX_WORDS`] words that starts with one of these is not complete yet.
-pub(super) const PREPOSITIONS: &[&str] = &[
+pub(super) static PREPOSITIONS: WordList = WordList::new(&[
     "About",
     "After",
     "Around",
@@ -199,11 +273,11 @@ pub(super) const PREPOSITIONS: &[&str] = &[
     "Through",
     "Till",
     "Until",
-];
+]);
 
 /// Words that continue a clock time (`4 p.m. Tuesday`, `9 a.m. Eastern`); any other capitalised
 /// word after `a.m.`/`p.m.` starts a new sentence.
-pub(super) const TIME_CONTINUATIONS: &[&str] = &[
+pub(super) static TIME_CONTINUATIONS: WordList = WordList::new(&[
     "April",
     "Atlantic",
     "August",
@@ -230,11 +304,11 @@ pub(super) const TIME_CONTINUATIONS: &[&str] = &[
     "Thursday",
     "Tuesday",
     "Wednesday",
-];
+]);
 
 /// Month names (English, German, French, Spanish): a number with a full stop before one is a
 /// date ordinal (`am 3. Oktober`), not a sentence end.
-pub(super) const MONTHS: &[&str] = &[
+pub(super) static MONTHS: WordList = WordList::new(&[
     "Abril",
     "Agosto",
     "Août",
@@ -278,7 +352,8 @@ pub(super) const MONTHS: &[&str] = &[
     "September",
     "Septembre",
     "Septiembre",
-];
+]);
 
 /// Names spelt with an exclamation mark (`Yahoo! Research`): it ends nothing.
-pub(super) const EXCLAMATION_NAMES: &[&str] = &["jeopardy", "joomla", "wham", "yahoo"];
+pub(super) static EXCLAMATION_NAMES: WordList =
+    WordList::new(&["jeopardy", "joomla", "wham", "yahoo"]);
