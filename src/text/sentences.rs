@@ -37,6 +37,10 @@ const WRAP_MIN_LINE_BYTES: usize = 40;
 /// stray quote mark cannot swallow a paragraph.
 const MAX_QUOTE_BYTES: usize = 600;
 
+/// A quotation followed by a new sentence (not by `he said`) is read as one unit only up to
+/// this length: a short quote stays whole, a long run of quoted sentences is split like prose.
+const MAX_STANDALONE_QUOTE_BYTES: usize = 200;
+
 /// How far ahead the next item of a numbered or lettered list is looked for (`1. ... 2. ...`).
 const MAX_LIST_ITEM_BYTES: usize = 600;
 
@@ -544,7 +548,10 @@ impl<'a> Splitter<'a> {
         let mut j = i;
         while j > floor {
             let c = b[j - 1];
-            if c.is_ascii_whitespace() || matches!(c, b'(' | b'[' | b'{' | b'"' | b'\'') {
+            // `(CNN)Sen.` is `Sen`; `(Ind.)` is `Ind`.
+            if c.is_ascii_whitespace()
+                || matches!(c, b'(' | b')' | b'[' | b']' | b'{' | b'"' | b'\'')
+            {
                 break;
             }
             j -= 1;
@@ -632,8 +639,26 @@ impl<'a> Splitter<'a> {
         };
         if opening {
             if let Some(q) = self.find_close(i + len, open) {
-                self.quote_close = q;
+                if q - i <= MAX_STANDALONE_QUOTE_BYTES || self.sentence_goes_on_after(q) {
+                    self.quote_close = q;
+                }
             }
+        }
+    }
+
+    /// Whether the sentence goes on after the closing quote mark at `q`: the quotation ends in
+    /// a comma (`appeal," he said`) or is followed by lower case or a comma.
+    fn sentence_goes_on_after(&self, q: usize) -> bool {
+        if char_before(self.text, q) == Some(',') {
+            return true;
+        }
+        let after = self.closers(q);
+        match char_at(self.text, after) {
+            Some((',' | ';' | ':', _)) => true,
+            Some((c, _)) if c.is_whitespace() => {
+                next_token(self.text, skip_whitespace(self.text, after)).kind == NextKind::Lower
+            }
+            _ => false,
         }
     }
 
@@ -1170,6 +1195,26 @@ mod tests {
             split("I work for the U.S. Government in Virginia."),
             ["I work for the U.S. Government in Virginia."]
         );
+    }
+
+    #[test]
+    fn abbreviation_after_bracket() {
+        assert_eq!(
+            split("(CNN)Sen. Harry Reid will retire. He said so on Friday."),
+            ["(CNN)Sen. Harry Reid will retire.", "He said so on Friday."]
+        );
+    }
+
+    #[test]
+    fn long_standalone_quotation_is_split() {
+        let t = "\"The first sentence of a long quote is here. The second one goes on for a while longer. \
+                 The third adds even more words to the quotation. A fourth one makes it longer \
+                 still. The fifth closes the quotation at last.\" The next sentence.";
+        assert_eq!(split(t).len(), 6);
+        let t = "\"The first sentence of a long quote is here. The second one goes on for a while longer. \
+                 The third adds even more words to the quotation. The fourth closes the quotation \
+                 at last,\" he said.";
+        assert_eq!(split(t).len(), 1);
     }
 
     #[test]
