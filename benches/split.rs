@@ -16,6 +16,8 @@ use unicode_segmentation::UnicodeSegmentation;
 
 /// Timed runs per input and splitter; the median is reported.
 const REPS: usize = 15;
+/// Shortest timed sample: small inputs are split several times per sample.
+const MIN_SAMPLE: Duration = Duration::from_millis(20);
 /// Size of the generated news text when no file is given.
 const GENERATED_BYTES: usize = 4 << 20;
 
@@ -56,22 +58,33 @@ fn main() {
     }
 }
 
-/// Splits every paragraph REPS times; prints and returns (sentences, median time).
+/// Splits every paragraph, REPS timed samples of enough passes to take at least
+/// [`MIN_SAMPLE`] each (after one warm-up pass); prints and returns (sentences, median time
+/// of one pass).
 fn measure(
     name: &str,
     paragraphs: &[String],
     split: fn(&str) -> Vec<Range<usize>>,
 ) -> (usize, Duration) {
+    let pass = || -> usize {
+        paragraphs
+            .iter()
+            .map(|p| black_box(split(black_box(p))).len())
+            .sum()
+    };
+    let t = Instant::now();
+    let sentences = pass();
+    let one = t.elapsed().max(Duration::from_micros(1));
+    let passes = (MIN_SAMPLE.as_secs_f64() / one.as_secs_f64())
+        .ceil()
+        .max(1.0) as u32;
     let mut times = Vec::with_capacity(REPS);
-    let mut sentences = 0;
     for _ in 0..REPS {
         let t = Instant::now();
-        let mut count = 0;
-        for p in paragraphs {
-            count += black_box(split(black_box(p))).len();
+        for _ in 0..passes {
+            black_box(pass());
         }
-        times.push(t.elapsed());
-        sentences = count;
+        times.push(t.elapsed() / passes);
     }
     times.sort_unstable();
     let median = times[REPS / 2];

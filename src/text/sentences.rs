@@ -23,7 +23,7 @@ mod lexicon;
 use std::ops::Range;
 
 use lexicon::{
-    WordList, EXCLAMATION_NAMES, GENERIC, MONTHS, NEVER_END, NUMERIC, PREPOSITIONS, STARTERS,
+    key, WordList, EXCLAMATION_NAMES, GENERIC, MONTHS, NEVER_END, NUMERIC, PREPOSITIONS, STARTERS,
     STATES, STRONG_STARTERS, TIME_CONTINUATIONS, TITLES,
 };
 
@@ -179,6 +179,7 @@ struct Marker {
     style: MarkerStyle,
 }
 
+/// The label of a list marker.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Label {
     Number(u32),
@@ -186,6 +187,7 @@ enum Label {
     Roman,
 }
 
+/// How a list marker is punctuated; items of one list share it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum MarkerStyle {
     /// `1.`
@@ -299,6 +301,10 @@ impl<'a> Splitter<'a> {
 
     /// Ends the current sentence at `end` and starts the next one there.
     fn cut(&mut self, end: usize) {
+        if end < self.start {
+            // Cuts only move forward; a stale position is ignored.
+            return;
+        }
         self.push(self.start, end);
         self.start = end;
         self.begin_sentence(end);
@@ -764,13 +770,16 @@ fn classify(word: &str) -> WordClass {
     if core.len() > MAX_ABBREVIATION_BYTES {
         return WordClass::Plain;
     }
-    if TITLES.contains_lower(core) {
+    let (Some(lower), Some(as_written)) = (key(core, true), key(core, false)) else {
+        return WordClass::Plain;
+    };
+    if TITLES.contains_key(lower) {
         WordClass::Title
-    } else if NEVER_END.contains_lower(core) {
+    } else if NEVER_END.contains_key(lower) {
         WordClass::NeverEnd
-    } else if NUMERIC.contains_lower(core) {
+    } else if NUMERIC.contains_key(lower) {
         WordClass::Numeric
-    } else if GENERIC.contains_lower(core) || STATES.contains(core) {
+    } else if GENERIC.contains_key(lower) || STATES.contains_key(as_written) {
         WordClass::Ambiguous
     } else {
         WordClass::Plain
@@ -900,7 +909,12 @@ fn next_token(text: &str, p: usize) -> Next<'_> {
             };
         }
         // `Smith. a. here it is b. another`: a marker whose next item follows opens a list.
-        c if c.is_ascii_alphanumeric() => {
+        // (Only short tokens can be markers: a digit run, one letter, or a Roman numeral.)
+        c if c.is_ascii_digit()
+            || (c.is_ascii_alphabetic()
+                && (matches!(text.as_bytes().get(p + 1), Some(b'.' | b')'))
+                    || matches!(c, 'i' | 'v' | 'x' | 'I' | 'V' | 'X'))) =>
+        {
             if let Some((end, marker)) = parse_marker(text.as_bytes(), p) {
                 if find_next_item(text.as_bytes(), end, marker).is_some() {
                     return Next {
@@ -1071,7 +1085,7 @@ fn find_next_item(b: &[u8], from: usize, marker: Marker) -> Option<usize> {
                 }
                 r += 1;
             }
-            if b.get(r..r + label.len()) == Some(label) {
+            if b.get(r) == label.first() && b.get(r..r + label.len()) == Some(label) {
                 if let Some((_, found)) = parse_marker(b, start) {
                     if found.style == marker.style {
                         return Some(start);

@@ -29,7 +29,7 @@ impl WordList {
         while i < words.len() {
             let b = words[i].as_bytes();
             assert!(b.len() <= MAX_LISTED_WORD, "listed word too long");
-            keys[i] = pack(b, false);
+            keys[i] = pack(b);
             i += 1;
         }
         Self {
@@ -41,35 +41,44 @@ impl WordList {
 
     /// Whether `word`, as written, is in the list.
     pub(super) fn contains(&self, word: &str) -> bool {
-        self.find(word, false)
+        key(word, false).is_some_and(|k| self.contains_key(k))
     }
 
     /// Whether `word`, lower-cased (ASCII), is in the list.
     pub(super) fn contains_lower(&self, word: &str) -> bool {
-        self.find(word, true)
+        key(word, true).is_some_and(|k| self.contains_key(k))
     }
 
-    fn find(&self, word: &str, lower: bool) -> bool {
-        let b = word.as_bytes();
-        !b.is_empty()
-            && b.len() <= MAX_LISTED_WORD
-            && self.keys[..self.len].binary_search(&pack(b, lower)).is_ok()
+    /// Whether a word packed by [`key`] is in the list.
+    pub(super) fn contains_key(&self, key: u128) -> bool {
+        self.keys[..self.len].binary_search(&key).is_ok()
     }
 }
 
-/// Packs up to 16 bytes big-endian, zero-padded, so integer order is byte order.
-const fn pack(b: &[u8], lower: bool) -> u128 {
+/// The lookup key of `word` (lower-cased when `lower`), or `None` if it is empty or longer
+/// than any listed word.
+pub(super) fn key(word: &str, lower: bool) -> Option<u128> {
+    let b = word.as_bytes();
+    if b.is_empty() || b.len() > MAX_LISTED_WORD {
+        return None;
+    }
+    let mut buf = [0u8; MAX_LISTED_WORD];
+    buf[..b.len()].copy_from_slice(b);
+    if lower {
+        buf.make_ascii_lowercase();
+    }
+    Some(u128::from_be_bytes(buf))
+}
+
+/// Packs up to 16 bytes big-endian, zero-padded, so integer order is byte order (the
+/// compile-time twin of [`key`]).
+const fn pack(b: &[u8]) -> u128 {
     let mut k = 0u128;
     let mut i = 0;
     while i < MAX_LISTED_WORD {
         k <<= 8;
         if i < b.len() {
-            let c = if lower {
-                b[i].to_ascii_lowercase()
-            } else {
-                b[i]
-            };
-            k |= c as u128;
+            k |= b[i] as u128;
         }
         i += 1;
     }
