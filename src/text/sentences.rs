@@ -41,6 +41,13 @@ const MAX_QUOTE_BYTES: usize = 600;
 /// this length: a short quote stays whole, a long run of quoted sentences is split like prose.
 const MAX_STANDALONE_QUOTE_BYTES: usize = 200;
 
+/// A bracket whose closing mark comes within this many bytes is read as one unit
+/// (`(see. section 4.2)`, `[page. 42]`); a longer or unclosed one is not.
+const MAX_BRACKET_BYTES: usize = 200;
+
+/// Longest reference mark taken as part of the sentence before it (`[12, 14–16]`).
+const MAX_CITATION_BYTES: usize = 12;
+
 /// How far ahead the next item of a numbered or lettered list is looked for (`1. ... 2. ...`).
 const MAX_LIST_ITEM_BYTES: usize = 600;
 
@@ -67,6 +74,9 @@ static INTERESTING: [bool; 256] = {
     t[b'\r' as usize] = true;
     t[b'"' as usize] = true;
     t[b'\'' as usize] = true;
+    t[b'(' as usize] = true;
+    t[b'[' as usize] = true;
+    t[b'{' as usize] = true;
     t[0xC2] = true; // « » ‹ › NEL
     t[0xD6] = true; // ։
     t[0xD8] = true; // ؟
@@ -215,6 +225,8 @@ struct Splitter<'a> {
     next_item: usize,
     /// Index of the closing mark of the quotation being read (0 when none).
     quote_close: usize,
+    /// Index of the closing mark of the bracket being read (0 when none).
+    bracket_close: usize,
     /// End of the last sentence mark that did not end a sentence (an abbreviation).
     held_end: usize,
 }
@@ -231,6 +243,7 @@ impl<'a> Splitter<'a> {
             marker_end: 0,
             next_item: usize::MAX,
             quote_close: 0,
+            bracket_close: 0,
             held_end: usize::MAX,
         }
     }
@@ -261,6 +274,10 @@ impl<'a> Splitter<'a> {
                     self.quote(i, char::from(self.bytes[i]), 1);
                     i + 1
                 }
+                b'(' | b'[' | b'{' => {
+                    self.bracket(i, char::from(self.bytes[i]));
+                    i + 1
+                }
                 _ => self.multibyte(i),
             };
             // Every handler moves forward; the guard keeps the loop finite whatever happens.
@@ -281,6 +298,10 @@ impl<'a> Splitter<'a> {
             | '॥' | '։' | '።' | '။' | '។' | '།' => self.sentence_mark(i),
             '“' | '‘' | '«' | '‹' | '„' | '「' | '『' => {
                 self.quote(i, c, len);
+                i + len
+            }
+            '（' => {
+                self.bracket(i, c);
                 i + len
             }
             '•' | '‣' | '⁃' | '◦' | '▪' | '●' | '■' => {
@@ -349,8 +370,10 @@ impl<'a> Splitter<'a> {
         }
         let (term_end, cluster) = self.cluster(i);
         let close_end = self.closers(term_end);
-        // Inside a quotation that goes on after this mark: nothing ends here.
-        if self.quote_close > i && close_end <= self.quote_close {
+        // Inside a quotation or bracket that goes on after this mark: nothing ends here.
+        if (self.quote_close > i && close_end <= self.quote_close)
+            || (self.bracket_close > i && close_end <= self.bracket_close)
+        {
             self.held_end = close_end;
             return close_end;
         }
@@ -479,6 +502,9 @@ impl<'a> Splitter<'a> {
             {
                 // French spacing: `Bonjour. »`
                 j += len;
+            } else if let Some(end) = citation_end(self.bytes, j) {
+                // Reference marks belong to the sentence they follow: `martyr.[1]`, `gas. [2]`.
+                j = end;
             } else {
                 break;
             }
@@ -668,6 +694,43 @@ impl<'a> Splitter<'a> {
         }
     }
 
+    /// At an opening bracket at `i`: if its closing mark comes soon (on the same line, nested
+    /// brackets counted), the bracket is read as one unit.
+    fn bracket(&mut self, i: usize, open: char) {
+        if self.bracket_close > i {
+            return;
+        }
+        let (open_b, close_b): (&[u8], &[u8]) = match open {
+            '(' => (b"(", b")"),
+            '[' => (b"[", b"]"),
+            '{' => (b"{", b"}"),
+            '（' => ("（".as_bytes(), "）".as_bytes()),
+            _ => return,
+        };
+        let b = self.bytes;
+        let limit = (i + MAX_BRACKET_BYTES).min(b.len());
+        let mut depth = 0usize;
+        let mut p = i;
+        while p < limit {
+            if b[p] == b'\n' || b[p] == b'\r' {
+                return;
+            }
+            if b[p..].starts_with(open_b) {
+                depth += 1;
+                p += open_b.len();
+            } else if b[p..].starts_with(close_b) {
+                depth -= 1;
+                if depth == 0 {
+                    self.bracket_close = p;
+                    return;
+                }
+                p += close_b.len();
+            } else {
+                p += 1;
+            }
+        }
+    }
+
     /// Finds the mark that closes the quotation opened by `open`, on the same line and within
     /// [`MAX_QUOTE_BYTES`].
     fn find_close(&self, from: usize, open: char) -> Option<usize> {
@@ -835,6 +898,29 @@ fn is_time_zone(word: &str) -> bool {
     (2..=4).contains(&word.len()) && word.bytes().all(|c| c.is_ascii_uppercase())
 }
 
+/// The end of a reference mark at `j`: `[1]`, `[2–11]`, `[3, 4]`, maybe after one space.
+fn citation_end(b: &[u8], j: usize) -> Option<usize> {
+    let open = if b.get(j) == Some(&b' ') { j + 1 } else { j };
+    if b.get(open) != Some(&b'[') {
+        return None;
+    }
+    let inner = open + 1;
+    let mut q = inner;
+    while q < b.len() && q - inner <= MAX_CITATION_BYTES {
+        match b[q] {
+            b']' => {
+                let digits = b[inner..q].iter().any(u8::is_ascii_digit);
+                return (digits && q > inner).then_some(q + 1);
+            }
+            b'0'..=b'9' | b',' | b' ' | b'-' => q += 1,
+            // en dash `–`
+            0xE2 if b.get(q + 1..q + 3) == Some(&[0x80, 0x93]) => q += 3,
+            _ => return None,
+        }
+    }
+    None
+}
+
 /// Closing quotes and brackets that belong to the sentence before them.
 fn is_closer(c: char) -> bool {
     matches!(
@@ -854,6 +940,7 @@ fn is_closer(c: char) -> bool {
             | '〕'
             | '〉'
             | '》'
+            | '`'
     )
 }
 
