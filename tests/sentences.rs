@@ -4,6 +4,13 @@
 //! "verbatim"?}`. Cases marked `"verbatim": false` expect normalised text (joined line
 //! breaks, stripped HTML, dropped page numbers) that a splitter returning slices cannot give;
 //! they are counted apart and left out of the pass rate.
+//!
+//! - `golden_rules.jsonl`: the 48 English Golden Rules of Pragmatic Segmenter.
+//! - `hard_cases.jsonl`: Pragmatic Segmenter's other English spec cases (`ps-*`), pySBD's
+//!   regression cases (`pysbd-*`), sentencex's English tests (`sentencex-*`) and news copy
+//!   written for newsbrief (`news-*`).
+//! - `syntok_ospl.jsonl`: syntok's one-sentence-per-line test text, as overlapping pairs of
+//!   consecutive sentences (each boundary is tested once, each sentence twice).
 
 use newsbrief::text::split_sentences;
 use proptest::prelude::*;
@@ -66,6 +73,8 @@ fn pass_rate(name: &str, data: &str) -> f64 {
 const GOLDEN_FLOOR: f64 = 1.0;
 /// Pass rate reached on the harder English cases (a regression floor).
 const HARD_FLOOR: f64 = 0.98;
+/// Pass rate reached on syntok's sentence pairs (a regression floor).
+const SYNTOK_FLOOR: f64 = 0.97;
 
 #[test]
 fn golden_rules_pass_rate() {
@@ -91,6 +100,18 @@ fn hard_cases_pass_rate() {
     );
 }
 
+#[test]
+fn syntok_pairs_pass_rate() {
+    let rate = pass_rate(
+        "syntok_ospl",
+        include_str!("data/sentences/syntok_ospl.jsonl"),
+    );
+    assert!(
+        rate >= SYNTOK_FLOOR,
+        "syntok pairs pass rate {rate:.3} < {SYNTOK_FLOOR}"
+    );
+}
+
 /// The data itself: ids unique, and every case marked verbatim expects slices of its text in
 /// order that together hold all of its non-whitespace characters.
 #[test]
@@ -98,6 +119,7 @@ fn case_files_are_consistent() {
     for data in [
         include_str!("data/sentences/golden_rules.jsonl"),
         include_str!("data/sentences/hard_cases.jsonl"),
+        include_str!("data/sentences/syntok_ospl.jsonl"),
     ] {
         let cases = load(data);
         let mut ids: Vec<&str> = cases.iter().map(|c| c.id.as_str()).collect();

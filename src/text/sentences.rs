@@ -42,8 +42,9 @@ const MAX_QUOTE_BYTES: usize = 600;
 const MAX_STANDALONE_QUOTE_BYTES: usize = 200;
 
 /// A bracket whose closing mark comes within this many bytes is read as one unit
-/// (`(see. section 4.2)`, `[page. 42]`); a longer or unclosed one is not.
-const MAX_BRACKET_BYTES: usize = 200;
+/// (`[page. 42]`, `(Oh. Again!)`); a longer or unclosed one is split like prose, since a long
+/// parenthesis may hold whole sentences.
+const MAX_BRACKET_BYTES: usize = 80;
 
 /// Longest reference mark taken as part of the sentence before it (`[12, 14–16]`).
 const MAX_CITATION_BYTES: usize = 12;
@@ -1253,7 +1254,7 @@ mod tests {
                     word.len() <= MAX_ABBREVIATION_BYTES,
                     "{word} longer than the limit"
                 );
-                assert!(list.contains_lower(&word.to_uppercase()));
+                assert!(list.contains_lower(&word.to_ascii_uppercase()));
             }
         }
         for s in STRONG_STARTERS.words {
