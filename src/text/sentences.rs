@@ -13,10 +13,23 @@
 //! first (see [`super::paragraph_ranges`]).
 //!
 //! How it works: one forward pass over the bytes stops only at bytes that can matter (full
-//! stops, question and exclamation marks, line breaks, quotes, and the lead bytes of the few
-//! multi-byte marks it knows). At a sentence mark it looks at the word before and the token
-//! after and decides with the rules below; word lists live in [`lexicon`]. There is no
-//! regular expression and no allocation besides the output vector.
+//! stops, question and exclamation marks, line breaks, quotes, brackets, and the lead bytes of
+//! the few multi-byte marks it knows). At a sentence mark it looks at the word before and the
+//! token after; word lists live in the private `lexicon` module. There is no regular
+//! expression and no allocation besides the output vector. The main rules:
+//!
+//! - a mark followed by lower case never ends a sentence (`Yahoo! in`, `p.m. left`);
+//! - after a full stop, the word before decides: an ordinary word or number ends the sentence
+//!   before a capital or a digit; a title (`Dr.`) only before a pronoun or determiner; an
+//!   ambiguous abbreviation, acronym or initial (`Inc.`, `U.S.`, `E.`) only before a usual
+//!   sentence starter (`The`, `He`, `However`, `Officials`); `a.m.`/`p.m.` before any capital
+//!   but a weekday, month or time zone; `No.`/`Jan.` never before a digit; `e.g.` never;
+//! - a short quotation or bracket is read as one unit (`"We lost. We will appeal," he said`);
+//! - list markers (`1.`, `b)`, `(iv)`, `•`) start items, even with no full stop before them;
+//! - a line break ends a line with no final mark (headline, dateline, list line), unless a
+//!   long line simply wraps on to a lower-case word;
+//! - full-width marks (`。`) end a sentence with no space after; `. . .` inside a sentence and
+//!   `[...]` are omissions, `....` before a capital ends one.
 
 mod lexicon;
 
