@@ -1,0 +1,459 @@
+//! Pre-cleaning: drops page furniture from the DOM before the readability scorer sees it.
+//!
+//! For: removing, in one pass over the parsed document, what is never article text (scripts,
+//! forms, navigation, sidebars, footers, figure captions, hidden elements) and elements whose
+//! class, id or role names boilerplate (share bars, newsletter boxes, related links, comment
+//! sections, ads, bylines, image credits). A guard keeps any element that holds the
+//! headline, the `<article>` / `articleBody`, or half of the page's text, so a badly named
+//! wrapper never takes the story with it. Not for: choosing the main content (that is the
+//! readability scorer's job) or line-level filtering (see `render`).
+
+use dom_query::{Document, NodeRef};
+
+/// Tags removed wherever they are: they never hold article prose.
+const ALWAYS_REMOVED_TAGS: &[&str] = &[
+    "script", "style", "noscript", "template", "svg", "canvas", "iframe", "object", "embed",
+    "button", "input", "select", "textarea", "option", "label", "dialog", "link", "meta",
+];
+
+/// Tags that usually hold furniture, removed unless the guard protects them (some sites
+/// wrap the whole page in a `<form>`, or put the story in an `<aside>`).
+const FURNITURE_TAGS: &[&str] = &[
+    "nav",
+    "aside",
+    "footer",
+    "form",
+    "figcaption",
+    "figure",
+    "menu",
+];
+
+/// ARIA roles of furniture landmarks.
+const FURNITURE_ROLES: &[&str] = &[
+    "navigation",
+    "complementary",
+    "contentinfo",
+    "dialog",
+    "alertdialog",
+    "banner",
+    "search",
+    "menu",
+    "menubar",
+    "toolbar",
+];
+
+/// Class / id words (after splitting on `-`, `_` and spaces) that name furniture exactly.
+const FURNITURE_WORDS: &[&str] = &[
+    "ad",
+    "ads",
+    "adv",
+    "advert",
+    "advertisement",
+    "advertising",
+    "adslot",
+    "adunit",
+    "dfp",
+    "gpt",
+    "sponsored",
+    "promo",
+    "promotion",
+    "promoted",
+    "share",
+    "shares",
+    "sharing",
+    "sharebar",
+    "social",
+    "socials",
+    "follow",
+    "newsletter",
+    "newsletters",
+    "subscribe",
+    "subscription",
+    "signup",
+    "related",
+    "recommended",
+    "recommendations",
+    "recirc",
+    "trending",
+    "popular",
+    "outbrain",
+    "taboola",
+    "zergnet",
+    "comment",
+    "comments",
+    "disqus",
+    "respond",
+    "reply",
+    "breadcrumb",
+    "breadcrumbs",
+    "caption",
+    "captions",
+    "credit",
+    "credits",
+    "byline",
+    "bylines",
+    "author",
+    "authors",
+    "bio",
+    "tags",
+    "tag",
+    "tagged",
+    "topics",
+    "keywords",
+    "sidebar",
+    "widget",
+    "widgets",
+    "nav",
+    "navbar",
+    "navigation",
+    "menu",
+    "footer",
+    "masthead",
+    "toolbar",
+    "tools",
+    "pagination",
+    "pager",
+    "popup",
+    "modal",
+    "overlay",
+    "cookie",
+    "cookies",
+    "consent",
+    "gdpr",
+    "skip",
+    "print",
+    "meta",
+    "date",
+    "dateline-time",
+    "timestamp",
+    "published",
+    "updated",
+    "slideshow",
+    "carousel",
+    "gallery",
+    "lightbox",
+    "player",
+    "rating",
+    "reactions",
+    "login",
+    "signin",
+    "paywall-prompt",
+    "disclaimer",
+    "sronly",
+];
+
+/// Whole class names that hide an element (a bare "hidden", unlike "hidden-xs", which only
+/// hides it on small screens).
+const HIDING_CLASSES: &[&str] = &["hidden", "is-hidden", "d-none", "hide", "invisible"];
+
+/// Class / id word prefixes that name furniture ("sharedaddy", "newsletterbox").
+const FURNITURE_PREFIXES: &[&str] = &[
+    "advert",
+    "sponsor",
+    "promo",
+    "share",
+    "social",
+    "newsletter",
+    "subscri",
+    "signup",
+    "related",
+    "recommend",
+    "outbrain",
+    "taboola",
+    "comment",
+    "disqus",
+    "breadcrumb",
+    "caption",
+    "byline",
+    "sidebar",
+    "widget",
+    "navbar",
+    "popup",
+    "cookie",
+    "slideshow",
+    "carousel",
+    "lightbox",
+    "pagination",
+    "readmore",
+    "morestories",
+    "mostread",
+    "mostpopular",
+    "youmay",
+    "alsolike",
+];
+
+/// Words that look like furniture prefixes but name article parts.
+const ARTICLE_WORDS: &[&str] = &[
+    "commentary",
+    "commentator",
+    "shared",
+    "related-content-body",
+];
+
+/// Multi-word furniture names, matched on the joined class/id words.
+const FURNITURE_PHRASES: &[&str] = &[
+    "read more",
+    "more stories",
+    "more from",
+    "most read",
+    "most popular",
+    "you may like",
+    "also like",
+    "sign up",
+    "screen reader",
+    "visually hidden",
+    "sr only",
+    "about the author",
+    "author box",
+    "post meta",
+    "entry meta",
+    "article meta",
+    "inline ad",
+    "ad slot",
+    "ad container",
+    "ad wrapper",
+    "see also",
+    "also read",
+    "read also",
+    "further reading",
+    "image credit",
+    "photo credit",
+    "image caption",
+    "media caption",
+];
+
+/// An element holding more than this share of the page's text is never removed by a
+/// class or tag rule: it is the story's container, whatever its name says.
+const MAX_REMOVED_TEXT_SHARE: f64 = 0.5;
+
+/// Likewise for the page's paragraph (`<p>`) text, the better measure of prose: a wrapper
+/// named "l-sidebar-fixed l-article-body" that holds a third of the paragraphs is the
+/// story, while share bars, related links and newsletter boxes hold little `<p>` text.
+const MAX_REMOVED_PARA_SHARE: f64 = 0.3;
+
+/// Deeper documents skip the readability scorer (whose passes may recurse) and use the
+/// iterative fallback renderer instead.
+pub(crate) const MAX_SCORED_DEPTH: usize = 400;
+
+/// Subtree facts gathered bottom-up.
+#[derive(Clone, Copy, Default)]
+struct Facts {
+    /// Non-whitespace characters of text below.
+    text: usize,
+    /// Non-whitespace characters of text inside `<p>` below: prose, not menus.
+    para: usize,
+    /// Holds the headline (`<h1>`) or the article body (`<article>`, `itemprop=articleBody`).
+    protected: bool,
+}
+
+/// What the pass saw.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct CleanReport {
+    /// Deepest element nesting.
+    pub max_depth: usize,
+    /// Elements removed.
+    pub removed: usize,
+}
+
+/// Removes furniture from `doc` (see the module doc). Iterative: safe on any depth.
+pub(crate) fn preclean(doc: &Document) -> CleanReport {
+    let mut report = CleanReport::default();
+    // Pre-order list of nodes with their parent's index.
+    let mut nodes: Vec<(NodeRef<'_>, usize)> = Vec::new();
+    let mut stack: Vec<(NodeRef<'_>, usize, usize)> = vec![(doc.root(), usize::MAX, 0)];
+    while let Some((node, parent, depth)) = stack.pop() {
+        report.max_depth = report.max_depth.max(depth);
+        let idx = nodes.len();
+        nodes.push((node, parent));
+        if node.is_element() || node.is_document() {
+            for child in node.children_it(true) {
+                if child.is_element() || child.is_text() {
+                    stack.push((child, idx, depth + 1));
+                }
+            }
+        }
+    }
+
+    let mut facts = vec![Facts::default(); nodes.len()];
+    let mut names: Vec<Option<String>> = Vec::with_capacity(nodes.len());
+    for (node, _) in &nodes {
+        names.push(node.qual_name_ref().map(|q| q.local.to_string()));
+    }
+    for i in (0..nodes.len()).rev() {
+        let (node, parent) = &nodes[i];
+        if node.is_text() {
+            facts[i].text += node.query_or(0, |n| match &n.data {
+                dom_query::NodeData::Text { contents } => {
+                    contents.chars().filter(|c| !c.is_whitespace()).count()
+                }
+                _ => 0,
+            });
+        } else if let Some(name) = &names[i] {
+            if name == "p" {
+                facts[i].para = facts[i].text;
+            }
+            if name == "h1"
+                || name == "article"
+                || node
+                    .attr("itemprop")
+                    .is_some_and(|p| p.as_ref() == "articleBody")
+            {
+                facts[i].protected = true;
+            }
+        }
+        if *parent != usize::MAX {
+            let f = facts[i];
+            facts[*parent].text += f.text;
+            facts[*parent].para += f.para;
+            facts[*parent].protected |= f.protected;
+        }
+    }
+
+    let total = facts.first().map_or(0, |f| f.text);
+    let total_para = facts.first().map_or(0, |f| f.para);
+    let mut removed = vec![false; nodes.len()];
+    for i in 0..nodes.len() {
+        let (node, parent) = &nodes[i];
+        if *parent != usize::MAX && removed[*parent] {
+            removed[i] = true;
+            continue;
+        }
+        let Some(name) = &names[i] else { continue };
+        let verdict = if ALWAYS_REMOVED_TAGS.contains(&name.as_str()) {
+            true
+        } else {
+            let small = (facts[i].text as f64) <= MAX_REMOVED_TEXT_SHARE * total as f64
+                && (facts[i].para as f64) <= MAX_REMOVED_PARA_SHARE * total_para as f64;
+            small && !facts[i].protected && is_furniture(node, name)
+        };
+        if verdict {
+            removed[i] = true;
+            report.removed += 1;
+            node.remove_from_parent();
+        }
+    }
+    report
+}
+
+/// Whether an element's tag, role, visibility or names mark it as furniture.
+fn is_furniture(node: &NodeRef<'_>, name: &str) -> bool {
+    if FURNITURE_TAGS.contains(&name) {
+        return true;
+    }
+    if name == "html" || name == "body" || name == "main" {
+        return false;
+    }
+    if node.has_attr("hidden")
+        || node
+            .attr("aria-hidden")
+            .is_some_and(|v| v.as_ref() == "true")
+    {
+        return true;
+    }
+    if let Some(style) = node.attr("style") {
+        let style: String = style
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>()
+            .to_ascii_lowercase();
+        if style.contains("display:none") || style.contains("visibility:hidden") {
+            return true;
+        }
+    }
+    if node
+        .attr("role")
+        .is_some_and(|r| FURNITURE_ROLES.contains(&r.trim().to_ascii_lowercase().as_str()))
+    {
+        return true;
+    }
+    let class = node.attr("class");
+    if class
+        .as_deref()
+        .is_some_and(|c| c.split_whitespace().any(|t| HIDING_CLASSES.contains(&t)))
+    {
+        return true;
+    }
+    let id = node.attr("id");
+    if class.is_none() && id.is_none() {
+        return false;
+    }
+    let mut names = String::new();
+    for part in [class.as_deref(), id.as_deref()].into_iter().flatten() {
+        names.push_str(part);
+        names.push(' ');
+    }
+    names_furniture(&names)
+}
+
+/// Whether class / id text names furniture (see the word, prefix and phrase lists).
+pub(crate) fn names_furniture(names: &str) -> bool {
+    let lower = names.to_ascii_lowercase();
+    if ARTICLE_WORDS.iter().any(|w| lower.contains(w)) {
+        return false;
+    }
+    let words: Vec<&str> = lower
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    if words
+        .iter()
+        .any(|w| FURNITURE_WORDS.contains(w) || FURNITURE_PREFIXES.iter().any(|p| w.starts_with(p)))
+    {
+        return true;
+    }
+    let joined = words.join(" ");
+    FURNITURE_PHRASES.iter().any(|p| {
+        joined == *p
+            || joined.starts_with(&format!("{p} "))
+            || joined.ends_with(&format!(" {p}"))
+            || joined.contains(&format!(" {p} "))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn furniture_names() {
+        for yes in [
+            "share-bar",
+            "sharedaddy sd-sharing-enabled",
+            "newsletter-signup",
+            "c-related-links",
+            "comments-area",
+            "ad-slot",
+            "wp-caption-text",
+            "read-more",
+            "sr-only",
+            "post-meta",
+        ] {
+            assert!(names_furniture(yes), "{yes}");
+        }
+        for no in [
+            "article-body",
+            "story-content",
+            "entry-content",
+            "commentary-body",
+            "headline",
+            "header",
+            "lead",
+            "shadow",
+            "add-to-list",
+        ] {
+            assert!(!names_furniture(no), "{no}");
+        }
+    }
+
+    #[test]
+    fn guard_keeps_the_story_container() {
+        let html = r#"<html><body><div class="page has-sidebar share-enabled">
+            <h1>Headline here</h1><p>A long paragraph of story text that is the article.</p>
+            <div class="share-bar">Share on Facebook</div></div></body></html>"#;
+        let doc = Document::from(html);
+        preclean(&doc);
+        let text = doc.root().text();
+        assert!(text.contains("story text"));
+        assert!(!text.contains("Share on Facebook"));
+    }
+}
