@@ -7,7 +7,6 @@
 //! byline lines, repeats and the headline itself. Not for: choosing the container (the
 //! readability scorer does that) or metadata (see `metadata`).
 
-use std::collections::HashSet;
 use std::sync::LazyLock;
 
 use dom_query::{NodeData, NodeRef};
@@ -85,6 +84,11 @@ const MAX_DATELINE_CHARS: usize = 120;
 
 /// "By Jane Doe" lines of at most this many words are bylines, not prose.
 const MAX_BYLINE_WORDS: usize = 7;
+
+/// A paragraph that repeats the one just before it, and is at least this long (in letters
+/// and digits), is dropped: it is a caption or teaser shown twice. Repeats further apart
+/// are kept (interview questions, recipe lines), and so are short ones ("Buy now").
+const MIN_DEDUP_CHARS: usize = 40;
 
 /// One paragraph of rendered text.
 #[derive(Debug, Clone, Default)]
@@ -382,30 +386,76 @@ pub(crate) fn filter_blocks(blocks: Vec<Block>, ctx: FilterContext<'_>) -> Vec<B
         .filter(|k| !k.is_empty())
         .collect();
     let byline_key = ctx.byline.map(key).filter(|k| !k.is_empty());
-    let mut seen: HashSet<String> = HashSet::new();
+    let mut previous: Option<String> = None;
     let mut out = Vec::with_capacity(blocks.len());
     for block in blocks {
         let k = key(&block.text);
-        if k.is_empty() && !block.text.chars().any(char::is_alphanumeric) && block.chars < 3 {
+        if let Some(reason) = drop_reason(
+            &block,
+            &k,
+            &title_keys,
+            byline_key.as_deref(),
+            previous.as_deref(),
+        ) {
+            tracing::debug!(reason, text = %block.text, "dropped paragraph");
             continue;
         }
-        if title_keys.contains(&k) || byline_key.as_ref() == Some(&k) {
-            continue;
-        }
-        if block.link_density() > MAX_LINK_DENSITY
-            || is_boilerplate_line(&block.text)
-            || is_credit_line(&block.text)
-            || is_dateline(&block.text)
-            || is_byline_line(&block.text)
-        {
-            continue;
-        }
-        if !k.is_empty() && !seen.insert(k) {
-            continue;
-        }
+        previous = Some(k);
         out.push(block);
     }
     out
+}
+
+/// Why a paragraph is furniture, if it is.
+fn drop_reason(
+    block: &Block,
+    k: &str,
+    title_keys: &[String],
+    byline_key: Option<&str>,
+    previous: Option<&str>,
+) -> Option<&'static str> {
+    if k.is_empty() && block.chars < 3 {
+        return Some("no text");
+    }
+    if title_keys.iter().any(|t| t == k) {
+        return Some("headline");
+    }
+    if byline_key == Some(k) {
+        return Some("byline");
+    }
+    if block.link_density() > MAX_LINK_DENSITY && !is_sentence(&block.text) && !is_url(&block.text)
+    {
+        return Some("link density");
+    }
+    if is_boilerplate_line(&block.text) {
+        return Some("boilerplate line");
+    }
+    if is_credit_line(&block.text) {
+        return Some("photo credit");
+    }
+    if is_dateline(&block.text) {
+        return Some("date line");
+    }
+    if is_byline_line(&block.text) {
+        return Some("byline line");
+    }
+    if k.chars().count() >= MIN_DEDUP_CHARS && previous == Some(k) {
+        return Some("repeat");
+    }
+    None
+}
+
+/// Ends like a sentence: linked prose ("... was convicted last Thursday.") is kept, while
+/// link lists and teaser headlines have no final stop.
+fn is_sentence(text: &str) -> bool {
+    text.trim_end()
+        .ends_with(['.', '!', '?', '"', '\u{201d}', '\u{3002}', ')'])
+}
+
+/// A bare address, printed as a source note ("www.example.com").
+fn is_url(text: &str) -> bool {
+    let t = text.trim();
+    !t.contains(' ') && (t.starts_with("http") || t.starts_with("www."))
 }
 
 /// "Advertisement", "Read more: ...", "Sign up for our newsletter ..." and the like.
