@@ -132,7 +132,6 @@ const FURNITURE_WORDS: &[&str] = &[
     "carousel",
     "gallery",
     "lightbox",
-    "player",
     "rating",
     "reactions",
     "login",
@@ -319,14 +318,21 @@ pub(crate) fn preclean(doc: &Document) -> CleanReport {
             continue;
         }
         let Some(name) = &names[i] else { continue };
-        let verdict = if ALWAYS_REMOVED_TAGS.contains(&name.as_str()) {
-            true
+        let verdict = if let Some(tag) = ALWAYS_REMOVED_TAGS.iter().find(|t| **t == name) {
+            Some(*tag)
         } else {
             let small = (facts[i].text as f64) <= MAX_REMOVED_TEXT_SHARE * total as f64
                 && (facts[i].para as f64) <= MAX_REMOVED_PARA_SHARE * total_para as f64;
-            small && !facts[i].protected && is_furniture(node, name)
+            if small && !facts[i].protected {
+                furniture_reason(node, name)
+            } else {
+                None
+            }
         };
-        if verdict {
+        if let Some(reason) = verdict {
+            if tracing::enabled!(tracing::Level::DEBUG) {
+                tracing::debug!(reason, text = %super::text::collapse_whitespace(&node.text()), "removed element");
+            }
             removed[i] = true;
             report.removed += 1;
             node.remove_from_parent();
@@ -335,20 +341,21 @@ pub(crate) fn preclean(doc: &Document) -> CleanReport {
     report
 }
 
-/// Whether an element's tag, role, visibility or names mark it as furniture.
-fn is_furniture(node: &NodeRef<'_>, name: &str) -> bool {
-    if FURNITURE_TAGS.contains(&name) {
-        return true;
+/// Why an element is furniture, if it is: the tag, role, visibility rule or class / id
+/// word that marks it.
+fn furniture_reason(node: &NodeRef<'_>, name: &str) -> Option<&'static str> {
+    if let Some(tag) = FURNITURE_TAGS.iter().find(|t| **t == name) {
+        return Some(tag);
     }
     if name == "html" || name == "body" || name == "main" {
-        return false;
+        return None;
     }
     if node.has_attr("hidden")
         || node
             .attr("aria-hidden")
             .is_some_and(|v| v.as_ref() == "true")
     {
-        return true;
+        return Some("hidden attribute");
     }
     if let Some(style) = node.attr("style") {
         let style: String = style
@@ -357,57 +364,57 @@ fn is_furniture(node: &NodeRef<'_>, name: &str) -> bool {
             .collect::<String>()
             .to_ascii_lowercase();
         if style.contains("display:none") || style.contains("visibility:hidden") {
-            return true;
+            return Some("hidden style");
         }
     }
-    if node
-        .attr("role")
-        .is_some_and(|r| FURNITURE_ROLES.contains(&r.trim().to_ascii_lowercase().as_str()))
-    {
-        return true;
+    if let Some(role) = node.attr("role") {
+        let role = role.trim().to_ascii_lowercase();
+        if let Some(r) = FURNITURE_ROLES.iter().find(|r| **r == role) {
+            return Some(r);
+        }
     }
     let class = node.attr("class");
-    if class
-        .as_deref()
-        .is_some_and(|c| c.split_whitespace().any(|t| HIDING_CLASSES.contains(&t)))
-    {
-        return true;
+    if let Some(c) = class.as_deref().and_then(|c| {
+        c.split_whitespace()
+            .find_map(|t| HIDING_CLASSES.iter().find(|h| **h == t))
+    }) {
+        return Some(c);
     }
     let id = node.attr("id");
     if class.is_none() && id.is_none() {
-        return false;
+        return None;
     }
     let mut names = String::new();
     for part in [class.as_deref(), id.as_deref()].into_iter().flatten() {
         names.push_str(part);
         names.push(' ');
     }
-    names_furniture(&names)
+    furniture_name(&names)
 }
 
-/// Whether class / id text names furniture (see the word, prefix and phrase lists).
-pub(crate) fn names_furniture(names: &str) -> bool {
+/// The furniture word, prefix or phrase that class / id text holds, if any.
+pub(crate) fn furniture_name(names: &str) -> Option<&'static str> {
     let lower = names.to_ascii_lowercase();
     if ARTICLE_WORDS.iter().any(|w| lower.contains(w)) {
-        return false;
+        return None;
     }
     let words: Vec<&str> = lower
         .split(|c: char| !c.is_ascii_alphanumeric())
         .filter(|w| !w.is_empty())
         .collect();
-    if words
-        .iter()
-        .any(|w| FURNITURE_WORDS.contains(w) || FURNITURE_PREFIXES.iter().any(|p| w.starts_with(p)))
-    {
-        return true;
+    for w in &words {
+        if let Some(f) = FURNITURE_WORDS.iter().find(|f| *f == w) {
+            return Some(f);
+        }
+        if let Some(p) = FURNITURE_PREFIXES.iter().find(|p| w.starts_with(*p)) {
+            return Some(p);
+        }
     }
-    let joined = words.join(" ");
-    FURNITURE_PHRASES.iter().any(|p| {
-        joined == *p
-            || joined.starts_with(&format!("{p} "))
-            || joined.ends_with(&format!(" {p}"))
-            || joined.contains(&format!(" {p} "))
-    })
+    let joined = format!(" {} ", words.join(" "));
+    FURNITURE_PHRASES
+        .iter()
+        .find(|p| joined.contains(&format!(" {p} ")))
+        .copied()
 }
 
 #[cfg(test)]
@@ -428,7 +435,7 @@ mod tests {
             "sr-only",
             "post-meta",
         ] {
-            assert!(names_furniture(yes), "{yes}");
+            assert!(furniture_name(yes).is_some(), "{yes}");
         }
         for no in [
             "article-body",
@@ -441,7 +448,7 @@ mod tests {
             "shadow",
             "add-to-list",
         ] {
-            assert!(!names_furniture(no), "{no}");
+            assert_eq!(furniture_name(no), None, "{no}");
         }
     }
 
