@@ -182,12 +182,7 @@ const FURNITURE_PREFIXES: &[&str] = &[
 ];
 
 /// Words that look like furniture prefixes but name article parts.
-const ARTICLE_WORDS: &[&str] = &[
-    "commentary",
-    "commentator",
-    "shared",
-    "related-content-body",
-];
+const ARTICLE_WORDS: &[&str] = &["commentary", "commentator"];
 
 /// Multi-word furniture names, matched on the joined class/id words.
 const FURNITURE_PHRASES: &[&str] = &[
@@ -232,7 +227,7 @@ const MAX_REMOVED_PARA_SHARE: f64 = 0.3;
 
 /// Deeper documents skip the readability scorer (whose passes may recurse) and use the
 /// iterative fallback renderer instead.
-pub(crate) const MAX_SCORED_DEPTH: usize = 400;
+pub(crate) const MAX_SCORED_DEPTH: usize = 1000;
 
 /// Subtree facts gathered bottom-up.
 #[derive(Clone, Copy, Default)]

@@ -273,7 +273,12 @@ fn read_json_ld(text: &str, ld: &mut LdInfo) {
         }
         ld.date_published =
             str_field(obj, "datePublished").or_else(|| str_field(obj, "dateCreated"));
-        ld.article_body = str_field(obj, "articleBody");
+        // Kept raw: its line breaks are the paragraph breaks.
+        ld.article_body = obj
+            .get("articleBody")
+            .and_then(Value::as_str)
+            .filter(|b| !b.trim().is_empty())
+            .map(str::to_string);
         if let Some(lang) = str_field(obj, "inLanguage") {
             ld.in_language = Some(lang);
         }
@@ -384,7 +389,7 @@ fn choose(raw: Raw, url: Option<&str>) -> PageMeta {
     .into_iter()
     .flatten()
     .map(|t| {
-        let (head, tail) = strip_site_tail(&t, &hints);
+        let (head, tail) = strip_site_tail(&t, &hints, raw.h1.as_deref());
         if title_tail.is_none() {
             title_tail = tail;
         }
@@ -522,8 +527,14 @@ fn word_count(s: &str) -> usize {
 
 /// Splits a " | Site" (or " - Site", ...) tail off `title`. Returns the headline and the
 /// tail when one was removed. A tail goes when it names the site (`hints`), or after " | "
-/// when it is short; a leading "Site | " goes when it names the site.
-pub(crate) fn strip_site_tail(title: &str, hints: &[String]) -> (String, Option<String>) {
+/// when it is short, or when what precedes it is the page's own `headline` (its `<h1>`); a
+/// leading "Site | " goes when it names the site.
+pub(crate) fn strip_site_tail(
+    title: &str,
+    hints: &[String],
+    headline: Option<&str>,
+) -> (String, Option<String>) {
+    let headline_key = headline.map(name_key).filter(|k| !k.is_empty());
     let title = collapse_whitespace(title);
     let mut head = title.as_str();
     let mut removed = None;
@@ -539,8 +550,10 @@ pub(crate) fn strip_site_tail(title: &str, hints: &[String]) -> (String, Option<
         let (before, after) = (&head[..pos], &head[pos + sep.len()..]);
         let site_named = matches_site(after, hints);
         let short_pipe_tail = sep.contains('|') && word_count(after) <= MAX_SITE_TAIL_WORDS;
-        if word_count(before) >= MIN_HEADLINE_WORDS
-            && (site_named || (short_pipe_tail && removed.is_none()))
+        let is_headline = headline_key.as_deref() == Some(name_key(before).as_str());
+        if is_headline
+            || (word_count(before) >= MIN_HEADLINE_WORDS
+                && (site_named || (short_pipe_tail && removed.is_none())))
         {
             if removed.is_none() {
                 removed = Some(after.trim().to_string());
@@ -593,9 +606,7 @@ pub(crate) fn clean_byline(raw: &str) -> Option<String> {
     let mut parts: Vec<String> = Vec::new();
     for seg in text.split(['|', '·', '•', '\n', '—', '–']) {
         let seg = seg.trim();
-        if seg.is_empty()
-            || parse_date(seg).is_some() && seg.chars().filter(char::is_ascii_digit).count() >= 4
-        {
+        if seg.is_empty() {
             continue;
         }
         let seg = BYLINE_PREFIX.replace(seg, "");
@@ -642,33 +653,56 @@ mod tests {
     fn strips_site_tails_and_heads() {
         let h = hints(&["The Daily Wire Desk", "dailywire.example"]);
         assert_eq!(
-            strip_site_tail("U.S. probing China Telecom | The Daily Wire Desk", &h).0,
+            strip_site_tail("U.S. probing China Telecom | The Daily Wire Desk", &h, None).0,
             "U.S. probing China Telecom"
         );
         assert_eq!(
             strip_site_tail(
                 "Markets rally on rate hopes - Business - The Daily Wire Desk",
-                &h
+                &h,
+                None
             )
             .0,
             "Markets rally on rate hopes - Business"
         );
         assert_eq!(
-            strip_site_tail("The Daily Wire Desk: Markets rally on rate hopes", &h).0,
+            strip_site_tail("The Daily Wire Desk: Markets rally on rate hopes", &h, None).0,
             "The Daily Wire Desk: Markets rally on rate hopes"
         );
         assert_eq!(
-            strip_site_tail("The Daily Wire Desk | Markets rally on rate hopes", &h).0,
+            strip_site_tail(
+                "The Daily Wire Desk | Markets rally on rate hopes",
+                &h,
+                None
+            )
+            .0,
             "Markets rally on rate hopes"
         );
         // Unknown site, short tail after a pipe: still a site name.
         assert_eq!(
-            strip_site_tail("Storm closes schools across the valley | Valley Post", &[]).0,
+            strip_site_tail(
+                "Storm closes schools across the valley | Valley Post",
+                &[],
+                None
+            )
+            .0,
             "Storm closes schools across the valley"
+        );
+        // A tail after the page's own headline goes, whatever the separator.
+        assert_eq!(
+            strip_site_tail(
+                "Bell tower reopens - Parish Notes",
+                &[],
+                Some("Bell tower reopens")
+            ),
+            (
+                "Bell tower reopens".to_string(),
+                Some("Parish Notes".to_string())
+            )
         );
         // A dash inside a headline is kept when the tail is not the site.
         assert_eq!(
-            strip_site_tail("Biden - the early years of a senator", &h).0,
+            strip_site_tail("Biden - the early years of a senator", &h, None).0,
             "Biden - the early years of a senator"
         );
     }

@@ -16,6 +16,7 @@
 mod clean;
 mod date;
 mod metadata;
+mod nesting;
 mod render;
 mod text;
 
@@ -60,6 +61,8 @@ pub fn extract(html: &str, url: Option<&str>) -> Result<Article> {
     }
     let url =
         url.filter(|u| url::Url::parse(u).is_ok_and(|p| matches!(p.scheme(), "http" | "https")));
+    let html = nesting::limit_nesting(html);
+    let html = html.as_ref();
     let doc = Document::from(html);
     let meta = metadata::collect(&doc, url);
     let report = clean::preclean(&doc);
