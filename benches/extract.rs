@@ -4,8 +4,8 @@
 //! usage: `cargo bench --bench extract -- [DIR]`
 //! DIR holds pages as `*.html` or `*.html.gz` (e.g. the benchmark's `extraction/html`);
 //! without it the repository's fixture pages are timed. Each page is extracted
-//! `ROUNDS` times; a page's time is the median of its rounds, and the report gives the
-//! median, mean and 90th percentile over pages.
+//! `ROUNDS` times by each extractor in alternation; a page's time is the median of its
+//! rounds, and the report gives the median, mean, 90th percentile and maximum over pages.
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -27,23 +27,27 @@ fn main() {
         eprintln!("no .html or .html.gz pages in {}", dir.display());
         std::process::exit(2);
     }
-    println!("{} pages from {}, {ROUNDS} rounds each", pages.len(), dir.display());
+    println!(
+        "{} pages from {}, {ROUNDS} rounds each",
+        pages.len(),
+        dir.display()
+    );
 
-    let baseline = time_pages(&pages, |html| {
-        let cfg = dom_smoothie::Config {
-            text_mode: dom_smoothie::TextMode::Formatted,
-            ..Default::default()
-        };
-        dom_smoothie::Readability::new(html, None, Some(cfg))
-            .ok()
-            .and_then(|mut r| r.parse().ok())
-            .map_or(0, |a| a.text_content.len())
-    });
+    let (baseline, ours) = time_pages(
+        &pages,
+        |html| {
+            let cfg = dom_smoothie::Config {
+                text_mode: dom_smoothie::TextMode::Formatted,
+                ..Default::default()
+            };
+            dom_smoothie::Readability::new(html, None, Some(cfg))
+                .ok()
+                .and_then(|mut r| r.parse().ok())
+                .map_or(0, |a| a.text_content.len())
+        },
+        |html| newsbrief::extract::extract(html, None).map_or(0, |a| a.text.len()),
+    );
     report("dom_smoothie alone (Formatted)", &baseline);
-
-    let ours = time_pages(&pages, |html| {
-        newsbrief::extract::extract(html, None).map_or(0, |a| a.text.len())
-    });
     report("newsbrief::extract::extract", &ours);
 }
 
@@ -73,23 +77,34 @@ fn load_pages(dir: &Path) -> Vec<String> {
         .collect()
 }
 
-/// Per-page median milliseconds of `f` over `ROUNDS` runs.
-fn time_pages(pages: &[String], f: impl Fn(&str) -> usize) -> Vec<f64> {
+/// Per-page median milliseconds of `a` and `b` over `ROUNDS` runs each. The two run in
+/// alternation, so load from other processes falls on both alike.
+fn time_pages(
+    pages: &[String],
+    a: impl Fn(&str) -> usize,
+    b: impl Fn(&str) -> usize,
+) -> (Vec<f64>, Vec<f64>) {
+    let time = |f: &dyn Fn(&str) -> usize, html: &str| {
+        let start = Instant::now();
+        std::hint::black_box(f(std::hint::black_box(html)));
+        start.elapsed().as_secs_f64() * 1000.0
+    };
+    let median = |mut runs: Vec<f64>| {
+        runs.sort_by(f64::total_cmp);
+        runs[runs.len() / 2]
+    };
     pages
         .iter()
         .map(|html| {
-            std::hint::black_box(f(html));
-            let mut runs: Vec<f64> = (0..ROUNDS)
-                .map(|_| {
-                    let start = Instant::now();
-                    std::hint::black_box(f(std::hint::black_box(html)));
-                    start.elapsed().as_secs_f64() * 1000.0
-                })
-                .collect();
-            runs.sort_by(f64::total_cmp);
-            runs[ROUNDS / 2]
+            std::hint::black_box((a(html), b(html)));
+            let (mut ra, mut rb) = (Vec::new(), Vec::new());
+            for _ in 0..ROUNDS {
+                ra.push(time(&a, html));
+                rb.push(time(&b, html));
+            }
+            (median(ra), median(rb))
         })
-        .collect()
+        .unzip()
 }
 
 fn report(label: &str, times: &[f64]) {
@@ -98,5 +113,8 @@ fn report(label: &str, times: &[f64]) {
     let median = sorted[sorted.len() / 2];
     let p90 = sorted[(sorted.len() * 9 / 10).min(sorted.len() - 1)];
     let mean = sorted.iter().sum::<f64>() / sorted.len() as f64;
-    println!("{label:<34} median {median:6.2} ms/page   mean {mean:6.2}   p90 {p90:6.2}   max {:6.2}", sorted[sorted.len() - 1]);
+    println!(
+        "{label:<34} median {median:6.2} ms/page   mean {mean:6.2}   p90 {p90:6.2}   max {:6.2}",
+        sorted[sorted.len() - 1]
+    );
 }

@@ -121,7 +121,10 @@ fn blog_with_json_ld_graph_keeps_headings_lists_and_quotes() {
             "Posted on",
         ],
     );
-    assert_eq!(a.title.as_deref(), Some("How to Start a Winter Compost Heap"));
+    assert_eq!(
+        a.title.as_deref(),
+        Some("How to Start a Winter Compost Heap")
+    );
     assert_eq!(a.site.as_deref(), Some("The Allotment Diaries"));
     // The author comes through an `@id` reference, its entity decoded.
     assert_eq!(a.byline.as_deref(), Some("Margaret O\u{2019}Neill"));
@@ -195,7 +198,10 @@ fn old_style_page_with_br_paragraphs_and_no_metadata() {
     assert_eq!(paras.len(), 3, "{paras:?}");
     assert!(paras[0].starts_with("The bell tower of St Mary's has reopened"));
     assert!(paras[2].starts_with("Bell ringing practice resumes"));
-    assert_absent(&a.text, &["Back to news", "Events", "written by volunteers"]);
+    assert_absent(
+        &a.text,
+        &["Back to news", "Events", "written by volunteers"],
+    );
     assert_eq!(
         a.title.as_deref(),
         Some("Bell tower repairs finish ahead of schedule")
@@ -216,14 +222,20 @@ fn site_name_falls_back_to_the_host() {
 
 #[test]
 fn empty_and_blank_documents_are_empty_pages() {
-    for html in ["", "   \n\t ", "<html></html>", "<html><body>   </body></html>"] {
+    for html in [
+        "",
+        "   \n\t ",
+        "<html></html>",
+        "<html><body>   </body></html>",
+    ] {
         assert!(
             matches!(extract(html, None), Err(Error::EmptyPage)),
             "{html:?}"
         );
     }
     // Only scripts and styles: nothing readable.
-    let html = "<html><head><style>p{}</style></head><body><script>var a = 'text';</script></body></html>";
+    let html =
+        "<html><head><style>p{}</style></head><body><script>var a = 'text';</script></body></html>";
     assert!(matches!(extract(html, None), Err(Error::EmptyPage)));
 }
 

@@ -8,7 +8,7 @@
 //! wrapper never takes the story with it. Not for: choosing the main content (that is the
 //! readability scorer's job) or line-level filtering (see `render`).
 
-use dom_query::{Document, NodeRef};
+use dom_query::{Document, LocalName, NodeRef};
 
 /// Tags removed wherever they are: they never hold article prose.
 const ALWAYS_REMOVED_TAGS: &[&str] = &[
@@ -269,10 +269,11 @@ pub(crate) fn preclean(doc: &Document) -> CleanReport {
     }
 
     let mut facts = vec![Facts::default(); nodes.len()];
-    let mut names: Vec<Option<String>> = Vec::with_capacity(nodes.len());
-    for (node, _) in &nodes {
-        names.push(node.qual_name_ref().map(|q| q.local.to_string()));
-    }
+    // Interned tag names: cloning one is a copy, not an allocation.
+    let names: Vec<Option<LocalName>> = nodes
+        .iter()
+        .map(|(node, _)| node.qual_name_ref().map(|q| q.local.clone()))
+        .collect();
     for i in (0..nodes.len()).rev() {
         let (node, parent) = &nodes[i];
         if node.is_text() {

@@ -117,10 +117,11 @@ pub(crate) fn collect(doc: &Document, url: Option<&str>) -> PageMeta {
 fn gather(doc: &Document) -> Raw {
     let mut raw = Raw::default();
     for node in doc.root().descendants_it() {
-        let Some(name) = node.qual_name_ref().map(|q| q.local.to_string()) else {
+        let Some(name) = node.qual_name_ref().map(|q| q.local.clone()) else {
             continue;
         };
-        match name.as_str() {
+        let name: &str = &name;
+        match name {
             "html" if raw.html_lang.is_none() => {
                 raw.html_lang = node
                     .attr("lang")

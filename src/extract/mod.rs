@@ -78,6 +78,10 @@ pub fn extract(html: &str, url: Option<&str>) -> Result<Article> {
         String::new()
     };
     if text.chars().count() < MIN_MAIN_TEXT_CHARS {
+        tracing::debug!(
+            chars = text.chars().count(),
+            "short main text: trying fallbacks"
+        );
         let fallback = fallback_text(html, meta.article_body.as_deref(), ctx);
         if fallback.chars().count() > text.chars().count() {
             text = fallback;
