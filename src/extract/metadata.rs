@@ -144,7 +144,7 @@ fn gather(doc: &Document) -> Raw {
             "time" => gather_time(&node, &mut raw),
             _ => {}
         }
-        if raw.byline_dom.is_none() && is_author_element(&node, &name) {
+        if raw.byline_dom.is_none() && is_author_element(&node, name) {
             let text = node
                 .descendants_it()
                 .find(|d| d.attr("itemprop").is_some_and(|p| p.as_ref() == "name"))

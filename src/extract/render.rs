@@ -403,6 +403,12 @@ pub(crate) fn filter_blocks(blocks: Vec<Block>, ctx: FilterContext<'_>) -> Vec<B
         previous = Some(k);
         out.push(block);
     }
+    // A heading with nothing after it titled a section that was furniture ("Related").
+    while out.last().is_some_and(|b| b.heading) {
+        if let Some(b) = out.pop() {
+            tracing::debug!(reason = "trailing heading", text = %b.text, "dropped paragraph");
+        }
+    }
     out
 }
 
