@@ -294,3 +294,20 @@ fn language_detection_needs_enough_text() {
     assert_eq!(detect_language(""), None);
     assert_eq!(detect_language("12345 !!!"), None);
 }
+
+#[test]
+fn detected_language_overrides_a_wrong_template_lang() {
+    let html = r#"<html lang="en"><head><title>Haushalt beschlossen</title></head><body><article>
+        <p>Der Stadtrat hat am Dienstagabend nach mehr als fünf Stunden Debatte den Haushalt für das kommende Jahr beschlossen. Mit 31 zu 14 Stimmen setzte sich die Koalition gegen die Opposition durch.</p>
+        <p>Im Mittelpunkt stehen Investitionen in die Schulen der Stadt. Rund 48 Millionen Euro sollen in den kommenden zwei Jahren in Sanierungen, neue Klassenräume und die Digitalisierung fließen.</p>
+        </article></body></html>"#;
+    let a = extract(html, None).expect("extracts");
+    assert_eq!(a.language.as_deref(), Some("de"));
+    // A short text keeps the declared language.
+    let short =
+        r#"<html lang="en"><body><p>Der Stadtrat hat den Haushalt beschlossen.</p></body></html>"#;
+    assert_eq!(
+        extract(short, None).expect("extracts").language.as_deref(),
+        Some("en")
+    );
+}

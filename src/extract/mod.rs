@@ -33,6 +33,10 @@ use render::{filter_blocks, join_blocks, render_blocks, Block, FilterContext};
 /// teaser or a caption.
 const MIN_MAIN_TEXT_CHARS: usize = 250;
 
+/// Texts of at least this many bytes may override the declared language when detection is
+/// reliable; shorter ones leave too few trigrams to overrule the page.
+const MIN_CHARS_TO_OVERRIDE_LANG: usize = 400;
+
 /// The readable part of a page.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Article {
@@ -91,7 +95,7 @@ pub fn extract(html: &str, url: Option<&str>) -> Result<Article> {
         return Err(Error::EmptyPage);
     }
 
-    let language = meta.language.clone().or_else(|| detect_language(&text));
+    let language = choose_language(meta.language.clone(), &text);
     Ok(Article {
         title: meta.title,
         site: meta.site,
@@ -100,6 +104,18 @@ pub fn extract(html: &str, url: Option<&str>) -> Result<Article> {
         language,
         text,
     })
+}
+
+/// The page's declared language, unless the text clearly says otherwise: templates often
+/// carry a site-wide `lang="en"` on pages in other languages, and the reverse. Detection is
+/// trusted over the declaration only on a long enough text with a reliable guess.
+fn choose_language(declared: Option<String>, text: &str) -> Option<String> {
+    let long_enough = text.len() >= MIN_CHARS_TO_OVERRIDE_LANG;
+    match declared {
+        Some(lang) if long_enough => Some(detect_language(text).unwrap_or(lang)),
+        Some(lang) => Some(lang),
+        None => detect_language(text),
+    }
 }
 
 /// The main text as the readability scorer sees it, filtered.
