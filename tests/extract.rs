@@ -300,6 +300,7 @@ fn detected_language_overrides_a_wrong_template_lang() {
     let html = r#"<html lang="en"><head><title>Haushalt beschlossen</title></head><body><article>
         <p>Der Stadtrat hat am Dienstagabend nach mehr als fünf Stunden Debatte den Haushalt für das kommende Jahr beschlossen. Mit 31 zu 14 Stimmen setzte sich die Koalition gegen die Opposition durch.</p>
         <p>Im Mittelpunkt stehen Investitionen in die Schulen der Stadt. Rund 48 Millionen Euro sollen in den kommenden zwei Jahren in Sanierungen, neue Klassenräume und die Digitalisierung fließen.</p>
+        <p>Die Bezirksregierung muss den Haushalt noch genehmigen. Eine Entscheidung wird im Mai erwartet, die ersten Bauarbeiten könnten in den Sommerferien beginnen.</p>
         </article></body></html>"#;
     let a = extract(html, None).expect("extracts");
     assert_eq!(a.language.as_deref(), Some("de"));
