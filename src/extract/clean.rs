@@ -390,7 +390,7 @@ fn furniture_reason(node: &NodeRef<'_>, name: &str) -> Option<&'static str> {
 
 /// The furniture word, prefix or phrase that class / id text holds, if any.
 pub(crate) fn furniture_name(names: &str) -> Option<&'static str> {
-    let lower = names.to_ascii_lowercase();
+    let lower = split_camel_case(names).to_ascii_lowercase();
     if ARTICLE_WORDS.iter().any(|w| lower.contains(w)) {
         return None;
     }
@@ -413,6 +413,21 @@ pub(crate) fn furniture_name(names: &str) -> Option<&'static str> {
         .copied()
 }
 
+/// "newsCaption InlineImage-imageEmbedCredit" -> "news Caption Inline Image-image Embed Credit":
+/// camel-case class names hold the same words as hyphenated ones.
+fn split_camel_case(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    let mut prev_lower = false;
+    for c in s.chars() {
+        if prev_lower && c.is_ascii_uppercase() {
+            out.push(' ');
+        }
+        prev_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
+        out.push(c);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -430,6 +445,9 @@ mod tests {
             "read-more",
             "sr-only",
             "post-meta",
+            "newsCaption",
+            "InlineImage-imageEmbedCredit",
+            "RelatedContent",
         ] {
             assert!(furniture_name(yes).is_some(), "{yes}");
         }
