@@ -347,7 +347,8 @@ static CREDIT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"(?ix)
           \((?:image|images|photo|photos|photograph|picture|pic|credit|foto|video|source)\s*(?::|by|credit)[^)]*\)\s*$
-        | \((?:[^()]*/)?\s*(?:ap|afp|reuters|getty\s+images|epa|dpa|shutterstock|istock)(?:\s+photo)?[^()]*\)\s*$
+        | \([^()]*\b(?:ap|afp|reuters|getty\s+images|epa|dpa|shutterstock|istock|bloomberg)\b[^()]*\)\s*$
+        | ^in\s+this\s+[^.]{0,80}\b(?:file\s+)?(?:photo|image|picture)\b
         | \bap\s+photo\s*/
         | ^(?:image|photo|picture|credit|foto)s?\s*(?:copyright|credit)?\s*:
         | ^image\s+(?:copyright|caption)\b
@@ -613,6 +614,7 @@ mod tests {
             "Photo: David Zalubowski, STF / Associated Press"
         ));
         assert!(!is_credit_line("The photo agency said it would appeal."));
+        assert!(is_credit_line("In this Dec. 12, 2006, file photo, made available by NASA, astronauts work. (NASA via AP, File)"));
         assert!(is_dateline("PUBLISHED: 10:48, Tue, Nov 19, 2019"));
         assert!(is_dateline("Nov. 20, 2019Updated: Nov. 20, 2019 1:35 a.m."));
         assert!(!is_dateline("On Nov 19, 2019 the council met"));
