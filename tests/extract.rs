@@ -312,3 +312,31 @@ fn detected_language_overrides_a_wrong_template_lang() {
         Some("en")
     );
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
+    /// Random tag soup: extraction returns text or `EmptyPage`, and the text keeps the
+    /// format contract.
+    #[test]
+    fn tag_soup_never_panics(parts in proptest::collection::vec(
+        proptest::sample::select(vec![
+            "<div>", "</div>", "<p>", "</p>", "<a href=x>", "</a>", "<br>", "<h2>", "</h2>",
+            "<script>", "</script>", "<nav>", "<aside class=share>", "<li>", "<ul>", "</ul>",
+            "<pre>", "</pre>", "<!--", "-->", "<title>", "</title>", "<meta property=og:title content=T>",
+            "word ", "Ünïcödé ", "日本語 ", "  \n ", "&amp;", "By Jane Doe", "Advertisement",
+            "<time datetime=2024-02-30>", "<html lang=xx-YY>", "<", ">", "\"", "'",
+        ]),
+        0..200,
+    )) {
+        let html: String = parts.concat();
+        match extract(&html, Some("https://example.com/a")) {
+            Ok(a) => {
+                proptest::prop_assert!(!a.text.is_empty());
+                proptest::prop_assert!(!a.text.contains("\n\n\n"));
+                proptest::prop_assert_eq!(a.text.trim(), a.text.as_str());
+            }
+            Err(e) => proptest::prop_assert!(matches!(e, Error::EmptyPage), "{}", e),
+        }
+    }
+}
