@@ -232,9 +232,9 @@ pub(crate) const MAX_SCORED_DEPTH: usize = 1000;
 /// Subtree facts gathered bottom-up.
 #[derive(Clone, Copy, Default)]
 struct Facts {
-    /// Non-whitespace characters of text below.
+    /// Non-whitespace bytes of text below (scripts and styles excluded).
     text: usize,
-    /// Non-whitespace characters of text inside `<p>` below: prose, not menus.
+    /// Non-whitespace bytes of text inside `<p>` below: prose, not menus.
     para: usize,
     /// Holds the headline (`<h1>`) or the article body (`<article>`, `itemprop=articleBody`).
     protected: bool,
@@ -259,7 +259,11 @@ pub(crate) fn preclean(doc: &Document) -> CleanReport {
         report.max_depth = report.max_depth.max(depth);
         let idx = nodes.len();
         nodes.push((node, parent));
-        if node.is_element() || node.is_document() {
+        // The text of scripts and styles is neither counted nor searched: they go anyway.
+        let opaque = node
+            .qual_name_ref()
+            .is_some_and(|q| ALWAYS_REMOVED_TAGS.contains(&q.local.as_ref()));
+        if (node.is_element() || node.is_document()) && !opaque {
             for child in node.children_it(true) {
                 if child.is_element() || child.is_text() {
                     stack.push((child, idx, depth + 1));
@@ -279,7 +283,11 @@ pub(crate) fn preclean(doc: &Document) -> CleanReport {
         if node.is_text() {
             facts[i].text += node.query_or(0, |n| match &n.data {
                 dom_query::NodeData::Text { contents } => {
-                    contents.chars().filter(|c| !c.is_whitespace()).count()
+                    // Bytes, not chars: only ratios of these counts are used.
+                    contents
+                        .bytes()
+                        .filter(|b| !b.is_ascii_whitespace())
+                        .count()
                 }
                 _ => 0,
             });
@@ -406,11 +414,20 @@ pub(crate) fn furniture_name(names: &str) -> Option<&'static str> {
             return Some(p);
         }
     }
-    let joined = format!(" {} ", words.join(" "));
+    let joined = words.join(" ");
     FURNITURE_PHRASES
         .iter()
-        .find(|p| joined.contains(&format!(" {p} ")))
+        .find(|p| contains_phrase(&joined, p))
         .copied()
+}
+
+/// Whether `phrase` occurs in space-separated `words` on word boundaries.
+fn contains_phrase(words: &str, phrase: &str) -> bool {
+    words.match_indices(phrase).any(|(at, _)| {
+        let end = at + phrase.len();
+        (at == 0 || words.as_bytes()[at - 1] == b' ')
+            && (end == words.len() || words.as_bytes()[end] == b' ')
+    })
 }
 
 /// "newsCaption InlineImage-imageEmbedCredit" -> "news Caption Inline Image-image Embed Credit":

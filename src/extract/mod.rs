@@ -37,6 +37,10 @@ const MIN_MAIN_TEXT_CHARS: usize = 250;
 /// reliable; shorter ones leave too few trigrams to overrule the page.
 const MIN_CHARS_TO_OVERRIDE_LANG: usize = 400;
 
+/// Bytes of text the override check reads: enough for a reliable guess, half the cost of
+/// a full detection.
+const LANG_OVERRIDE_SAMPLE: usize = 1000;
+
 /// The readable part of a page.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Article {
@@ -112,10 +116,21 @@ pub fn extract(html: &str, url: Option<&str>) -> Result<Article> {
 fn choose_language(declared: Option<String>, text: &str) -> Option<String> {
     let long_enough = text.len() >= MIN_CHARS_TO_OVERRIDE_LANG;
     match declared {
-        Some(lang) if long_enough => Some(detect_language(text).unwrap_or(lang)),
+        Some(lang) if long_enough => {
+            Some(detect_language(prefix(text, LANG_OVERRIDE_SAMPLE)).unwrap_or(lang))
+        }
         Some(lang) => Some(lang),
         None => detect_language(text),
     }
+}
+
+/// The first `max` bytes of `text`, cut back to a character boundary.
+fn prefix(text: &str, max: usize) -> &str {
+    let mut end = text.len().min(max);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
 }
 
 /// The main text as the readability scorer sees it, filtered.

@@ -94,13 +94,20 @@ pub(crate) fn limit_nesting(html: &str) -> Cow<'_, str> {
 /// `Some(true)` for a start tag that opens a level, `Some(false)` for an end tag that
 /// closes one, `None` for tags that do not nest.
 fn depth_change(tag: &Tag<'_>) -> Option<bool> {
-    let name = tag.name;
-    if tag.self_closing
-        || VOID_TAGS.iter().any(|v| v.eq_ignore_ascii_case(name))
-        || OPTIONAL_END_TAGS
-            .iter()
-            .any(|v| v.eq_ignore_ascii_case(name))
-    {
+    if tag.self_closing {
+        return None;
+    }
+    let name = tag.name.as_bytes();
+    let mut lower = [0u8; 10];
+    let Some(buf) = lower.get_mut(..name.len()) else {
+        // Longer than any void or optional-end tag name.
+        return Some(!tag.closing);
+    };
+    for (d, s) in buf.iter_mut().zip(name) {
+        *d = s.to_ascii_lowercase();
+    }
+    let name = std::str::from_utf8(buf).unwrap_or("");
+    if VOID_TAGS.contains(&name) || OPTIONAL_END_TAGS.contains(&name) {
         return None;
     }
     Some(!tag.closing)
