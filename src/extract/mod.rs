@@ -59,7 +59,7 @@ pub struct Article {
 }
 
 /// Extracts the main text and metadata of `html`. `url` is the page's address, used to
-/// resolve relative links and as a hint for the site name.
+/// name the site when the page does not (its host, without "www.").
 ///
 /// # Errors
 /// [`Error::EmptyPage`] when the page holds no readable text.
@@ -81,7 +81,7 @@ pub fn extract(html: &str, url: Option<&str>) -> Result<Article> {
     };
 
     let mut text = if report.max_depth <= clean::MAX_SCORED_DEPTH {
-        scored_text(doc, url, ctx).unwrap_or_default()
+        scored_text(doc, ctx).unwrap_or_default()
     } else {
         String::new()
     };
@@ -134,7 +134,7 @@ fn prefix(text: &str, max: usize) -> &str {
 }
 
 /// The main text as the readability scorer sees it, filtered.
-fn scored_text(doc: Document, url: Option<&str>, ctx: FilterContext<'_>) -> Option<String> {
+fn scored_text(doc: Document, ctx: FilterContext<'_>) -> Option<String> {
     let cfg = dom_smoothie::Config {
         // We render the content ourselves; the cheapest text mode and no class clean-up.
         text_mode: dom_smoothie::TextMode::Raw,
@@ -143,7 +143,8 @@ fn scored_text(doc: Document, url: Option<&str>, ctx: FilterContext<'_>) -> Opti
         disable_json_ld: true,
         ..Default::default()
     };
-    let mut readability = dom_smoothie::Readability::with_document(doc, url, Some(cfg)).ok()?;
+    // No URL: it only serves to rewrite links to absolute form, and we keep no links.
+    let mut readability = dom_smoothie::Readability::with_document(doc, None, Some(cfg)).ok()?;
     readability.parse().ok()?;
     let root_sel = readability.doc.select_single("#readability-page-1");
     let root = root_sel.nodes().first()?;
