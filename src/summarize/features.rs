@@ -1,0 +1,372 @@
+//! Sentence features: the numbers the summarizer's linear scorer weighs.
+//!
+//! Every pickable sentence gets a fixed vector ([`FEATURE_NAMES`]): where it sits (lead
+//! bias), how long it is, how central its terms are to the article (TF-ISF cosine to the
+//! document centroid and to the lead), and how informative it looks (names, numbers,
+//! quotes). Term vectors are kept for redundancy control at selection time.
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use super::filter;
+use crate::text::tokens::{self, Analyzer};
+use crate::text::Document;
+
+/// How many features each sentence has.
+pub const FEATURES: usize = 26;
+
+/// The name of each feature, in vector order (the learning tool prints weights by name).
+pub const FEATURE_NAMES: [&str; FEATURES] = [
+    "bias",
+    "first",
+    "second",
+    "third",
+    "inverse_position",
+    "relative_position",
+    "log_words",
+    "words_over_40",
+    "under_10_words",
+    "centrality",
+    "similarity_to_lead",
+    "capitalised_ratio",
+    "has_number",
+    "has_quote",
+    "is_question",
+    "term_frequency",
+    "opens_with_stop_word",
+    "content_ratio",
+    "long_lead",
+    "fourth",
+    "fifth",
+    "words_over_20",
+    "mean_isf",
+    "relative_centrality",
+    "relative_term_frequency",
+    "opens_with_quote",
+];
+
+/// A sentence that may be picked, with what the scorer needs to know about it.
+#[derive(Debug, Clone)]
+pub struct Candidate {
+    /// Index of the sentence in [`Document::sentences`].
+    pub sentence: usize,
+    /// The slice to show: the sentence, its leading dateline trimmed.
+    pub range: Range<usize>,
+    /// The feature vector, in [`FEATURE_NAMES`] order.
+    pub features: [f64; FEATURES],
+    /// Share of the title's terms found in the sentence (0 without a title).
+    pub title_overlap: f64,
+    /// Whether it opens a paragraph other than the first (a writer's signpost).
+    pub paragraph_start: bool,
+    /// TF-ISF term vector, sorted by term id, unit length (empty without content terms).
+    pub(crate) vector: Vec<(u32, f32)>,
+}
+
+/// Word count of a text (the unit of every length rule here).
+pub(crate) fn word_total(text: &str) -> usize {
+    tokens::words(text).count()
+}
+
+/// Terms of one sentence as ids into a per-document vocabulary.
+struct Vocabulary<'a> {
+    analyzer: &'a Analyzer,
+    /// Surface form (lower-cased) -> term id, or `None` for a stop word.
+    surface: HashMap<String, Option<u32>>,
+    /// Stem -> term id.
+    stems: HashMap<String, u32>,
+}
+
+impl<'a> Vocabulary<'a> {
+    fn new(analyzer: &'a Analyzer) -> Self {
+        Self {
+            analyzer,
+            surface: HashMap::new(),
+            stems: HashMap::new(),
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.stems.len()
+    }
+
+    /// Term ids of `text` (stop words dropped), in text order, repeats kept.
+    fn ids(&mut self, text: &str) -> Vec<u32> {
+        let mut out = Vec::new();
+        for w in tokens::words(text) {
+            let lower = tokens::normalize(w);
+            let id = match self.surface.get(lower.as_ref()) {
+                Some(&id) => id,
+                None => {
+                    let id = if self.analyzer.is_stop_word(&lower) {
+                        None
+                    } else {
+                        let stem = self.analyzer.stem(&lower).into_owned();
+                        let next = u32::try_from(self.stems.len()).unwrap_or(u32::MAX);
+                        Some(*self.stems.entry(stem).or_insert(next))
+                    };
+                    self.surface.insert(lower.into_owned(), id);
+                    id
+                }
+            };
+            out.extend(id);
+        }
+        out
+    }
+}
+
+/// Cosine of a sparse unit vector with a dense one.
+pub(crate) fn dot_dense(sparse: &[(u32, f32)], dense: &[f32]) -> f64 {
+    sparse
+        .iter()
+        .map(|&(t, w)| f64::from(w * dense.get(t as usize).copied().unwrap_or(0.0)))
+        .sum()
+}
+
+/// Dense copy of a sparse vector, `len` long.
+pub(crate) fn densify(sparse: &[(u32, f32)], len: usize) -> Vec<f32> {
+    let mut d = vec![0.0; len];
+    for &(t, w) in sparse {
+        if let Some(slot) = d.get_mut(t as usize) {
+            *slot = w;
+        }
+    }
+    d
+}
+
+/// Sparse TF-ISF vector of a sentence's term ids, scaled to unit length.
+fn unit_vector(ids: &[u32], isf: &[f32]) -> Vec<(u32, f32)> {
+    let mut sorted = ids.to_vec();
+    sorted.sort_unstable();
+    let mut v: Vec<(u32, f32)> = Vec::new();
+    for t in sorted {
+        match v.last_mut() {
+            Some((last, tf)) if *last == t => *tf += 1.0,
+            _ => v.push((t, 1.0)),
+        }
+    }
+    for (t, w) in &mut v {
+        *w *= isf.get(*t as usize).copied().unwrap_or(0.0);
+    }
+    let norm = v.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
+    if norm > 0.0 {
+        for (_, w) in &mut v {
+            *w /= norm;
+        }
+    } else {
+        v.clear();
+    }
+    v
+}
+
+/// Scales a dense vector to unit length (left as is when zero).
+fn normalise_dense(v: &mut [f32]) {
+    let norm = v.iter().map(|w| w * w).sum::<f32>().sqrt();
+    if norm > 0.0 {
+        for w in v {
+            *w /= norm;
+        }
+    }
+}
+
+/// One sentence before features: its slice, words and term ids.
+struct Prepared {
+    range: Range<usize>,
+    words: usize,
+    pickable: bool,
+    ids: Vec<u32>,
+}
+
+/// The pickable sentences of `doc` with their features, in text order.
+#[must_use]
+pub fn candidates(doc: &Document) -> Vec<Candidate> {
+    let analyzer = Analyzer::new(doc.language.as_deref());
+    let mut vocab = Vocabulary::new(&analyzer);
+    let prepared: Vec<Prepared> = doc
+        .sentences
+        .iter()
+        .map(|s| {
+            let range = if s.index_in_paragraph == 0 {
+                filter::trim_dateline(&doc.text, s.range.clone())
+            } else {
+                s.range.clone()
+            };
+            let text = &doc.text[range.clone()];
+            let words = word_total(text);
+            Prepared {
+                pickable: filter::is_pickable(text, words),
+                ids: vocab.ids(text),
+                range,
+                words,
+            }
+        })
+        .collect();
+    let title_ids: Vec<u32> = doc
+        .title
+        .as_deref()
+        .map(|t| vocab.ids(t))
+        .unwrap_or_default();
+
+    // Inverse sentence frequency and whole-document term counts.
+    let vocab_len = vocab.len();
+    let mut df = vec![0u32; vocab_len];
+    let mut tf = vec![0u32; vocab_len];
+    for p in &prepared {
+        for &t in &p.ids {
+            tf[t as usize] += 1;
+        }
+        let mut seen = p.ids.clone();
+        seen.sort_unstable();
+        seen.dedup();
+        for t in seen {
+            df[t as usize] += 1;
+        }
+    }
+    let n_sent = prepared.len().max(1) as f32;
+    let isf: Vec<f32> = df
+        .iter()
+        .map(|&d| ((n_sent + 1.0) / (d as f32 + 0.5)).ln().max(0.0))
+        .collect();
+    let mut centroid: Vec<f32> = tf.iter().zip(&isf).map(|(&c, &w)| c as f32 * w).collect();
+    normalise_dense(&mut centroid);
+    let max_tf = tf.iter().copied().max().unwrap_or(1).max(1) as f64;
+
+    let pickable: Vec<usize> = (0..prepared.len())
+        .filter(|&i| prepared[i].pickable)
+        .collect();
+    let m = pickable.len().max(1) as f64;
+    let lead = pickable
+        .first()
+        .map(|&i| densify(&unit_vector(&prepared[i].ids, &isf), vocab_len))
+        .unwrap_or_default();
+    let mut title_terms = title_ids;
+    title_terms.sort_unstable();
+    title_terms.dedup();
+    let multi_paragraph = doc.paragraphs.len() > 1;
+
+    let mut out: Vec<Candidate> = pickable
+        .iter()
+        .enumerate()
+        .map(|(rank, &i)| {
+            let p = &prepared[i];
+            let text = &doc.text[p.range.clone()];
+            let vector = unit_vector(&p.ids, &isf);
+            let words = p.words as f64;
+            let rank_f = rank as f64;
+            let content = p.ids.len().max(1) as f64;
+            let features = [
+                1.0,
+                f64::from(u8::from(rank == 0)),
+                f64::from(u8::from(rank == 1)),
+                f64::from(u8::from(rank == 2)),
+                1.0 / (rank_f + 1.0),
+                rank_f / m,
+                words.ln(),
+                (words - 40.0).max(0.0) / 20.0,
+                f64::from(u8::from(p.words < 10)),
+                dot_dense(&vector, &centroid),
+                if rank == 0 {
+                    0.0
+                } else {
+                    dot_dense(&vector, &lead)
+                },
+                capitalised_ratio(text),
+                f64::from(u8::from(text.chars().any(|c| c.is_numeric()))),
+                f64::from(u8::from(text.contains(['"', '“', '”', '«', '»', '„']))),
+                f64::from(u8::from(text.trim_end().ends_with(['?', '？']))),
+                p.ids
+                    .iter()
+                    .map(|&t| f64::from(tf[t as usize] - 1))
+                    .sum::<f64>()
+                    / content
+                    / max_tf,
+                f64::from(u8::from(
+                    tokens::words(text)
+                        .next()
+                        .is_some_and(|w| analyzer.is_stop_word(&tokens::normalize(w))),
+                )),
+                p.ids.len() as f64 / words.max(1.0),
+                if rank < 3 {
+                    (words - 30.0).max(0.0) / 10.0
+                } else {
+                    0.0
+                },
+                f64::from(u8::from(rank == 3)),
+                f64::from(u8::from(rank == 4)),
+                (words - 20.0).max(0.0) / 20.0,
+                p.ids
+                    .iter()
+                    .map(|&t| f64::from(isf[t as usize]))
+                    .sum::<f64>()
+                    / content,
+                0.0, // relative_centrality: filled in below
+                0.0, // relative_term_frequency: filled in below
+                f64::from(u8::from(text.starts_with(['"', '“', '«', '„', '\'']))),
+            ];
+            let title_overlap = if title_terms.is_empty() {
+                0.0
+            } else {
+                let hits = title_terms
+                    .iter()
+                    .filter(|t| vector.binary_search_by_key(*t, |&(id, _)| id).is_ok())
+                    .count();
+                hits as f64 / title_terms.len() as f64
+            };
+            let s = &doc.sentences[i];
+            Candidate {
+                sentence: i,
+                range: p.range.clone(),
+                features,
+                title_overlap,
+                paragraph_start: multi_paragraph && s.paragraph > 0 && s.index_in_paragraph == 0,
+                vector,
+            }
+        })
+        .collect();
+    relative_to_best(&mut out, CENTRALITY, RELATIVE_CENTRALITY);
+    relative_to_best(&mut out, TERM_FREQUENCY, RELATIVE_TERM_FREQUENCY);
+    out
+}
+
+/// Index of the centrality feature.
+const CENTRALITY: usize = 9;
+/// Index of the term-frequency feature.
+const TERM_FREQUENCY: usize = 15;
+/// Index of centrality relative to the article's most central sentence.
+const RELATIVE_CENTRALITY: usize = 23;
+/// Index of term frequency relative to the article's highest.
+const RELATIVE_TERM_FREQUENCY: usize = 24;
+
+/// Sets feature `to` to feature `from` divided by its highest value in the article, so
+/// the scorer sees how a sentence compares with its neighbours whatever the article's
+/// length or vocabulary.
+fn relative_to_best(cands: &mut [Candidate], from: usize, to: usize) {
+    let best = cands
+        .iter()
+        .map(|c| c.features[from])
+        .fold(0.0f64, f64::max);
+    for c in cands {
+        c.features[to] = if best > 0.0 {
+            c.features[from] / best
+        } else {
+            0.0
+        };
+    }
+}
+
+/// Share of the words after the first that start with a capital: names of people,
+/// places and organisations, the stuff of highlights. Scripts without case give 0.
+fn capitalised_ratio(text: &str) -> f64 {
+    let mut total = 0usize;
+    let mut caps = 0usize;
+    for w in tokens::words(text).skip(1) {
+        total += 1;
+        if w.chars().next().is_some_and(char::is_uppercase) {
+            caps += 1;
+        }
+    }
+    if total == 0 {
+        0.0
+    } else {
+        caps as f64 / total as f64
+    }
+}

@@ -1,0 +1,188 @@
+//! Extractive summarization: choosing the key sentences of a [`Document`].
+//!
+//! What it is for: picking the few sentences a reader most needs, verbatim and in article
+//! order. Each pickable sentence (furniture, fragments and run-ons are ruled out by
+//! [`filter`]) gets a feature vector ([`features`]): lead position, length, centrality
+//! to the article, similarity to the lead, names, numbers, quotes. A linear scorer
+//! ([`MODEL`], weights learned by logistic regression against greedy-oracle sentences of
+//! CNN stories; `examples/train_summarizer.rs` remakes them) ranks them, and MMR
+//! selection skips sentences that repeat one already picked. Title overlap and paragraph
+//! starts add fixed bonuses when the document has a title or several paragraphs.
+//!
+//! What it is not for: writing new sentences (nothing here paraphrases) or splitting
+//! text (see [`crate::text`]). Pure and fast: well under a millisecond per article.
+
+pub mod features;
+pub mod filter;
+
+use std::ops::Range;
+
+pub use features::{candidates, Candidate, FEATURES, FEATURE_NAMES};
+
+use crate::text::Document;
+#[cfg(test)]
+use features::word_total;
+
+/// A linear sentence scorer plus the redundancy penalty used when selecting.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Model {
+    /// One weight per feature, in [`FEATURE_NAMES`] order (logit units).
+    pub weights: [f64; FEATURES],
+    /// MMR penalty: a candidate's score drops by this times its highest cosine
+    /// similarity to a sentence already picked.
+    pub redundancy: f64,
+}
+
+/// The shipped model.
+///
+/// How it was made: `cargo run --release --example train_summarizer --
+/// cnndm_val1000_dev.jsonl` (the 667 dev CNN stories of the shared summarization
+/// benchmark). Labels are the greedy ROUGE-1+2 oracle sentences of each story against its
+/// highlights; the weights are an L2-regularised logistic regression over all stories,
+/// and the redundancy penalty is the value with the best 5-fold cross-validated ROUGE.
+pub const MODEL: Model = Model {
+    weights: [
+        -3.0, 1.0, 0.5, 0.3, 1.0, -1.0, 0.0, -0.5, -0.5, 2.0, 1.0, 0.5, 0.1, 0.0, -0.5, 0.5, -0.2,
+        0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0,
+    ],
+    redundancy: 1.0,
+};
+
+/// Bonus (logit units) per unit of title overlap (the share of the title's terms in the
+/// sentence). Set by hand: the training stories have no titles, and headlines name the
+/// story's core, so a sentence sharing most of the title's terms is promoted by about
+/// as much as the lead position.
+pub const TITLE_WEIGHT: f64 = 1.5;
+
+/// Bonus (logit units) for a sentence opening a paragraph after the first. Set by hand
+/// (the training stories are one paragraph each): writers put a paragraph's point first.
+pub const PARAGRAPH_START_BONUS: f64 = 0.3;
+
+/// Articles up to this many words get 3 summary sentences by default.
+pub const SHORT_ARTICLE_WORDS: usize = 600;
+
+/// Articles up to this many words (and longer than [`SHORT_ARTICLE_WORDS`]) get 4.
+pub const MEDIUM_ARTICLE_WORDS: usize = 1200;
+
+/// Sentences in a summary when none is asked for: 3 for short articles, 4 for medium
+/// ones, 5 for long ones.
+#[must_use]
+pub fn default_length(doc: &Document) -> usize {
+    match crate::text::word_count(&doc.text) {
+        0..=SHORT_ARTICLE_WORDS => 3,
+        w if w <= MEDIUM_ARTICLE_WORDS => 4,
+        _ => 5,
+    }
+}
+
+/// Picks the key sentences of `doc`: byte ranges into `doc.text`, ascending, each a
+/// sentence (possibly with a leading dateline trimmed). `n` is how many (default
+/// [`default_length`]); all sentences when the text has no more than `n`.
+#[must_use]
+pub fn summarize(doc: &Document, n: Option<usize>) -> Vec<Range<usize>> {
+    summarize_with(doc, n, &MODEL)
+}
+
+/// [`summarize`] with another model (for training and cross-validation).
+#[must_use]
+pub fn summarize_with(doc: &Document, n: Option<usize>, model: &Model) -> Vec<Range<usize>> {
+    let n = n.unwrap_or_else(|| default_length(doc));
+    let cands = candidates(doc);
+    let scores: Vec<f64> = cands.iter().map(|c| score(c, model)).collect();
+    let mut picked: Vec<usize> = select(&cands, &scores, n, model.redundancy)
+        .into_iter()
+        .map(|k| cands[k].sentence)
+        .collect();
+    // Too few pickable sentences: fill up with the others, in text order.
+    for i in 0..doc.sentences.len() {
+        if picked.len() >= n {
+            break;
+        }
+        if !picked.contains(&i) {
+            picked.push(i);
+        }
+    }
+    picked.sort_unstable();
+    picked
+        .into_iter()
+        .map(|i| {
+            cands
+                .iter()
+                .find(|c| c.sentence == i)
+                .map_or_else(|| shown_range(doc, i), |c| c.range.clone())
+        })
+        .collect()
+}
+
+/// The slice shown for sentence `i`: the sentence, a leading dateline trimmed.
+fn shown_range(doc: &Document, i: usize) -> Range<usize> {
+    let s = &doc.sentences[i];
+    if s.index_in_paragraph == 0 {
+        filter::trim_dateline(&doc.text, s.range.clone())
+    } else {
+        s.range.clone()
+    }
+}
+
+/// A candidate's score: the linear model plus the hand-set title and paragraph bonuses.
+#[must_use]
+pub fn score(c: &Candidate, model: &Model) -> f64 {
+    let linear: f64 = c
+        .features
+        .iter()
+        .zip(&model.weights)
+        .map(|(f, w)| f * w)
+        .sum();
+    linear
+        + TITLE_WEIGHT * c.title_overlap
+        + if c.paragraph_start {
+            PARAGRAPH_START_BONUS
+        } else {
+            0.0
+        }
+}
+
+/// MMR selection: repeatedly the candidate with the best score minus `redundancy` times
+/// its highest similarity to those already picked. Returns indices into `cands`.
+fn select(cands: &[Candidate], scores: &[f64], n: usize, redundancy: f64) -> Vec<usize> {
+    let mut picked: Vec<usize> = Vec::with_capacity(n);
+    let mut max_sim = vec![0.0f64; cands.len()];
+    while picked.len() < n.min(cands.len()) {
+        let best = (0..cands.len())
+            .filter(|k| !picked.contains(k))
+            .map(|k| (k, scores[k] - redundancy * max_sim[k]))
+            .max_by(|a, b| a.1.total_cmp(&b.1));
+        let Some((k, _)) = best else { break };
+        picked.push(k);
+        for (j, sim) in max_sim.iter_mut().enumerate() {
+            *sim = sim.max(sparse_cosine(&cands[k].vector, &cands[j].vector));
+        }
+    }
+    picked
+}
+
+/// Cosine similarity of two candidates' term vectors (0 to 1).
+#[must_use]
+pub fn similarity(a: &Candidate, b: &Candidate) -> f64 {
+    sparse_cosine(&a.vector, &b.vector)
+}
+
+/// Cosine of two sparse unit vectors sorted by term id.
+fn sparse_cosine(a: &[(u32, f32)], b: &[(u32, f32)]) -> f64 {
+    let (mut i, mut j, mut sum) = (0, 0, 0.0f32);
+    while i < a.len() && j < b.len() {
+        match a[i].0.cmp(&b[j].0) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                sum += a[i].1 * b[j].1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    f64::from(sum)
+}
+
+#[cfg(test)]
+mod tests;
