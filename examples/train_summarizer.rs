@@ -46,6 +46,12 @@ struct Story {
 
 /// What ROUGE of a picked subset needs, as sorted (n-gram id, count) lists.
 struct FastStory {
+    /// Per candidate, per reference line: which line tokens its LCS with the line hits.
+    lcs: Vec<Vec<Vec<bool>>>,
+    /// Tokens per reference line.
+    ref_line_len: Vec<usize>,
+    /// Unigram precision of each candidate alone against the reference.
+    density: Vec<f64>,
     sim: Vec<f64>,
     uni: Vec<Vec<(u64, u32)>>,
     bi: Vec<Vec<(u64, u32)>>,
@@ -134,12 +140,63 @@ fn fast_eval(s: &Story, model: &Model) -> (f64, f64) {
             *sim = sim.max(s.fast.sim[k * m + j]);
         }
     }
+    let (a, b, l) = rouge_of(s, &picked);
+    (a, b + l)
+}
+
+/// (R1 F, R2 F, approximate RLsum F) of a picked set of candidates.
+fn rouge_of(s: &Story, picked: &[usize]) -> (f64, f64, f64) {
     let uni: Vec<&Vec<(u64, u32)>> = picked.iter().map(|&k| &s.fast.uni[k]).collect();
     let bi: Vec<&Vec<(u64, u32)>> = picked.iter().map(|&k| &s.fast.bi[k]).collect();
+    let cand_len: u32 = uni.iter().flat_map(|u| u.iter().map(|x| x.1)).sum();
+    let ref_len: usize = s.fast.ref_line_len.iter().sum();
+    let mut hits = 0usize;
+    for (li, &len) in s.fast.ref_line_len.iter().enumerate() {
+        hits += (0..len)
+            .filter(|&t| picked.iter().any(|&k| s.fast.lcs[k][li][t]))
+            .count();
+    }
+    let lsum = if hits == 0 || cand_len == 0 || ref_len == 0 {
+        0.0
+    } else {
+        let p = hits as f64 / f64::from(cand_len);
+        let r = hits as f64 / ref_len as f64;
+        2.0 * p * r / (p + r)
+    };
     (
         f1_counts(&s.fast.ref_uni, &merged(&uni)),
         f1_counts(&s.fast.ref_bi, &merged(&bi)),
+        lsum,
     )
+}
+
+/// Which tokens of `reference` an LCS with `candidate` uses.
+fn lcs_hits(reference: &[String], candidate: &[String]) -> Vec<bool> {
+    let (n, m) = (reference.len(), candidate.len());
+    let mut t = vec![vec![0u16; m + 1]; n + 1];
+    for i in 1..=n {
+        for j in 1..=m {
+            t[i][j] = if reference[i - 1] == candidate[j - 1] {
+                t[i - 1][j - 1] + 1
+            } else {
+                t[i - 1][j].max(t[i][j - 1])
+            };
+        }
+    }
+    let mut hits = vec![false; n];
+    let (mut i, mut j) = (n, m);
+    while i > 0 && j > 0 {
+        if reference[i - 1] == candidate[j - 1] {
+            hits[i - 1] = true;
+            i -= 1;
+            j -= 1;
+        } else if t[i - 1][j] >= t[i][j - 1] {
+            i -= 1;
+        } else {
+            j -= 1;
+        }
+    }
+    hits
 }
 
 fn objective(stories: &[&Story], model: &Model) -> f64 {
@@ -402,7 +459,44 @@ fn load(path: &str, soft: bool, stemmer: &rust_stemmers::Stemmer) -> Vec<Story> 
             .iter()
             .flat_map(|a| cands.iter().map(|b| summarize::similarity(a, b)))
             .collect();
+        let density = uni
+            .iter()
+            .map(|u| {
+                let ref_u = counts(gram_ids(&ref_tokens, &mut interner).0);
+                let total: u32 = u.iter().map(|x| x.1).sum();
+                let f = f1_counts(&ref_u, u);
+                // precision from F1 needs recall; recompute overlap directly instead.
+                let _ = f;
+                let mut overlap = 0u32;
+                let (mut i, mut j) = (0, 0);
+                while i < ref_u.len() && j < u.len() {
+                    match ref_u[i].0.cmp(&u[j].0) {
+                        std::cmp::Ordering::Less => i += 1,
+                        std::cmp::Ordering::Greater => j += 1,
+                        std::cmp::Ordering::Equal => {
+                            overlap += ref_u[i].1.min(u[j].1);
+                            i += 1;
+                            j += 1;
+                        }
+                    }
+                }
+                if total == 0 {
+                    0.0
+                } else {
+                    f64::from(overlap) / f64::from(total)
+                }
+            })
+            .collect();
+        let ref_lines: Vec<Vec<String>> =
+            reference.iter().map(|l| rouge_tokens(l, stemmer)).collect();
+        let lcs = sent_tokens
+            .iter()
+            .map(|c| ref_lines.iter().map(|r| lcs_hits(r, c)).collect())
+            .collect();
         let fast = FastStory {
+            lcs,
+            ref_line_len: ref_lines.iter().map(Vec::len).collect(),
+            density,
             sim,
             uni,
             bi,
@@ -428,6 +522,7 @@ fn main() {
     let mut soft = false;
     let mut cv_out: Option<String> = None;
     let mut fit_lr_only = false;
+    let mut bags = 1usize;
     let mut rounds = ROUNDS;
     let mut it = args.iter();
     while let Some(a) = it.next() {
@@ -437,6 +532,7 @@ fn main() {
             "--target" => soft = it.next().is_some_and(|v| v == "soft"),
             "--cv-out" => cv_out = it.next().cloned(),
             "--lr-only" => fit_lr_only = true,
+            "--bags" => bags = it.next().and_then(|v| v.parse().ok()).unwrap_or(1),
             "--rounds" => rounds = it.next().and_then(|v| v.parse().ok()).unwrap_or(ROUNDS),
             p => path = Some(p.to_string()),
         }
@@ -448,6 +544,13 @@ fn main() {
     let stemmer = rust_stemmers::Stemmer::create(rust_stemmers::Algorithm::English);
     let stories = load(&path, soft, &stemmer);
     eprintln!("{} stories", stories.len());
+    if std::env::var_os("TRAIN_DENSITY").is_some() {
+        run_density(&stories, folds, l2);
+        return;
+    }
+    if std::env::var_os("TRAIN_STATS").is_some() {
+        print_stats(&stories);
+    }
 
     let lead = Model {
         weights: {
@@ -463,7 +566,7 @@ fn main() {
     eprintln!("lead-3 (pickable sentences): R1 {l1:.2} R2 {l2r:.2}");
 
     // Cross-validation: one model per fold, learned on the other folds only.
-    let learn = |set: &[&Story]| -> Model {
+    let learn_one = |set: &[&Story]| -> Model {
         let lr = Model {
             weights: train(set, l2),
             redundancy: INITIAL_REDUNDANCY,
@@ -473,6 +576,33 @@ fn main() {
         } else {
             fit_rouge(set, lr, rounds)
         }
+    };
+    // Bagging: the average of models fitted on bootstrap samples is steadier than one fit.
+    let learn = |set: &[&Story]| -> Model {
+        if bags <= 1 {
+            return learn_one(set);
+        }
+        let mut sum = Model {
+            weights: [0.0; FEATURES],
+            redundancy: 0.0,
+        };
+        let mut seed = 0x9E37_79B9_7F4A_7C15u64;
+        for _ in 0..bags {
+            let sample: Vec<&Story> = (0..set.len())
+                .map(|_| {
+                    seed = seed
+                        .wrapping_mul(6_364_136_223_846_793_005)
+                        .wrapping_add(1_442_695_040_888_963_407);
+                    set[(seed >> 33) as usize % set.len()]
+                })
+                .collect();
+            let m = learn_one(&sample);
+            for (acc, w) in sum.weights.iter_mut().zip(m.weights) {
+                *acc += w / bags as f64;
+            }
+            sum.redundancy += m.redundancy / bags as f64;
+        }
+        sum
     };
     let fold_models: Vec<Model> = (0..folds)
         .map(|f| {
@@ -528,4 +658,136 @@ fn main() {
         println!("        {w:.4}, // {name}");
     }
     println!("    ],\n    redundancy: {redundancy:.4},\n}};");
+}
+
+/// Oracle label rate by position and by length (for feature design).
+fn print_stats(stories: &[Story]) {
+    let mut by_rank = [(0.0, 0.0); 12];
+    let mut by_len = [(0.0, 0.0); 10];
+    for s in stories {
+        for (rank, (x, y)) in s.rows.iter().enumerate() {
+            let r = rank.min(11);
+            by_rank[r].0 += y;
+            by_rank[r].1 += 1.0;
+            let words = x[6].exp();
+            let b = ((words / 5.0) as usize).min(9);
+            by_len[b].0 += y;
+            by_len[b].1 += 1.0;
+        }
+    }
+    for (r, (a, n)) in by_rank.iter().enumerate() {
+        eprintln!("rank {r}: {:.3} of {n}", a / n);
+    }
+    for (b, (a, n)) in by_len.iter().enumerate() {
+        eprintln!("words {}-{}: {:.3} of {n}", b * 5, b * 5 + 4, a / n);
+    }
+}
+
+/// Ridge regression of unigram precision (density) on the features.
+fn ridge(stories: &[&Story], l2: f64) -> [f64; FEATURES] {
+    let mut a = vec![vec![0.0; FEATURES]; FEATURES];
+    let mut b = vec![0.0; FEATURES];
+    for s in stories {
+        for ((x, _), y) in s.rows.iter().zip(&s.fast.density) {
+            for i in 0..FEATURES {
+                b[i] += x[i] * y;
+                for j in 0..FEATURES {
+                    a[i][j] += x[i] * x[j];
+                }
+            }
+        }
+    }
+    for i in 1..FEATURES {
+        a[i][i] += l2;
+    }
+    let w = solve(a, b);
+    let mut out = [0.0; FEATURES];
+    out.copy_from_slice(&w);
+    out
+}
+
+/// (R1 F, R2 F) when sentences are valued `words * (density * (1 - red * sim) - cost)`.
+fn density_eval(s: &Story, w: &[f64; FEATURES], cost: f64, red: f64) -> (f64, f64) {
+    let m = s.rows.len();
+    let dens: Vec<f64> = s
+        .rows
+        .iter()
+        .map(|(x, _)| x.iter().zip(w).map(|(a, b)| a * b).sum())
+        .collect();
+    let words: Vec<f64> = s.rows.iter().map(|(x, _)| x[6].exp()).collect();
+    let mut picked: Vec<usize> = Vec::new();
+    let mut max_sim = vec![0.0f64; m];
+    while picked.len() < SUMMARY_SENTENCES.min(m) {
+        let best = (0..m)
+            .filter(|k| !picked.contains(k))
+            .map(|k| (k, words[k] * (dens[k] * (1.0 - red * max_sim[k]) - cost)))
+            .max_by(|a, b| a.1.total_cmp(&b.1));
+        let Some((k, _)) = best else { break };
+        picked.push(k);
+        for (j, sim) in max_sim.iter_mut().enumerate() {
+            *sim = sim.max(s.fast.sim[k * m + j]);
+        }
+    }
+    let (a, b, l) = rouge_of(s, &picked);
+    (a, b + l)
+}
+
+fn density_objective(stories: &[&Story], w: &[f64; FEATURES], cost: f64, red: f64) -> (f64, f64) {
+    let (mut a, mut b) = (0.0, 0.0);
+    for s in stories {
+        let (x, y) = density_eval(s, w, cost, red);
+        a += x;
+        b += y;
+    }
+    let n = stories.len().max(1) as f64;
+    (100.0 * a / n, 100.0 * b / n)
+}
+
+/// Density model: ridge weights, then the best (cost, redundancy) on the training set.
+fn fit_density(set: &[&Story], l2: f64) -> ([f64; FEATURES], f64, f64) {
+    let w = ridge(set, l2);
+    let mut best = (0.0, 0.0, f64::MIN);
+    for ci in 0..=20 {
+        let cost = 0.02 * f64::from(ci);
+        for red in [0.0, 0.25, 0.5, 0.75, 1.0] {
+            let (a, b) = density_objective(set, &w, cost, red);
+            if a + b > best.2 {
+                best = (cost, red, a + b);
+            }
+        }
+    }
+    (w, best.0, best.1)
+}
+
+/// Cross-validates the density model and prints it.
+fn run_density(stories: &[Story], folds: usize, l2: f64) {
+    let (mut r1, mut r2) = (0.0, 0.0);
+    for f in 0..folds {
+        let train_set: Vec<&Story> = stories
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| i % folds != f)
+            .map(|(_, s)| s)
+            .collect();
+        let test: Vec<&Story> = stories
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| i % folds == f)
+            .map(|(_, s)| s)
+            .collect();
+        let (w, cost, red) = fit_density(&train_set, l2);
+        let (a, b) = density_objective(&test, &w, cost, red);
+        eprintln!("density fold {f}: cost {cost:.2} red {red} held-out R1 {a:.2} R2 {b:.2}");
+        r1 += a * test.len() as f64;
+        r2 += b * test.len() as f64;
+    }
+    let n = stories.len() as f64;
+    eprintln!("density cross-validated: R1 {:.2} R2 {:.2}", r1 / n, r2 / n);
+    let all: Vec<&Story> = stories.iter().collect();
+    let (w, cost, red) = fit_density(&all, l2);
+    let (a, b) = density_objective(&all, &w, cost, red);
+    eprintln!("density on all: R1 {a:.2} R2 {b:.2} cost {cost} red {red}");
+    for (name, x) in FEATURE_NAMES.iter().zip(w) {
+        eprintln!("  {x:.4} {name}");
+    }
 }

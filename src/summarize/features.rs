@@ -13,7 +13,7 @@ use crate::text::tokens::{self, Analyzer};
 use crate::text::Document;
 
 /// How many features each sentence has.
-pub const FEATURES: usize = 26;
+pub const FEATURES: usize = 31;
 
 /// The name of each feature, in vector order (the learning tool prints weights by name).
 pub const FEATURE_NAMES: [&str; FEATURES] = [
@@ -43,6 +43,11 @@ pub const FEATURE_NAMES: [&str; FEATURES] = [
     "relative_centrality",
     "relative_term_frequency",
     "opens_with_quote",
+    "degree_centrality",
+    "similarity_to_lead3",
+    "log_capitalised",
+    "numbers",
+    "entity_recurrence",
 ];
 
 /// A sentence that may be picked, with what the scorer needs to know about it.
@@ -89,10 +94,13 @@ impl<'a> Vocabulary<'a> {
         self.stems.len()
     }
 
-    /// Term ids of `text` (stop words dropped), in text order, repeats kept.
-    fn ids(&mut self, text: &str) -> Vec<u32> {
+    /// Term ids of `text` (stop words dropped), in text order, repeats kept; and the
+    /// ids of its capitalised words after the first (names, mostly).
+    fn ids(&mut self, text: &str) -> (Vec<u32>, Vec<u32>) {
         let mut out = Vec::new();
-        for w in tokens::words(text) {
+        let mut caps = Vec::new();
+        for (k, w) in tokens::words(text).enumerate() {
+            let capitalised = k > 0 && w.chars().next().is_some_and(char::is_uppercase);
             let lower = tokens::normalize(w);
             let id = match self.surface.get(lower.as_ref()) {
                 Some(&id) => id,
@@ -108,9 +116,12 @@ impl<'a> Vocabulary<'a> {
                     id
                 }
             };
+            if capitalised {
+                caps.extend(id);
+            }
             out.extend(id);
         }
-        out
+        (out, caps)
     }
 }
 
@@ -174,6 +185,7 @@ struct Prepared {
     words: usize,
     pickable: bool,
     ids: Vec<u32>,
+    caps: Vec<u32>,
 }
 
 /// The pickable sentences of `doc` with their features, in text order.
@@ -192,9 +204,11 @@ pub fn candidates(doc: &Document) -> Vec<Candidate> {
             };
             let text = &doc.text[range.clone()];
             let words = word_total(text);
+            let (ids, caps) = vocab.ids(text);
             Prepared {
                 pickable: filter::is_pickable(text, words),
-                ids: vocab.ids(text),
+                ids,
+                caps,
                 range,
                 words,
             }
@@ -203,14 +217,18 @@ pub fn candidates(doc: &Document) -> Vec<Candidate> {
     let title_ids: Vec<u32> = doc
         .title
         .as_deref()
-        .map(|t| vocab.ids(t))
+        .map(|t| vocab.ids(t).0)
         .unwrap_or_default();
 
     // Inverse sentence frequency and whole-document term counts.
     let vocab_len = vocab.len();
     let mut df = vec![0u32; vocab_len];
     let mut tf = vec![0u32; vocab_len];
+    let mut cap_tf = vec![0u32; vocab_len];
     for p in &prepared {
+        for &t in &p.caps {
+            cap_tf[t as usize] += 1;
+        }
         for &t in &p.ids {
             tf[t as usize] += 1;
         }
@@ -238,6 +256,13 @@ pub fn candidates(doc: &Document) -> Vec<Candidate> {
         .first()
         .map(|&i| densify(&unit_vector(&prepared[i].ids, &isf), vocab_len))
         .unwrap_or_default();
+    let mut lead3: Vec<f32> = vec![0.0; vocab_len];
+    for &i in pickable.iter().take(3) {
+        for (t, w) in unit_vector(&prepared[i].ids, &isf) {
+            lead3[t as usize] += w;
+        }
+    }
+    normalise_dense(&mut lead3);
     let mut title_terms = title_ids;
     title_terms.sort_unstable();
     title_terms.dedup();
@@ -301,6 +326,14 @@ pub fn candidates(doc: &Document) -> Vec<Candidate> {
                 0.0, // relative_centrality: filled in below
                 0.0, // relative_term_frequency: filled in below
                 f64::from(u8::from(text.starts_with(['"', '“', '«', '„', '\'']))),
+                0.0, // degree_centrality: filled in below
+                dot_dense(&vector, &lead3),
+                (p.caps.len() as f64).ln_1p(),
+                (tokens::words(text)
+                    .filter(|w| w.chars().any(char::is_numeric))
+                    .count() as f64)
+                    .min(3.0),
+                entity_recurrence(&p.caps, &cap_tf),
             ];
             let title_overlap = if title_terms.is_empty() {
                 0.0
@@ -322,9 +355,59 @@ pub fn candidates(doc: &Document) -> Vec<Candidate> {
             }
         })
         .collect();
+    degree_centrality(&mut out);
+    relative_to_best(&mut out, ENTITY_RECURRENCE, ENTITY_RECURRENCE);
     relative_to_best(&mut out, CENTRALITY, RELATIVE_CENTRALITY);
     relative_to_best(&mut out, TERM_FREQUENCY, RELATIVE_TERM_FREQUENCY);
     out
+}
+
+/// Index of the degree-centrality feature.
+const DEGREE_CENTRALITY: usize = 26;
+/// Index of the entity-recurrence feature.
+const ENTITY_RECURRENCE: usize = 30;
+
+/// Degree centrality compares each candidate with at most this many others (the first
+/// ones, where news puts its substance), so very long texts stay linear in time.
+pub const DEGREE_PEERS: usize = 150;
+
+/// Sets each candidate's degree centrality: its mean cosine similarity to the other
+/// candidates (LexRank's graph without the random walk), over the first
+/// [`DEGREE_PEERS`] candidates.
+fn degree_centrality(cands: &mut [Candidate]) {
+    let peers = cands.len().min(DEGREE_PEERS);
+    if peers < 2 {
+        return;
+    }
+    for a in 0..cands.len() {
+        let sum: f64 = (0..peers)
+            .filter(|&b| b != a)
+            .map(|b| super::sparse_cosine(&cands[a].vector, &cands[b].vector))
+            .sum();
+        let others = if a < peers { peers - 1 } else { peers };
+        cands[a].features[DEGREE_CENTRALITY] = sum / others as f64;
+    }
+}
+
+/// How often the sentence's names recur in the article: the sum over its distinct
+/// capitalised terms of their other capitalised mentions (scaled to the article's best
+/// later). A sentence naming the story's main actors scores high.
+fn entity_recurrence(caps: &[u32], cap_tf: &[u32]) -> f64 {
+    let mut seen = caps.to_vec();
+    seen.sort_unstable();
+    seen.dedup();
+    seen.iter()
+        .map(|&t| {
+            f64::from(
+                cap_tf
+                    .get(t as usize)
+                    .copied()
+                    .unwrap_or(1)
+                    .saturating_sub(1),
+            )
+        })
+        .sum::<f64>()
+        .ln_1p()
 }
 
 /// Index of the centrality feature.

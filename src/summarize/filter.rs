@@ -14,7 +14,7 @@ use regex::Regex;
 /// Fewer words than this is a fragment (a heading, a caption, "Ferguson is crumbling."):
 /// too little content for a summary line. Checked by cross-validation (see
 /// `examples/train_summarizer.rs`).
-pub const MIN_WORDS: usize = 6;
+pub const MIN_WORDS: usize = 8;
 
 /// More words than this is a run-on (often several sentences the splitter failed to
 /// separate, or a list): it would take the whole summary's word budget.

@@ -42,10 +42,39 @@ pub struct Model {
 /// and the redundancy penalty is the value with the best 5-fold cross-validated ROUGE.
 pub const MODEL: Model = Model {
     weights: [
-        -3.0, 1.0, 0.5, 0.3, 1.0, -1.0, 0.0, -0.5, -0.5, 2.0, 1.0, 0.5, 0.1, 0.0, -0.5, 0.5, -0.2,
-        0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0,
+        -0.1458, // bias
+        -0.7505, // first
+        0.2919,  // second
+        0.1957,  // third
+        1.8820,  // inverse_position
+        -0.6498, // relative_position
+        -1.1579, // log_words
+        -0.6519, // words_over_40
+        -0.2822, // under_10_words
+        0.5636,  // centrality
+        -0.3735, // similarity_to_lead
+        -0.5615, // capitalised_ratio
+        0.0975,  // has_number
+        -0.0027, // has_quote
+        0.0440,  // is_question
+        -0.4032, // term_frequency
+        0.0436,  // opens_with_stop_word
+        -0.1603, // content_ratio
+        0.0360,  // long_lead
+        0.0971,  // fourth
+        0.2556,  // fifth
+        0.1552,  // words_over_20
+        -0.4839, // mean_isf
+        1.0948,  // relative_centrality
+        0.7771,  // relative_term_frequency
+        -0.4014, // opens_with_quote
+        0.2380,  // degree_centrality
+        -0.2711, // similarity_to_lead3
+        0.2450,  // log_capitalised
+        0.1426,  // numbers
+        0.2368,  // entity_recurrence
     ],
-    redundancy: 1.0,
+    redundancy: 1.0144,
 };
 
 /// Bonus (logit units) per unit of title overlap (the share of the title's terms in the
@@ -168,7 +197,7 @@ pub fn similarity(a: &Candidate, b: &Candidate) -> f64 {
 }
 
 /// Cosine of two sparse unit vectors sorted by term id.
-fn sparse_cosine(a: &[(u32, f32)], b: &[(u32, f32)]) -> f64 {
+pub(crate) fn sparse_cosine(a: &[(u32, f32)], b: &[(u32, f32)]) -> f64 {
     let (mut i, mut j, mut sum) = (0, 0, 0.0f32);
     while i < a.len() && j < b.len() {
         match a[i].0.cmp(&b[j].0) {
