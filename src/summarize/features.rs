@@ -16,6 +16,20 @@ use crate::text::Document;
 pub const FEATURES: usize = 31;
 
 /// The name of each feature, in vector order (the learning tool prints weights by name).
+///
+/// Position counts among pickable sentences ("rank"), so page furniture before the story
+/// does not push it down. `first`..`fifth`: rank indicators; `inverse_position`
+/// 1/(rank+1); `relative_position` rank / count. Length: `log_words`, `words_over_20`,
+/// `words_over_40` (hinges), `under_10_words`, `long_lead` (words over 30 in the first
+/// three). Centrality: `centrality` (TF-ISF cosine to the article), `degree_centrality`
+/// (mean cosine to the other sentences), `similarity_to_lead` / `similarity_to_lead3`
+/// (to the first / first three sentences), `term_frequency` (mean article frequency of
+/// its terms), `mean_isf` (how rare its terms are across sentences), the `relative_`
+/// ones scaled to the article's best. Informativeness: `capitalised_ratio`,
+/// `log_capitalised` and `entity_recurrence` (names, and how often they recur),
+/// `has_number`, `numbers`, `content_ratio` (non-stop words per word). Form:
+/// `has_quote`, `opens_with_quote`, `is_question`, `opens_with_stop_word` (often a
+/// pronoun or connective leaning on the sentence before).
 pub const FEATURE_NAMES: [&str; FEATURES] = [
     "bias",
     "first",

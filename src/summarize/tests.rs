@@ -5,7 +5,7 @@ fn doc(text: &str) -> Document {
     Document::new(None, Some("en".into()), text.to_string())
 }
 
-fn picked<'a>(d: &'a Document, n: Option<usize>) -> Vec<&'a str> {
+fn picked(d: &Document, n: Option<usize>) -> Vec<&str> {
     summarize(d, n).into_iter().map(|r| &d.text[r]).collect()
 }
 
