@@ -81,7 +81,9 @@ pub struct Candidate {
     pub(crate) vector: Vec<(u32, f32)>,
 }
 
-/// Word count of a text (the unit of every length rule here).
+/// Word count of a text (the unit of every length rule here; candidates count words
+/// in their single pass, tests use this).
+#[cfg(test)]
 pub(crate) fn word_total(text: &str) -> usize {
     tokens::words(text).count()
 }
@@ -108,13 +110,16 @@ impl<'a> Vocabulary<'a> {
         self.stems.len()
     }
 
-    /// Term ids of `text` (stop words dropped), in text order, repeats kept; and the
-    /// ids of its capitalised words after the first (names, mostly).
-    fn ids(&mut self, text: &str) -> (Vec<u32>, Vec<u32>) {
+    /// The words of `text` in one pass: term ids and counts (see [`SentenceWords`]).
+    fn ids(&mut self, text: &str) -> SentenceWords {
         let mut out = Vec::new();
         let mut caps = Vec::new();
+        let mut sw = SentenceWords::default();
         for (k, w) in tokens::words(text).enumerate() {
             let capitalised = k > 0 && w.chars().next().is_some_and(char::is_uppercase);
+            sw.words += 1;
+            sw.capitalised += usize::from(capitalised);
+            sw.numeric += usize::from(w.chars().any(char::is_numeric));
             let lower = tokens::normalize(w);
             let id = match self.surface.get(lower.as_ref()) {
                 Some(&id) => id,
@@ -130,13 +135,35 @@ impl<'a> Vocabulary<'a> {
                     id
                 }
             };
+            if k == 0 {
+                sw.first_is_stop = id.is_none();
+            }
             if capitalised {
                 caps.extend(id);
             }
             out.extend(id);
         }
-        (out, caps)
+        sw.ids = out;
+        sw.caps = caps;
+        sw
     }
+}
+
+/// What one pass over a sentence's words collects.
+#[derive(Default)]
+struct SentenceWords {
+    /// Term ids (stop words dropped), in text order, repeats kept.
+    ids: Vec<u32>,
+    /// Term ids of the capitalised words after the first (names, mostly).
+    caps: Vec<u32>,
+    /// All words.
+    words: usize,
+    /// Words after the first that start with a capital (stop words included).
+    capitalised: usize,
+    /// Words holding a digit.
+    numeric: usize,
+    /// Whether the first word is a stop word.
+    first_is_stop: bool,
 }
 
 /// Cosine of a sparse unit vector with a dense one.
@@ -200,6 +227,9 @@ struct Prepared {
     pickable: bool,
     ids: Vec<u32>,
     caps: Vec<u32>,
+    capitalised: usize,
+    numeric: usize,
+    first_is_stop: bool,
 }
 
 /// The pickable sentences of `doc` with their features, in text order.
@@ -217,21 +247,23 @@ pub fn candidates(doc: &Document) -> Vec<Candidate> {
                 s.range.clone()
             };
             let text = &doc.text[range.clone()];
-            let words = word_total(text);
-            let (ids, caps) = vocab.ids(text);
+            let sw = vocab.ids(text);
             Prepared {
-                pickable: filter::is_pickable(text, words),
-                ids,
-                caps,
+                pickable: filter::is_pickable(text, sw.words),
+                ids: sw.ids,
+                caps: sw.caps,
+                capitalised: sw.capitalised,
+                numeric: sw.numeric,
+                first_is_stop: sw.first_is_stop,
                 range,
-                words,
+                words: sw.words,
             }
         })
         .collect();
     let title_ids: Vec<u32> = doc
         .title
         .as_deref()
-        .map(|t| vocab.ids(t).0)
+        .map(|t| vocab.ids(t).ids)
         .unwrap_or_default();
 
     // Inverse sentence frequency and whole-document term counts.
@@ -308,8 +340,12 @@ pub fn candidates(doc: &Document) -> Vec<Candidate> {
                 } else {
                     dot_dense(&vector, &lead)
                 },
-                capitalised_ratio(text),
-                f64::from(u8::from(text.chars().any(|c| c.is_numeric()))),
+                if p.words > 1 {
+                    p.capitalised as f64 / (p.words - 1) as f64
+                } else {
+                    0.0
+                },
+                f64::from(u8::from(p.numeric > 0)),
                 f64::from(u8::from(text.contains(['"', '“', '”', '«', '»', '„']))),
                 f64::from(u8::from(text.trim_end().ends_with(['?', '？']))),
                 p.ids
@@ -318,11 +354,7 @@ pub fn candidates(doc: &Document) -> Vec<Candidate> {
                     .sum::<f64>()
                     / content
                     / max_tf,
-                f64::from(u8::from(
-                    tokens::words(text)
-                        .next()
-                        .is_some_and(|w| analyzer.is_stop_word(&tokens::normalize(w))),
-                )),
+                f64::from(u8::from(p.first_is_stop)),
                 p.ids.len() as f64 / words.max(1.0),
                 if rank < 3 {
                     (words - 30.0).max(0.0) / 10.0
@@ -343,10 +375,7 @@ pub fn candidates(doc: &Document) -> Vec<Candidate> {
                 0.0, // degree_centrality: filled in below
                 dot_dense(&vector, &lead3),
                 (p.caps.len() as f64).ln_1p(),
-                (tokens::words(text)
-                    .filter(|w| w.chars().any(char::is_numeric))
-                    .count() as f64)
-                    .min(3.0),
+                (p.numeric as f64).min(3.0),
                 entity_recurrence(&p.caps, &cap_tf),
             ];
             let title_overlap = if title_terms.is_empty() {
@@ -447,23 +476,5 @@ fn relative_to_best(cands: &mut [Candidate], from: usize, to: usize) {
         } else {
             0.0
         };
-    }
-}
-
-/// Share of the words after the first that start with a capital: names of people,
-/// places and organisations, the stuff of highlights. Scripts without case give 0.
-fn capitalised_ratio(text: &str) -> f64 {
-    let mut total = 0usize;
-    let mut caps = 0usize;
-    for w in tokens::words(text).skip(1) {
-        total += 1;
-        if w.chars().next().is_some_and(char::is_uppercase) {
-            caps += 1;
-        }
-    }
-    if total == 0 {
-        0.0
-    } else {
-        caps as f64 / total as f64
     }
 }
