@@ -196,3 +196,18 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn near_duplicate_sentences_are_not_both_picked() {
+    let text = "Acme Corp, a technology company, has informed its customers about the data breach that occurred in March and confirmed that customer data was stolen.\n\n\
+        Acme Corp, a technology company, has notified its customers after the March data breach and confirmed that the customer data was stolen.\n\n\
+        The exact number of affected customers has not been disclosed by the company so far.\n\n\
+        Security researchers said the attackers had used a flaw in an old web server.";
+    let d = doc(text);
+    let got = picked(&d, Some(2));
+    assert_eq!(got.len(), 2);
+    assert!(
+        !(got[0].starts_with("Acme Corp") && got[1].starts_with("Acme Corp")),
+        "{got:?}"
+    );
+}
