@@ -35,13 +35,15 @@ pub fn normalize(word: &str) -> Cow<'_, str> {
 }
 
 /// The primary ISO 639-1 code of a language tag: "en-US" -> "en", "DE" -> "de".
+/// Borrows when the tag is already a lower-case code (the common case).
 #[must_use]
-pub fn primary_language(tag: &str) -> String {
-    tag.split(['-', '_'])
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .to_ascii_lowercase()
+pub fn primary_language(tag: &str) -> Cow<'_, str> {
+    let code = tag.split(['-', '_']).next().unwrap_or_default().trim();
+    if code.bytes().any(|b| b.is_ascii_uppercase()) {
+        Cow::Owned(code.to_ascii_lowercase())
+    } else {
+        Cow::Borrowed(code)
+    }
 }
 
 /// The language assumed when none is known (news text of unknown language is most
@@ -131,7 +133,7 @@ fn stop_word_sets() -> &'static HashMap<&'static str, HashSet<&'static str>> {
 /// The stop words of a language (ISO 639-1 code), if the crate has a list for it.
 #[must_use]
 pub fn stop_words(lang: &str) -> Option<&'static HashSet<&'static str>> {
-    stop_word_sets().get(primary_language(lang).as_str())
+    stop_word_sets().get(primary_language(lang).as_ref())
 }
 
 /// Whether the lower-cased `word` is a stop word of `lang` (false for a language
@@ -200,6 +202,14 @@ mod tests {
         assert_eq!(normalize("Don’t"), "don't");
         assert!(matches!(normalize("plain"), Cow::Borrowed(_)));
         assert_eq!(normalize("ÉCOLE"), "école");
+    }
+
+    #[test]
+    fn language_tags() {
+        assert_eq!(primary_language("en-US"), "en");
+        assert_eq!(primary_language("DE"), "de");
+        assert_eq!(primary_language("pt_BR"), "pt");
+        assert_eq!(primary_language(""), "");
     }
 
     #[test]
