@@ -63,6 +63,10 @@ pub const RULE_OUTCOME_BEATS_PROCESS: &str = "outcome-beats-process";
 /// [`STAGE_CUE_MIN_WEIGHT`], e.g. "in its early stages", "no decision has been made")
 /// anywhere: a probe mentioned only further down is background.
 pub const RULE_PROCESS_IS_THE_CLAIM: &str = "process-is-the-claim";
+/// Rule: the accused party's reply usually comes after the claim is laid out, so a denial
+/// anywhere in the story answers the main claim: its position weight is at least
+/// [`DENIAL_MIN_POSITION_WEIGHT`] (background sentences and bylines excepted).
+pub const RULE_REPLY_FOLLOWS_CLAIM: &str = "reply-follows-claim";
 /// Rule: `confirmed` needs its score to reach the threshold and at least match the
 /// `unconfirmed` score; otherwise the claim is unconfirmed (never both).
 pub const RULE_ON_RECORD_BEATS_ANONYMOUS: &str = "on-record-beats-anonymous";
@@ -85,6 +89,10 @@ pub const LEAD_SENTENCES: usize = 2;
 /// A process cue this strong says outright that nothing is decided ("early stages",
 /// "first phase", "no decision"), so it counts wherever it appears.
 pub const STAGE_CUE_MIN_WEIGHT: f64 = 1.5;
+
+/// Lowest position weight of a denial in a content sentence (see
+/// [`RULE_REPLY_FOLLOWS_CLAIM`]); with the usual "denied" weight one clear denial suffices.
+pub const DENIAL_MIN_POSITION_WEIGHT: f64 = 0.85;
 
 /// Sentences with fewer words than this are bylines, captions or subheads, not content.
 pub const MIN_CONTENT_WORDS: usize = 5;
@@ -422,15 +430,31 @@ fn is_content(s: &str) -> bool {
 }
 
 /// A label's score (sum of its best [`SCORED_SENTENCES`]) and its best evidence sentence.
-fn label_score(scored: &[Scored], pick: impl Fn(&SentenceCues) -> f64) -> (f64, Option<usize>) {
-    let mut vals: Vec<(f64, Option<usize>)> = scored
+fn label_score(
+    scored: &[Scored],
+    floor: f64,
+    pick: impl Fn(&SentenceCues) -> f64,
+) -> (f64, Option<usize>) {
+    let mut vals: Vec<(f64, f64, Option<usize>)> = scored
         .iter()
-        .map(|s| (s.weight * pick(&s.cues), s.sentence))
-        .filter(|(v, _)| *v > 0.0)
+        .map(|s| {
+            let weight = if s.weight > 0.0 && !s.cues.background {
+                s.weight.max(floor)
+            } else {
+                s.weight
+            };
+            (weight * pick(&s.cues), pick(&s.cues), s.sentence)
+        })
+        .filter(|(v, _, _)| *v > 0.0)
         .collect();
     vals.sort_by(|a, b| b.0.total_cmp(&a.0));
     let total = vals.iter().take(SCORED_SENTENCES).map(|v| v.0).sum();
-    let evidence = vals.iter().find_map(|v| v.1);
+    // Evidence: the text sentence with the clearest cue, earlier (heavier) ones on ties.
+    let evidence = vals
+        .iter()
+        .filter(|v| v.2.is_some())
+        .max_by(|a, b| a.1.total_cmp(&b.1).then(a.0.total_cmp(&b.0)))
+        .and_then(|v| v.2);
     (total, evidence)
 }
 
@@ -445,11 +469,11 @@ pub fn classify(doc: &Document, rules: &StatusRules) -> Vec<StatusItem> {
     }
     let scored = score_document(doc, rules);
     let t = &rules.thresholds;
-    let (process, process_ev) = label_score(&scored, |c| c.process);
-    let (outcome, _) = label_score(&scored, |c| c.outcome);
-    let (denied, denied_ev) = label_score(&scored, |c| c.denied);
-    let (unconfirmed, unconfirmed_ev) = label_score(&scored, |c| c.unconfirmed);
-    let (confirmed, confirmed_ev) = label_score(&scored, |c| c.confirmed);
+    let (process, process_ev) = label_score(&scored, 0.0, |c| c.process);
+    let (outcome, _) = label_score(&scored, 0.0, |c| c.outcome);
+    let (denied, denied_ev) = label_score(&scored, DENIAL_MIN_POSITION_WEIGHT, |c| c.denied);
+    let (unconfirmed, unconfirmed_ev) = label_score(&scored, 0.0, |c| c.unconfirmed);
+    let (confirmed, confirmed_ev) = label_score(&scored, 0.0, |c| c.confirmed);
 
     // RULE_PROCESS_IS_THE_CLAIM
     let process_in_claim = scored.iter().any(|s| {
