@@ -59,7 +59,7 @@ pub const MAX_ACTORS: usize = 8;
 pub const MIN_ACTORS: usize = 3;
 /// Score an actor needs beyond the first [`MIN_ACTORS`]: a single passing mention outside
 /// headline and lead scores 1 and is left out; a name in the lead or repeated stays.
-pub const MIN_SCORE: f64 = 0.0;
+pub const MIN_SCORE: f64 = 1.0;
 /// Bonus for being named in the headline: the headline names the story's subject.
 pub const TITLE_BONUS: f64 = 3.0;
 /// Bonus for being named in the lead sentences.
@@ -320,8 +320,8 @@ fn split_and<'a>(run: &'a [Tok], rules: &ActorRules) -> Vec<&'a [Tok]> {
     let first_whole = run
         .iter()
         .position(|t| t.text == "and")
-        .and_then(|i| i.checked_sub(1))
-        .is_some_and(|i| rules.is_org_word(&run[i].text));
+        .filter(|&i| i >= 2)
+        .is_some_and(|i| rules.is_org_word(&run[i - 1].text));
     if ends_org && no_title && !first_whole {
         return vec![run];
     }
@@ -441,10 +441,16 @@ impl ActorRules {
                 let l = w.to_lowercase();
                 ADJECTIVE_SUFFIXES.iter().any(|x| l.ends_with(x))
                     || (words.len() > 1 && self.demonyms.contains_key(&l))
-                    || self.demonyms.contains_key(&l.replace('-', " "))
+                    || (l.contains('-') && self.demonyms.contains_key(&l.replace('-', " ")))
             }) || words.iter().any(|w| w.chars().any(|c| c.is_ascii_digit()));
+            // "Ugandans", "Americans": people of a country, not an actor.
+            let people = words.len() == 1
+                && lower
+                    .strip_suffix('s')
+                    .is_some_and(|x| self.demonyms.contains_key(x));
             if self.generic.contains(&lower)
                 || adjective
+                || people
                 || (words.len() == 1 && self.is_org_word(words[0]))
                 || words
                     .iter()
