@@ -5,7 +5,11 @@ use newsbrief::text::Document;
 use newsbrief::StatusLabel::{self, Confirmed, Denied, EarlyStage, Unconfirmed};
 
 fn doc(title: Option<&str>, text: &str) -> Document {
-    Document::new(title.map(str::to_string), Some("en".into()), text.to_string())
+    Document::new(
+        title.map(str::to_string),
+        Some("en".into()),
+        text.to_string(),
+    )
 }
 
 fn labels(title: Option<&str>, text: &str) -> Vec<StatusLabel> {
@@ -43,13 +47,19 @@ fn silence_is_never_a_denial() {
 
 #[test]
 fn refusal_of_bail_is_not_a_denial() {
-    let l = labels(None, "The former banker was denied bail at a hearing on Friday.");
+    let l = labels(
+        None,
+        "The former banker was denied bail at a hearing on Friday.",
+    );
     assert!(!l.contains(&Denied), "{l:?}");
 }
 
 #[test]
 fn reported_denial_still_counts_and_rests_on_a_report() {
-    let l = labels(None, "Acme has reportedly denied plans to close its largest factory.");
+    let l = labels(
+        None,
+        "Acme has reportedly denied plans to close its largest factory.",
+    );
     assert!(l.contains(&Denied) && l.contains(&Unconfirmed), "{l:?}");
 }
 
@@ -145,7 +155,8 @@ fn non_english_gets_an_empty_status() {
 fn rules_can_be_tuned_from_toml() {
     let text = "The company has been weighing a sale of its smallest unit for months.";
     assert!(labels(None, text).contains(&EarlyStage));
-    let tuned = newsbrief::status::BUILTIN_STATUS_TOML.replace("\"weighing\" = 1.0", "\"weighing\" = 0.1");
+    let tuned =
+        newsbrief::status::BUILTIN_STATUS_TOML.replace("\"weighing\" = 1.0", "\"weighing\" = 0.1");
     let rules = StatusRules::from_toml(&tuned).unwrap();
     let got = classify(&doc(None, text), &rules);
     assert!(got.iter().all(|i| i.label != EarlyStage), "{got:?}");

@@ -61,7 +61,7 @@ pub const MIN_ACTORS: usize = 3;
 /// headline and lead scores 1 and is left out; a name in the lead or repeated stays.
 pub const MIN_SCORE: f64 = 1.0;
 /// Bonus for being named in the headline: the headline names the story's subject.
-pub const TITLE_BONUS: f64 = 3.0;
+pub const TITLE_BONUS: f64 = 4.0;
 /// Bonus for being named in the lead sentences.
 pub const LEAD_BONUS: f64 = 2.0;
 /// Content sentences that make up the lead.
@@ -193,6 +193,16 @@ impl ActorRules {
     }
 }
 
+/// A name found in one run, before it becomes a [`Mention`].
+#[derive(Debug, Clone)]
+struct NameHit {
+    words: Vec<String>,
+    country: Option<String>,
+    kind: Option<ActorKind>,
+    /// Index of its first word in the sentence.
+    start: usize,
+}
+
 /// One mention of a candidate actor.
 #[derive(Debug, Clone)]
 struct Mention {
@@ -277,8 +287,12 @@ struct DocContext {
 fn doc_context(doc: &Document) -> DocContext {
     let mut lower_words = HashSet::new();
     let mut mid_caps = HashSet::new();
+    let title = doc.title.as_deref().unwrap_or("");
     for i in 0..doc.sentences.len() {
         let s = doc.sentence(i);
+        if (i == 0 && same_words(title, s)) || !is_content(s) {
+            continue; // headline case and bylines say nothing about names
+        }
         let s = &s[skip_dateline(s)..];
         for (j, t) in tokenize(s).iter().enumerate() {
             if t.is_cap() {
@@ -298,8 +312,7 @@ fn doc_context(doc: &Document) -> DocContext {
 
 fn is_content(s: &str) -> bool {
     crate::text::tokens::words(s).count() >= MIN_CONTENT_WORDS
-        && s
-            .split_whitespace()
+        && s.split_whitespace()
             .any(|w| w.chars().next().is_some_and(char::is_lowercase))
 }
 
@@ -317,15 +330,20 @@ fn split_and<'a>(run: &'a [Tok], rules: &ActorRules) -> Vec<&'a [Tok]> {
     let ends_org = run.last().is_some_and(|t| rules.is_org_word(&t.text));
     let no_title = !run.iter().any(|t| rules.is_title(t));
     // "China Telecom and China Mobile": the part before "and" is a whole name already.
-    let first_whole = run
-        .iter()
-        .position(|t| t.text == "and")
-        .filter(|&i| i >= 2)
-        .is_some_and(|i| rules.is_org_word(&run[i - 1].text));
+    let first_whole = run.iter().position(|t| t.text == "and").is_some_and(|i| {
+        let before = &run[..i];
+        let named = before
+            .iter()
+            .filter(|t| !rules.stop_words.contains(&t.lower()))
+            .count();
+        named >= 2 && before.last().is_some_and(|t| rules.is_org_word(&t.text))
+    });
     if ends_org && no_title && !first_whole {
         return vec![run];
     }
-    run.split(|t| t.text == "and").filter(|p| !p.is_empty()).collect()
+    run.split(|t| t.text == "and")
+        .filter(|p| !p.is_empty())
+        .collect()
 }
 
 /// [`RULE_TITLES`]: the person after the last title, or the portfolio after "Title of".
@@ -376,7 +394,7 @@ impl ActorRules {
         toks: &[Tok],
         run: std::ops::Range<usize>,
         ctx: &DocContext,
-    ) -> Vec<(Vec<String>, Option<String>, Option<ActorKind>, usize)> {
+    ) -> Vec<NameHit> {
         let next = toks.get(run.end).filter(|t| !t.brk).map(Tok::lower);
         let run_end = run.end;
         let mut out = Vec::new();
@@ -390,7 +408,8 @@ impl ActorRules {
                         && last.is_all_caps()
                         && !is_roman_numeral(&last.text)
                         && !head.iter().any(Tok::is_all_caps)
-                        && head.last().is_some_and(Tok::is_cap) =>
+                        && head.last().is_some_and(Tok::is_cap)
+                        && head.iter().any(|t| !self.stop_words.contains(&t.lower())) =>
                 {
                     parts.push(head); // the ticker itself is no actor
                     let _ = last;
@@ -466,11 +485,18 @@ impl ActorRules {
             if let Some(country) = self.demonyms.get(&lower) {
                 if acting && !titled {
                     owned.push(next.clone().unwrap_or_default());
-                    out.push((owned, Some(country.clone()), Some(ActorKind::Organization), offset + skip));
+                    out.push(NameHit {
+                        words: owned,
+                        country: Some(country.clone()),
+                        kind: Some(ActorKind::Organization),
+                        start: offset + skip,
+                    });
                 }
                 continue;
             }
-            let descriptor = next.as_ref().is_some_and(|n| self.non_actor_nouns.contains(n))
+            let descriptor = next
+                .as_ref()
+                .is_some_and(|n| self.non_actor_nouns.contains(n))
                 || (name.last().is_some_and(|t| t.possessive)
                     && toks.get(run_end).is_some_and(Tok::is_cap));
             if let Some(country) = self.country_of(&words) {
@@ -483,16 +509,27 @@ impl ActorRules {
                 } else {
                     ActorKind::Place
                 };
-                out.push((owned, Some(country.clone()), Some(kind), offset + skip));
+                out.push(NameHit {
+                    words: owned,
+                    country: Some(country.clone()),
+                    kind: Some(kind),
+                    start: offset + skip,
+                });
                 continue;
             }
             let mut kind = titled.then_some(ActorKind::Person);
-            if acting && !titled {
+            if acting && !titled && matches!(next.as_deref(), Some("administration" | "government"))
+            {
                 // "The Trump administration": the government named after its leader.
                 owned.push(next.clone().unwrap_or_default());
                 kind = Some(ActorKind::Organization);
             }
-            out.push((owned, None, kind, offset + skip));
+            out.push(NameHit {
+                words: owned,
+                country: None,
+                kind,
+                start: offset + skip,
+            });
         }
         out
     }
@@ -538,16 +575,16 @@ fn collect_mentions(doc: &Document, rules: &ActorRules) -> Vec<Mention> {
                 || run.start.checked_sub(1).is_some_and(|i| {
                     !toks[run.start].brk && LOCATIVE_WORDS.contains(&toks[i].lower().as_str())
                 });
-            for (words, country, kind, offset) in rules.mentions_of(&toks, run.clone(), &ctx) {
+            for hit in rules.mentions_of(&toks, run.clone(), &ctx) {
                 order += 1;
                 // A subject: only names and list words come before it.
-                let subject = toks[..offset.min(toks.len())].iter().all(|t| {
-                    t.is_cap() || SUBJECT_LIST_WORDS.contains(&t.lower().as_str())
-                });
+                let subject = toks[..hit.start.min(toks.len())]
+                    .iter()
+                    .all(|t| t.is_cap() || SUBJECT_LIST_WORDS.contains(&t.lower().as_str()));
                 out.push(Mention {
-                    words,
-                    country,
-                    kind,
+                    words: hit.words,
+                    country: hit.country,
+                    kind: hit.kind,
                     subject,
                     order,
                     lead,
@@ -636,10 +673,12 @@ fn merge_aliases(mut cands: Vec<Candidate>, rules: &ActorRules) -> Vec<Candidate
         if let Some(t) = target {
             let from = cands.remove(i);
             let t = if t > i { t - 1 } else { t };
-            let surname = from.words.len() == 1
-                && cands[t].words.last().is_some_and(|l| l == &from.words[0]);
+            let surname =
+                from.words.len() == 1 && cands[t].words.last().is_some_and(|l| l == &from.words[0]);
             absorb(&mut cands[t], from);
-            cands[t].person |= surname && cands[t].words.len() > 1 && !cands[t].words.iter().any(|w| rules.is_org_word(w));
+            cands[t].person |= surname
+                && cands[t].words.len() > 1
+                && !cands[t].words.iter().any(|w| rules.is_org_word(w));
             i = 0; // positions shifted; start over (lists are short)
         } else {
             i += 1;
@@ -654,7 +693,11 @@ fn alias_target(cands: &[Candidate], i: usize, rules: &ActorRules) -> Option<usi
         return None;
     }
     let key = key_of(&c.words, rules);
-    let acronym = c.words.len() == 1 && c.words[0].chars().filter(|x| x.is_alphabetic()).all(char::is_uppercase);
+    let acronym = c.words.len() == 1
+        && c.words[0]
+            .chars()
+            .filter(|x| x.is_alphabetic())
+            .all(char::is_uppercase);
     let mut found: Vec<usize> = Vec::new();
     for (j, d) in cands.iter().enumerate() {
         if j == i || d.country.is_some() || d.words.len() <= c.words.len() && !acronym {
@@ -666,7 +709,11 @@ fn alias_target(cands: &[Candidate], i: usize, rules: &ActorRules) -> Option<usi
             && initials(&dkey).iter().any(|a| a.len() >= 2 && *a == key);
         let dwords: Vec<&str> = dkey
             .split(' ')
-            .map(|w| w.strip_prefix("al-").or_else(|| w.strip_prefix("el-")).unwrap_or(w))
+            .map(|w| {
+                w.strip_prefix("al-")
+                    .or_else(|| w.strip_prefix("el-"))
+                    .unwrap_or(w)
+            })
             .collect();
         let cwords: Vec<&str> = key.split(' ').collect();
         let n = cwords.len();
@@ -690,7 +737,10 @@ fn display_name(c: &Candidate, rules: &ActorRules) -> String {
             rules.country_of(&w).is_some()
         });
         let pool = if plain.is_empty() { acting } else { plain };
-        if let Some((f, _)) = pool.iter().max_by(|a, b| a.1.cmp(&b.1).then(b.0.len().cmp(&a.0.len()))) {
+        if let Some((f, _)) = pool
+            .iter()
+            .max_by(|a, b| a.1.cmp(&b.1).then(b.0.len().cmp(&a.0.len())))
+        {
             return f.clone();
         }
     }
@@ -711,7 +761,13 @@ fn kind_of(c: &Candidate, name: &str, rules: &ActorRules) -> ActorKind {
             ActorKind::Place
         };
     }
-    if words.iter().any(|w| rules.is_org_word(w)) || words.iter().all(|w| w.chars().filter(|x| x.is_alphabetic()).all(char::is_uppercase)) {
+    if words.iter().any(|w| rules.is_org_word(w))
+        || words.iter().all(|w| {
+            w.chars()
+                .filter(|x| x.is_alphabetic())
+                .all(char::is_uppercase)
+        })
+    {
         return ActorKind::Organization;
     }
     if c.person {
@@ -767,13 +823,12 @@ pub fn key_actors_with(doc: &Document, rules: &ActorRules) -> Vec<Actor> {
     // RULE_ROLE_RANK
     let mut scored: Vec<(f64, Candidate)> = cands
         .into_iter()
-        .map(|mut c| {
+        .filter_map(|mut c| {
+            // RULE_LOCATIVE: a name only ever used as a location is a setting, not an actor.
             c.title = in_title(&c, &title_words);
             (c.title || !c.locative).then_some(c)
         })
-        .flatten()
-        .map(|mut c| {
-            c.title = in_title(&c, &title_words);
+        .map(|c| {
             let score = f64::from(c.mentions)
                 + if c.title { TITLE_BONUS } else { 0.0 }
                 + if c.lead { LEAD_BONUS } else { 0.0 }

@@ -24,9 +24,30 @@ const MAX_DATELINE_WORDS: usize = 4;
 
 /// Month names and abbreviations, to spot "Madrid, Jan 27 (IANS)" datelines.
 const MONTHS: &[&str] = &[
-    "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
-    "january", "february", "march", "april", "june", "july", "august", "september", "october",
-    "november", "december",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "may",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+    "january",
+    "february",
+    "march",
+    "april",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
 ];
 
 /// One word of a sentence.
@@ -258,7 +279,17 @@ mod tests {
         let words: Vec<&str> = t.iter().map(|x| x.text.as_str()).collect();
         assert_eq!(
             words,
-            ["U.S.", "officials", "met", "Dr.", "Lee", "at", "Acme", "Co.", "today"]
+            [
+                "U.S.",
+                "officials",
+                "met",
+                "Dr.",
+                "Lee",
+                "at",
+                "Acme",
+                "Co.",
+                "today"
+            ]
         );
     }
 
@@ -267,7 +298,10 @@ mod tests {
         let s = "PEORIA, Illinois — Officials said so.";
         assert_eq!(&s[skip_dateline(s)..], "Officials said so.");
         let s = "Madrid, Jan 27 (IANS) Atletico Madrid confirmed it.";
-        assert_eq!(s[skip_dateline(s)..].trim(), "Atletico Madrid confirmed it.");
+        assert_eq!(
+            s[skip_dateline(s)..].trim(),
+            "Atletico Madrid confirmed it."
+        );
         let s = "The statement continued: more words here.";
         assert_eq!(skip_dateline(s), 0);
     }

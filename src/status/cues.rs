@@ -30,9 +30,8 @@ impl Words {
         let mut chars = text.chars().peekable();
         while let Some(c) = chars.next() {
             let c = if c == '’' || c == '‘' { '\'' } else { c };
-            let inner_apostrophe = c == '\''
-                && !cur.is_empty()
-                && chars.peek().is_some_and(|n| n.is_alphanumeric());
+            let inner_apostrophe =
+                c == '\'' && !cur.is_empty() && chars.peek().is_some_and(|n| n.is_alphanumeric());
             if c.is_alphanumeric() || inner_apostrophe {
                 cur.extend(c.to_lowercase());
                 continue;
@@ -183,7 +182,11 @@ mod tests {
     #[test]
     fn phrases_with_prefix_and_gap() {
         let c = Cue::parse("rejected ... claim*", 1.0).unwrap();
-        assert_eq!(c.find(&Words::new("She rejected the claims outright")).len(), 1);
+        assert_eq!(
+            c.find(&Words::new("She rejected the claims outright"))
+                .len(),
+            1
+        );
         assert!(c.find(&Words::new("She rejected the offer")).is_empty());
         let far = "She rejected one two three four five claims";
         assert!(c.find(&Words::new(far)).is_empty());

@@ -213,7 +213,10 @@ impl StatusRules {
     /// [`Error::Io`] when the file exists but cannot be read, or any [`Self::from_toml`]
     /// error.
     pub fn load(dir: &Path) -> Result<Self> {
-        for path in [dir.join("prompts").join("status.toml"), dir.join("status.toml")] {
+        for path in [
+            dir.join("prompts").join("status.toml"),
+            dir.join("status.toml"),
+        ] {
             if path.is_file() {
                 let text = std::fs::read_to_string(&path).map_err(|e| Error::Io {
                     path: path.display().to_string(),
@@ -327,7 +330,10 @@ impl StatusRules {
                 && !self.is_refusal(&w, h)
         }));
         let unconfirmed = best(self.hits(&self.unconfirmed, &w));
-        let process = best(self.hits(&self.process, &w).filter(|h| !self.negated(&w, h)));
+        let process = best(
+            self.hits(&self.process, &w)
+                .filter(|h| !self.negated(&w, h)),
+        );
         let outcome_raw = best(
             self.hits(&self.outcome, &w)
                 .filter(|h| !self.negated(&w, h) && !self.hypothetical(&w, h)),
@@ -339,7 +345,7 @@ impl StatusRules {
                 .filter(|h| !self.negated(&w, h) && !self.conditional(&w, h)),
         )
         .max(outcome * OUTCOME_AS_CONFIRMATION); // RULE_OUTCOME_IS_ON_RECORD
-        // RULE_CONFIRMING_A_DENIAL and RULE_REPORTED_CONFIRMATION.
+                                                 // RULE_CONFIRMING_A_DENIAL and RULE_REPORTED_CONFIRMATION.
         let confirmed = if denied > 0.0 || unconfirmed >= REPORTED_SENTENCE_MIN_WEIGHT {
             0.0
         } else {
@@ -477,9 +483,7 @@ pub fn classify(doc: &Document, rules: &StatusRules) -> Vec<StatusItem> {
 
     // RULE_PROCESS_IS_THE_CLAIM
     let process_in_claim = scored.iter().any(|s| {
-        s.weight > 0.0
-            && s.cues.process > 0.0
-            && (s.lead || s.cues.process >= STAGE_CUE_MIN_WEIGHT)
+        s.weight > 0.0 && s.cues.process > 0.0 && (s.lead || s.cues.process >= STAGE_CUE_MIN_WEIGHT)
     });
     // RULE_OUTCOME_BEATS_PROCESS
     let early = process_in_claim && process >= t.early_stage && outcome < process;
