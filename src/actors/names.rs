@@ -260,7 +260,7 @@ mod tests {
     #[test]
     fn multiword_names_with_particles() {
         assert_eq!(
-            texts("The Department of Homeland Security and Naeem ul Haque met."),
+            texts("The Department of Homeland Security met Naeem ul Haque."),
             ["The Department of Homeland Security", "Naeem ul Haque"]
         );
     }
