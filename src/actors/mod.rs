@@ -293,7 +293,6 @@ fn doc_context(doc: &Document) -> DocContext {
         if (i == 0 && same_words(title, s)) || !is_content(s) {
             continue; // headline case and bylines say nothing about names
         }
-        let s = &s[skip_dateline(s)..];
         for (j, t) in tokenize(s).iter().enumerate() {
             if t.is_cap() {
                 if j > 0 {
@@ -428,7 +427,7 @@ impl ActorRules {
             let mut skip = 0;
             while let Some(first) = p.first() {
                 let l = first.lower();
-                let initial = offset + skip == 0;
+                let initial = offset == 0; // the run opens the sentence
                 let known = self.is_title(first)
                     || self.demonyms.contains_key(&l)
                     || self.countries.contains_key(&l);

@@ -176,9 +176,12 @@ pub(crate) fn skip_dateline(s: &str) -> usize {
             let all_capitalised = words
                 .iter()
                 .all(|w| w.chars().next().is_some_and(|c| !c.is_lowercase()));
-            if !words.is_empty()
-                && words.len() <= MAX_DATELINE_WORDS
-                && (first_all_caps || all_capitalised)
+            let max_words = if first_all_caps {
+                MAX_DATELINE_WORDS + 2
+            } else {
+                MAX_DATELINE_WORDS
+            };
+            if !words.is_empty() && words.len() <= max_words && (first_all_caps || all_capitalised)
             {
                 return pos + sep.len();
             }

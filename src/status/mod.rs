@@ -67,6 +67,10 @@ pub const RULE_PROCESS_IS_THE_CLAIM: &str = "process-is-the-claim";
 /// anywhere in the story answers the main claim: its position weight is at least
 /// [`DENIAL_MIN_POSITION_WEIGHT`] (background sentences and bylines excepted).
 pub const RULE_REPLY_FOLLOWS_CLAIM: &str = "reply-follows-claim";
+/// Rule: in a story about a denial, the report or rumour being denied may be described
+/// anywhere, so unconfirmed cues get a position weight of at least
+/// [`DENIED_SOURCE_POSITION_WEIGHT`] once the story is `denied`.
+pub const RULE_DENIED_CLAIM_HAS_A_SOURCE: &str = "denied-claim-has-a-source";
 /// Rule: `confirmed` needs its score to reach the threshold and at least match the
 /// `unconfirmed` score; otherwise the claim is unconfirmed (never both).
 pub const RULE_ON_RECORD_BEATS_ANONYMOUS: &str = "on-record-beats-anonymous";
@@ -93,6 +97,10 @@ pub const STAGE_CUE_MIN_WEIGHT: f64 = 1.5;
 /// Lowest position weight of a denial in a content sentence (see
 /// [`RULE_REPLY_FOLLOWS_CLAIM`]); with the usual "denied" weight one clear denial suffices.
 pub const DENIAL_MIN_POSITION_WEIGHT: f64 = 0.85;
+
+/// Lowest position weight of a report or rumour cue in a denial story (see
+/// [`RULE_DENIED_CLAIM_HAS_A_SOURCE`]): one clear cue anywhere names the denied claim's source.
+pub const DENIED_SOURCE_POSITION_WEIGHT: f64 = 1.0;
 
 /// Sentences with fewer words than this are bylines, captions or subheads, not content.
 pub const MIN_CONTENT_WORDS: usize = 5;
@@ -438,6 +446,7 @@ fn is_content(s: &str) -> bool {
 /// A label's score (sum of its best [`SCORED_SENTENCES`]) and its best evidence sentence.
 fn label_score(
     scored: &[Scored],
+    rules_background_scale: f64,
     floor: f64,
     pick: impl Fn(&SentenceCues) -> f64,
 ) -> (f64, Option<usize>) {
@@ -449,13 +458,19 @@ fn label_score(
             } else {
                 s.weight
             };
-            (weight * pick(&s.cues), pick(&s.cues), s.sentence)
+            let clarity = if s.cues.background {
+                pick(&s.cues) * rules_background_scale
+            } else {
+                pick(&s.cues)
+            };
+            (weight * pick(&s.cues), clarity, s.sentence)
         })
         .filter(|(v, _, _)| *v > 0.0)
         .collect();
     vals.sort_by(|a, b| b.0.total_cmp(&a.0));
     let total = vals.iter().take(SCORED_SENTENCES).map(|v| v.0).sum();
-    // Evidence: the text sentence with the clearest cue, earlier (heavier) ones on ties.
+    // Evidence: the text sentence with the clearest cue (background halved), earlier
+    // (heavier) ones on ties.
     let evidence = vals
         .iter()
         .filter(|v| v.2.is_some())
@@ -475,11 +490,27 @@ pub fn classify(doc: &Document, rules: &StatusRules) -> Vec<StatusItem> {
     }
     let scored = score_document(doc, rules);
     let t = &rules.thresholds;
-    let (process, process_ev) = label_score(&scored, 0.0, |c| c.process);
-    let (outcome, _) = label_score(&scored, 0.0, |c| c.outcome);
-    let (denied, denied_ev) = label_score(&scored, DENIAL_MIN_POSITION_WEIGHT, |c| c.denied);
-    let (unconfirmed, unconfirmed_ev) = label_score(&scored, 0.0, |c| c.unconfirmed);
-    let (confirmed, confirmed_ev) = label_score(&scored, 0.0, |c| c.confirmed);
+    let (process, process_ev) = label_score(&scored, rules.position.background, 0.0, |c| c.process);
+    let (outcome, _) = label_score(&scored, rules.position.background, 0.0, |c| c.outcome);
+    let (denied, denied_ev) = label_score(
+        &scored,
+        rules.position.background,
+        DENIAL_MIN_POSITION_WEIGHT,
+        |c| c.denied,
+    );
+    let is_denied = denied >= t.denied;
+    // RULE_DENIED_CLAIM_HAS_A_SOURCE
+    let unconfirmed_floor = if is_denied {
+        DENIED_SOURCE_POSITION_WEIGHT
+    } else {
+        0.0
+    };
+    let (unconfirmed, unconfirmed_ev) =
+        label_score(&scored, rules.position.background, unconfirmed_floor, |c| {
+            c.unconfirmed
+        });
+    let (confirmed, confirmed_ev) =
+        label_score(&scored, rules.position.background, 0.0, |c| c.confirmed);
 
     // RULE_PROCESS_IS_THE_CLAIM
     let process_in_claim = scored.iter().any(|s| {
@@ -489,7 +520,6 @@ pub fn classify(doc: &Document, rules: &StatusRules) -> Vec<StatusItem> {
     let early = process_in_claim && process >= t.early_stage && outcome < process;
     let is_confirmed = confirmed >= t.confirmed && confirmed >= unconfirmed; // RULE_ON_RECORD_BEATS_ANONYMOUS
     let is_unconfirmed = unconfirmed >= t.unconfirmed && !is_confirmed;
-    let is_denied = denied >= t.denied;
 
     let mut out = Vec::new();
     for (on, label, ev) in [
