@@ -428,15 +428,22 @@ impl ActorRules {
             while let Some(first) = p.first() {
                 let l = first.lower();
                 let initial = offset == 0; // the run opens the sentence
+                                           // A lone word right before "officials", "prosecutors" names who acts.
+                let acts = p.len() == 1
+                    && next
+                        .as_ref()
+                        .is_some_and(|n| self.government_nouns.contains(n));
                 let known = self.is_title(first)
                     || self.demonyms.contains_key(&l)
-                    || self.countries.contains_key(&l);
+                    || self.countries.contains_key(&l)
+                    || acts;
+                // Only a lone word at the sentence start is suspect: in a longer run the
+                // capital belongs to the name ("Ministry of Health", "Western Digital").
+                let lone_initial = initial && p.len() == 1;
                 let common = self.stop_words.contains(&l)
-                    || (initial && ctx.lower_words.contains(&l))
-                    || (initial
-                        && p.len() == 1
-                        && !ctx.mid_caps.contains(&l)
-                        && !first.is_all_caps());
+                    || (lone_initial
+                        && (ctx.lower_words.contains(&l)
+                            || (!ctx.mid_caps.contains(&l) && !first.is_all_caps())));
                 if common && !known {
                     p = &p[1..];
                     skip += 1;
@@ -517,9 +524,9 @@ impl ActorRules {
                 continue;
             }
             let mut kind = titled.then_some(ActorKind::Person);
-            if acting && !titled && matches!(next.as_deref(), Some("administration" | "government"))
-            {
-                // "The Trump administration": the government named after its leader.
+            let has_org_word = words.iter().any(|w| self.is_org_word(w));
+            if acting && !titled && !has_org_word {
+                // "The Trump administration", "Paris prosecutors": the body that acts.
                 owned.push(next.clone().unwrap_or_default());
                 kind = Some(ActorKind::Organization);
             }
@@ -741,6 +748,18 @@ fn display_name(c: &Candidate, rules: &ActorRules) -> String {
             .max_by(|a, b| a.1.cmp(&b.1).then(b.0.len().cmp(&a.0.len())))
         {
             return f.clone();
+        }
+    }
+    // "Sanofi-Aventis officials" is shown as "Sanofi-Aventis" when that form is used too.
+    let n = c.words.len();
+    if n > 1
+        && rules
+            .government_nouns
+            .contains(&c.words[n - 1].to_lowercase())
+    {
+        let short = join(&c.words[..n - 1]);
+        if c.forms.iter().any(|(f, _)| *f == short) {
+            return short;
         }
     }
     join(&c.words)

@@ -71,8 +71,10 @@ pub const RULE_REPLY_FOLLOWS_CLAIM: &str = "reply-follows-claim";
 /// anywhere, so unconfirmed cues get a position weight of at least
 /// [`DENIED_SOURCE_POSITION_WEIGHT`] once the story is `denied`.
 pub const RULE_DENIED_CLAIM_HAS_A_SOURCE: &str = "denied-claim-has-a-source";
-/// Rule: `confirmed` needs its score to reach the threshold and at least match the
-/// `unconfirmed` score; otherwise the claim is unconfirmed (never both).
+/// Rule: `confirmed` needs its score to reach the threshold and either an explicit
+/// on-record confirmation (a cue of at least [`EXPLICIT_CONFIRMATION_MIN_WEIGHT`]:
+/// "confirmed", "announced", "said in a statement", "it is true that") or a score at least
+/// the `unconfirmed` one; a confirmed claim is never also unconfirmed.
 pub const RULE_ON_RECORD_BEATS_ANONYMOUS: &str = "on-record-beats-anonymous";
 
 /// How much an on-record outcome counts as a confirmation: a little less than an explicit
@@ -97,6 +99,10 @@ pub const STAGE_CUE_MIN_WEIGHT: f64 = 1.5;
 /// Lowest position weight of a denial in a content sentence (see
 /// [`RULE_REPLY_FOLLOWS_CLAIM`]); with the usual "denied" weight one clear denial suffices.
 pub const DENIAL_MIN_POSITION_WEIGHT: f64 = 0.85;
+
+/// A confirmation cue this strong is explicit and on the record, so it beats anonymous
+/// sourcing outright (a bare "said" is weaker: 0.5).
+pub const EXPLICIT_CONFIRMATION_MIN_WEIGHT: f64 = 1.0;
 
 /// Lowest position weight of a report or rumour cue in a denial story (see
 /// [`RULE_DENIED_CLAIM_HAS_A_SOURCE`]): one clear cue anywhere names the denied claim's source.
@@ -471,11 +477,14 @@ fn label_score(
     let total = vals.iter().take(SCORED_SENTENCES).map(|v| v.0).sum();
     // Evidence: the text sentence with the clearest cue (background halved), earlier
     // (heavier) ones on ties.
-    let evidence = vals
-        .iter()
-        .filter(|v| v.2.is_some())
-        .max_by(|a, b| a.1.total_cmp(&b.1).then(a.0.total_cmp(&b.0)))
-        .and_then(|v| v.2);
+    let mut evidence: Option<&(f64, f64, Option<usize>)> = None;
+    for v in vals.iter().filter(|v| v.2.is_some()) {
+        let better = evidence.is_none_or(|e| v.1 > e.1 || (v.1 == e.1 && v.0 > e.0));
+        if better {
+            evidence = Some(v);
+        }
+    }
+    let evidence = evidence.and_then(|v| v.2);
     (total, evidence)
 }
 
@@ -518,7 +527,11 @@ pub fn classify(doc: &Document, rules: &StatusRules) -> Vec<StatusItem> {
     });
     // RULE_OUTCOME_BEATS_PROCESS
     let early = process_in_claim && process >= t.early_stage && outcome < process;
-    let is_confirmed = confirmed >= t.confirmed && confirmed >= unconfirmed; // RULE_ON_RECORD_BEATS_ANONYMOUS
+    // RULE_ON_RECORD_BEATS_ANONYMOUS
+    let explicit = scored
+        .iter()
+        .any(|s| s.weight > 0.0 && s.cues.confirmed >= EXPLICIT_CONFIRMATION_MIN_WEIGHT);
+    let is_confirmed = confirmed >= t.confirmed && (explicit || confirmed >= unconfirmed);
     let is_unconfirmed = unconfirmed >= t.unconfirmed && !is_confirmed;
 
     let mut out = Vec::new();
