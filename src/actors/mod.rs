@@ -100,6 +100,7 @@ pub struct ActorRules {
     role_verbs: HashSet<String>,
     role_preceders: HashSet<String>,
     role_skip: HashSet<String>,
+    leading_words: HashSet<String>,
     non_actor_nouns: HashSet<String>,
     place_nouns: HashSet<String>,
     countries: HashMap<String, String>,
@@ -118,6 +119,7 @@ struct RawActorRules {
     role_verbs: Vec<String>,
     role_preceders: Vec<String>,
     role_skip: Vec<String>,
+    leading_words: Vec<String>,
     non_actor_nouns: Vec<String>,
     place_nouns: Vec<String>,
     countries: HashMap<String, String>,
@@ -164,6 +166,7 @@ impl ActorRules {
             role_verbs: lower_set(raw.role_verbs),
             role_preceders: lower_set(raw.role_preceders),
             role_skip: lower_set(raw.role_skip),
+            leading_words: lower_set(raw.leading_words),
             non_actor_nouns: lower_set(raw.non_actor_nouns),
             place_nouns: lower_set(raw.place_nouns),
             countries: raw
@@ -441,6 +444,7 @@ impl ActorRules {
                 // capital belongs to the name ("Ministry of Health", "Western Digital").
                 let lone_initial = initial && p.len() == 1;
                 let common = self.stop_words.contains(&l)
+                    || self.leading_words.contains(&l)
                     || (lone_initial
                         && (ctx.lower_words.contains(&l)
                             || (!ctx.mid_caps.contains(&l) && !first.is_all_caps())));
