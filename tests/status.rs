@@ -109,6 +109,15 @@ fn formal_outcome_beats_the_process_behind_it() {
 }
 
 #[test]
+fn a_signed_deal_after_long_talks_is_not_early_stage() {
+    let text = "After months of talks and negotiations, Acme and Beta Ltd have signed a merger \
+                agreement, the companies announced on Monday. The talks had been difficult.";
+    let l = labels(None, text);
+    assert!(!l.contains(&EarlyStage), "{l:?}");
+    assert!(l.contains(&Confirmed), "{l:?}");
+}
+
+#[test]
 fn an_open_probe_is_early_stage() {
     let text = "Regulators have opened an investigation into the accounts of Acme Corp. \
                 No decision has been made on whether to bring charges.";

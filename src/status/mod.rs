@@ -55,8 +55,9 @@ pub const RULE_REPORTED_CONFIRMATION: &str = "reported-confirmation";
 /// Rule: a formal outcome (signed, resigned, charged) stated as fact by the text counts
 /// towards `confirmed`, scaled by [`OUTCOME_AS_CONFIRMATION`].
 pub const RULE_OUTCOME_IS_ON_RECORD: &str = "outcome-is-on-record";
-/// Rule: when the outcome cues weigh at least as much as the process cues, the story reports
-/// an outcome, so it is not early-stage.
+/// Rule: when the outcome cues weigh at least as much as the process cues, or a clear
+/// outcome (weight at least [`STRONG_OUTCOME_MIN_WEIGHT`]) is in the headline or lead, the
+/// story reports an outcome, so it is not early-stage ("after months of talks, they signed").
 pub const RULE_OUTCOME_BEATS_PROCESS: &str = "outcome-beats-process";
 /// Rule: early-stage needs the process in the headline or lead (the first
 /// [`LEAD_SENTENCES`] content sentences), or an explicit stage cue (weight at least
@@ -107,6 +108,10 @@ pub const EXPLICIT_CONFIRMATION_MIN_WEIGHT: f64 = 1.0;
 /// Lowest position weight of a report or rumour cue in a denial story (see
 /// [`RULE_DENIED_CLAIM_HAS_A_SOURCE`]): one clear cue anywhere names the denied claim's source.
 pub const DENIED_SOURCE_POSITION_WEIGHT: f64 = 1.0;
+
+/// An outcome cue this strong in the headline or lead settles the main claim (see
+/// [`RULE_OUTCOME_BEATS_PROCESS`]): "has signed", "charged with", "resigned as".
+pub const STRONG_OUTCOME_MIN_WEIGHT: f64 = 1.2;
 
 /// Sentences with fewer words than this are bylines, captions or subheads, not content.
 pub const MIN_CONTENT_WORDS: usize = 5;
@@ -526,7 +531,13 @@ pub fn classify(doc: &Document, rules: &StatusRules) -> Vec<StatusItem> {
         s.weight > 0.0 && s.cues.process > 0.0 && (s.lead || s.cues.process >= STAGE_CUE_MIN_WEIGHT)
     });
     // RULE_OUTCOME_BEATS_PROCESS
-    let early = process_in_claim && process >= t.early_stage && outcome < process;
+    let outcome_in_lead = scored
+        .iter()
+        .any(|s| s.lead && s.weight > 0.0 && s.cues.outcome >= STRONG_OUTCOME_MIN_WEIGHT);
+    let early = process_in_claim
+        && process >= t.early_stage
+        && outcome < process
+        && !(outcome_in_lead && outcome >= t.early_stage);
     // RULE_ON_RECORD_BEATS_ANONYMOUS
     let explicit = scored
         .iter()
