@@ -106,6 +106,7 @@ pub struct ActorRules {
     leading_words: HashSet<String>,
     non_actor_nouns: HashSet<String>,
     place_nouns: HashSet<String>,
+    places: HashSet<String>,
     countries: HashMap<String, String>,
     demonyms: HashMap<String, String>,
     stop_words: HashSet<String>,
@@ -125,6 +126,7 @@ struct RawActorRules {
     leading_words: Vec<String>,
     non_actor_nouns: Vec<String>,
     place_nouns: Vec<String>,
+    places: Vec<String>,
     countries: HashMap<String, String>,
     demonyms: HashMap<String, String>,
 }
@@ -172,6 +174,7 @@ impl ActorRules {
             leading_words: lower_set(raw.leading_words),
             non_actor_nouns: lower_set(raw.non_actor_nouns),
             place_nouns: lower_set(raw.place_nouns),
+            places: lower_set(raw.places),
             countries: raw
                 .countries
                 .into_iter()
@@ -399,6 +402,7 @@ impl ActorRules {
         toks: &[Tok],
         run: std::ops::Range<usize>,
         ctx: &DocContext,
+        role: bool,
     ) -> Vec<NameHit> {
         let next = toks.get(run.end).filter(|t| !t.brk).map(Tok::lower);
         let run_end = run.end;
@@ -512,6 +516,11 @@ impl ActorRules {
                 .is_some_and(|n| self.non_actor_nouns.contains(n))
                 || (name.last().is_some_and(|t| t.possessive)
                     && toks.get(run_end).is_some_and(Tok::is_cap));
+            // RULE_LOCATIVE: a city or region is the setting unless it acts ("Paris
+            // prosecutors", "Beijing said").
+            if self.places.contains(&lower) && !acting && !role {
+                continue;
+            }
             if let Some(country) = self.country_of(&words) {
                 if descriptor {
                     continue; // "U.S. dollars", "South Africa's MTN": describes, does not act
@@ -588,7 +597,7 @@ fn collect_mentions(doc: &Document, rules: &ActorRules) -> Vec<Mention> {
                 || run.start.checked_sub(1).is_some_and(|i| {
                     !toks[run.start].brk && LOCATIVE_WORDS.contains(&toks[i].lower().as_str())
                 });
-            for hit in rules.mentions_of(&toks, run.clone(), &ctx) {
+            for hit in rules.mentions_of(&toks, run.clone(), &ctx, role) {
                 order += 1;
                 // A subject: only names and list words come before it.
                 let subject = toks[..hit.start.min(toks.len())]
