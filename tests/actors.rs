@@ -112,6 +112,26 @@ fn demonyms_make_the_country_act_only_with_a_government_noun() {
 }
 
 #[test]
+fn country_shown_by_its_name_or_its_named_government() {
+    let text = "Ukrainian and Russian delegations met on Monday near the border. Russia wants a \
+                deal soon. Russian troops stayed in the east. Russia said little about it.\n\n\
+                The U.S. government is watching the talks. The U.S. government said so on \
+                Tuesday. The U.S. agreed to send envoys.";
+    let n = names(None, text);
+    assert!(n.contains(&"Russia".to_string()), "{n:?}");
+    assert!(n.contains(&"U.S. government".to_string()), "{n:?}");
+}
+
+#[test]
+fn cities_are_the_setting_unless_they_act() {
+    let text = "Acme Corp opened an office in Berlin and another one near London on Monday. \
+                Paris prosecutors said Acme Corp had broken no law.";
+    let n = names(None, text);
+    assert!(n.contains(&"Paris prosecutors".to_string()), "{n:?}");
+    assert!(!n.iter().any(|x| x == "Berlin" || x == "London"), "{n:?}");
+}
+
+#[test]
 fn generic_capitalised_words_are_excluded() {
     let text = "On Monday, The Company said in March that Acme Corp would pay. \
                 In April, Acme Corp paid the Company in full.";

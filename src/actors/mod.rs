@@ -752,18 +752,39 @@ fn alias_target(cands: &[Candidate], i: usize, rules: &ActorRules) -> Option<usi
 /// The display name: for a country the form used most, otherwise the fullest form.
 fn display_name(c: &Candidate, rules: &ActorRules) -> String {
     if c.country.is_some() {
-        // The plain country form used most ("U.S."); only when the text never names the
-        // country plainly, its government form ("French authorities").
-        let (plain, acting): (Vec<_>, Vec<_>) = c.forms.iter().partition(|(f, _)| {
-            let w: Vec<&str> = f.split(' ').collect();
+        // The government named after the country ("U.S. government") when the text uses
+        // it at least as often as the plain name; else the plain name used most ("Russia");
+        // a demonym form ("French authorities") only when the text has nothing else.
+        let words_of = |f: &str| f.split(' ').map(str::to_string).collect::<Vec<_>>();
+        let is_plain = |f: &str| {
+            let w = words_of(f);
+            let w: Vec<&str> = w.iter().map(String::as_str).collect();
             rules.country_of(&w).is_some()
-        });
-        let pool = if plain.is_empty() { acting } else { plain };
-        if let Some((f, _)) = pool
-            .iter()
-            .max_by(|a, b| a.1.cmp(&b.1).then(b.0.len().cmp(&a.0.len())))
-        {
-            return f.clone();
+        };
+        let is_named_gov = |f: &str| {
+            let w = words_of(f);
+            let w: Vec<&str> = w.iter().map(String::as_str).collect();
+            w.len() > 1 && rules.country_of(&w[..w.len() - 1]).is_some()
+        };
+        let pick = |keep: &dyn Fn(&str) -> bool| {
+            let pool: Vec<&(String, u32)> = c.forms.iter().filter(|(f, _)| keep(f)).collect();
+            let total: u32 = pool.iter().map(|f| f.1).sum();
+            let best = pool
+                .into_iter()
+                .max_by(|a, b| a.1.cmp(&b.1).then(b.0.len().cmp(&a.0.len())))
+                .map(|f| f.0.clone());
+            (total, best)
+        };
+        let (named_n, named) = pick(&is_named_gov);
+        let (plain_n, plain) = pick(&is_plain);
+        let (_, any) = pick(&|_| true);
+        let choice = if named_n > 0 && named_n >= plain_n {
+            named
+        } else {
+            plain.or(any)
+        };
+        if let Some(f) = choice {
+            return f;
         }
     }
     // "Sanofi-Aventis officials" is shown as "Sanofi-Aventis" when that form is used too.
