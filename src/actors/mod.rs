@@ -46,7 +46,8 @@ use names::{chains, skip_dateline, tokenize, Tok};
 pub const RULE_TITLES: &str = "titles";
 /// Rule: sentence-initial capitals need support elsewhere in the text.
 pub const RULE_SENTENCE_INITIAL: &str = "sentence-initial";
-/// Rule: generic capitalised words are never actors.
+/// Rule: generic capitalised words, adjectives ("Mumbai-based") and things that are not
+/// parties (laws, prizes, events: "Securities Act", "Europa League") are never actors.
 pub const RULE_GENERIC: &str = "generic";
 /// Rule: "and" joins two names unless the run ends in an organisation word.
 pub const RULE_AND_SPLITS: &str = "and-splits";
@@ -107,6 +108,7 @@ pub struct ActorRules {
     non_actor_nouns: HashSet<String>,
     place_nouns: HashSet<String>,
     places: HashSet<String>,
+    non_actor_heads: HashSet<String>,
     countries: HashMap<String, String>,
     demonyms: HashMap<String, String>,
     stop_words: HashSet<String>,
@@ -127,6 +129,7 @@ struct RawActorRules {
     non_actor_nouns: Vec<String>,
     place_nouns: Vec<String>,
     places: Vec<String>,
+    non_actor_heads: Vec<String>,
     countries: HashMap<String, String>,
     demonyms: HashMap<String, String>,
 }
@@ -175,6 +178,7 @@ impl ActorRules {
             non_actor_nouns: lower_set(raw.non_actor_nouns),
             place_nouns: lower_set(raw.place_nouns),
             places: lower_set(raw.places),
+            non_actor_heads: lower_set(raw.non_actor_heads),
             countries: raw
                 .countries
                 .into_iter()
@@ -452,6 +456,7 @@ impl ActorRules {
                 let lone_initial = initial && p.len() == 1;
                 let common = self.stop_words.contains(&l)
                     || self.leading_words.contains(&l)
+                    || ADJECTIVE_SUFFIXES.iter().any(|x| l.ends_with(x))
                     || (lone_initial
                         && (ctx.lower_words.contains(&l)
                             || (!ctx.mid_caps.contains(&l) && !first.is_all_caps())));
@@ -484,8 +489,12 @@ impl ActorRules {
                 && lower
                     .strip_suffix('s')
                     .is_some_and(|x| self.demonyms.contains_key(x));
+            let object = words
+                .last()
+                .is_some_and(|w| self.non_actor_heads.contains(&w.to_lowercase()));
             if self.generic.contains(&lower)
                 || adjective
+                || object
                 || people
                 || (words.len() == 1 && self.is_org_word(words[0]))
                 || words
