@@ -295,12 +295,21 @@ struct DocContext {
     lower_words: HashSet<String>,
     /// Words the text capitalises somewhere other than a sentence start.
     mid_caps: HashSet<String>,
+    /// Capitalised words of a sentence-case headline (a headline-case one says nothing).
+    title_caps: HashSet<String>,
+    /// Words that open two or more sentences (the headline counts): a common word that
+    /// does so would show up in lower case too, so these are names ("Arsenal are ...").
+    repeated_initials: HashSet<String>,
 }
 
 fn doc_context(doc: &Document) -> DocContext {
     let mut lower_words = HashSet::new();
     let mut mid_caps = HashSet::new();
+    let mut initials: HashMap<String, u32> = HashMap::new();
     let title = doc.title.as_deref().unwrap_or("");
+    if let Some(first) = tokenize(title).first().filter(|t| t.is_cap()) {
+        *initials.entry(first.lower()).or_default() += 1;
+    }
     for i in 0..doc.sentences.len() {
         let s = doc.sentence(i);
         if (i == 0 && same_words(title, s)) || !is_content(s) {
@@ -310,15 +319,37 @@ fn doc_context(doc: &Document) -> DocContext {
             if t.is_cap() {
                 if j > 0 {
                     mid_caps.insert(t.lower());
+                } else {
+                    *initials.entry(t.lower()).or_default() += 1;
                 }
             } else {
                 lower_words.insert(t.lower());
             }
         }
     }
+    // A headline in sentence case capitalises names only; in headline case, every word.
+    let title_toks = tokenize(title);
+    let capitalised = title_toks.iter().skip(1).filter(|t| t.is_cap()).count();
+    let sentence_case = capitalised * 2 < title_toks.len().saturating_sub(1);
+    let title_caps = if sentence_case {
+        title_toks
+            .iter()
+            .skip(1)
+            .filter(|t| t.is_cap())
+            .map(Tok::lower)
+            .collect()
+    } else {
+        HashSet::new()
+    };
     DocContext {
         lower_words,
         mid_caps,
+        title_caps,
+        repeated_initials: initials
+            .into_iter()
+            .filter(|(_, n)| *n >= 2)
+            .map(|(w, _)| w)
+            .collect(),
     }
 }
 
@@ -410,6 +441,7 @@ impl ActorRules {
     ) -> Vec<NameHit> {
         let next = toks.get(run.end).filter(|t| !t.brk).map(Tok::lower);
         let run_end = run.end;
+        let run_start = run.start;
         let mut out = Vec::new();
         let base = run.start;
         let mut parts = Vec::new();
@@ -459,7 +491,10 @@ impl ActorRules {
                     || ADJECTIVE_SUFFIXES.iter().any(|x| l.ends_with(x))
                     || (lone_initial
                         && (ctx.lower_words.contains(&l)
-                            || (!ctx.mid_caps.contains(&l) && !first.is_all_caps())));
+                            || (!ctx.mid_caps.contains(&l)
+                                && !ctx.title_caps.contains(&l)
+                                && !ctx.repeated_initials.contains(&l)
+                                && !first.is_all_caps())));
                 if common && !known {
                     p = &p[1..];
                     skip += 1;
@@ -548,7 +583,12 @@ impl ActorRules {
                 });
                 continue;
             }
-            let mut kind = titled.then_some(ActorKind::Person);
+            // "striker Pablo Ruiz", "spokesman Majed Al-Ansari": a role noun before a name.
+            let after_role_noun = run_start.checked_sub(1).is_some_and(|i| {
+                !toks[run_start].brk && !toks[i].is_cap() && self.titles.contains(&toks[i].lower())
+            });
+            let person = titled || (after_role_noun && !words.iter().any(|w| self.is_org_word(w)));
+            let mut kind = person.then_some(ActorKind::Person);
             let has_org_word = words.iter().any(|w| self.is_org_word(w));
             if acting && !titled && !has_org_word {
                 // "The Trump administration", "Paris prosecutors": the body that acts.
@@ -602,10 +642,15 @@ fn collect_mentions(doc: &Document, rules: &ActorRules) -> Vec<Mention> {
             let after_place_noun = toks
                 .get(run.end)
                 .is_some_and(|t| !t.brk && rules.place_nouns.contains(&t.lower()));
+            // "in Berlin", "in the United States": the word before, articles skipped.
+            let before = toks[..run.start]
+                .iter()
+                .rev()
+                .map(Tok::lower)
+                .find(|w| !matches!(w.as_str(), "the" | "a" | "an"));
             let locative = after_place_noun
-                || run.start.checked_sub(1).is_some_and(|i| {
-                    !toks[run.start].brk && LOCATIVE_WORDS.contains(&toks[i].lower().as_str())
-                });
+                || (!toks[run.start].brk
+                    && before.is_some_and(|w| LOCATIVE_WORDS.contains(&w.as_str())));
             for hit in rules.mentions_of(&toks, run.clone(), &ctx, role) {
                 order += 1;
                 // A subject: only names and list words come before it.
@@ -620,7 +665,8 @@ fn collect_mentions(doc: &Document, rules: &ActorRules) -> Vec<Mention> {
                     order,
                     lead,
                     role,
-                    locative,
+                    // "at the University of Hawaii" names a body, not a place.
+                    locative: locative && !hit.words.iter().any(|w| rules.is_org_word(w)),
                 });
             }
         }
