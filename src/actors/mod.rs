@@ -653,6 +653,7 @@ fn collect_mentions(doc: &Document, rules: &ActorRules) -> Vec<Mention> {
                     && before.is_some_and(|w| LOCATIVE_WORDS.contains(&w.as_str())));
             for hit in rules.mentions_of(&toks, run.clone(), &ctx, role) {
                 order += 1;
+                let names_body = hit.words.iter().any(|w| rules.is_org_word(w));
                 // A subject: only names and list words come before it.
                 let subject = toks[..hit.start.min(toks.len())]
                     .iter()
@@ -666,7 +667,7 @@ fn collect_mentions(doc: &Document, rules: &ActorRules) -> Vec<Mention> {
                     lead,
                     role,
                     // "at the University of Hawaii" names a body, not a place.
-                    locative: locative && !hit.words.iter().any(|w| rules.is_org_word(w)),
+                    locative: locative && !names_body,
                 });
             }
         }
