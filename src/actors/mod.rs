@@ -59,6 +59,12 @@ pub const RULE_ALIASES: &str = "aliases";
 pub const RULE_HEADLINE: &str = "headline";
 /// Rule: names used only as locations, datelines and bylines are not actors.
 pub const RULE_LOCATIVE: &str = "locative";
+/// Rule: text not in English gets best-effort actors: names opening with one of its own stop
+/// words are dropped, and in languages that capitalise every noun (German) only multi-word
+/// names and acronyms are kept.
+pub const RULE_FOREIGN_TEXT: &str = "foreign-text";
+/// Languages (ISO 639-1) that capitalise every noun.
+pub const NOUN_CAPITALISING_LANGUAGES: &[&str] = &["de", "lb"];
 /// Rule: rank by mentions plus role (headline, lead, subject, role verb).
 pub const RULE_ROLE_RANK: &str = "role-rank";
 
@@ -909,6 +915,53 @@ fn in_title(c: &Candidate, title_words: &[String]) -> bool {
         || (c.person && c.words.last().is_some_and(|l| has(l)))
 }
 
+/// [`RULE_FOREIGN_TEXT`]: a best-effort filter for text not in English.
+struct ForeignText {
+    /// The text's own stop words ("Die", "Ein"), when it is not English.
+    stop_words: Option<HashSet<String>>,
+    /// Every noun is capitalised in this language, so a lone capitalised word is no name.
+    nouns_capitalised: bool,
+}
+
+impl ForeignText {
+    fn of(doc: &Document) -> Self {
+        if doc.is_english() {
+            return Self {
+                stop_words: None,
+                nouns_capitalised: false,
+            };
+        }
+        let lang = doc.language.as_deref().unwrap_or("");
+        let code = lang.split(['-', '_']).next().unwrap_or("");
+        Self {
+            stop_words: Some(
+                stop_words::lookup(code)
+                    .unwrap_or(&[])
+                    .iter()
+                    .map(|w| w.to_lowercase())
+                    .collect(),
+            ),
+            nouns_capitalised: NOUN_CAPITALISING_LANGUAGES.contains(&code),
+        }
+    }
+
+    fn keeps(&self, c: &Candidate) -> bool {
+        let Some(stop) = &self.stop_words else {
+            return true;
+        };
+        let first_is_stop = c
+            .words
+            .first()
+            .is_some_and(|w| stop.contains(&w.to_lowercase()));
+        let acronym = c.words.len() == 1
+            && c.words[0]
+                .chars()
+                .filter(|x| x.is_alphabetic())
+                .all(char::is_uppercase);
+        !first_is_stop && (!self.nouns_capitalised || c.words.len() > 1 || acronym)
+    }
+}
+
 /// The key actors of `doc`, most central first (at most [`MAX_ACTORS`]).
 ///
 /// Uses the built-in word lists; see [`key_actors_with`] to pass others.
@@ -920,6 +973,7 @@ pub fn key_actors(doc: &Document) -> Vec<Actor> {
 /// The key actors of `doc` using the given word lists.
 #[must_use]
 pub fn key_actors_with(doc: &Document, rules: &ActorRules) -> Vec<Actor> {
+    let foreign = ForeignText::of(doc);
     let mentions = collect_mentions(doc, rules);
     let cands = merge_aliases(group(mentions, rules), rules);
     let title_words: Vec<String> = doc
@@ -939,6 +993,7 @@ pub fn key_actors_with(doc: &Document, rules: &ActorRules) -> Vec<Actor> {
             c.title = in_title(&c, &title_words);
             (c.title || !c.locative).then_some(c)
         })
+        .filter(|c| foreign.keeps(c))
         .map(|c| {
             let score = f64::from(c.mentions)
                 + if c.title { TITLE_BONUS } else { 0.0 }
