@@ -194,7 +194,10 @@ fn non_english_text_gets_best_effort_actors() {
     let n: Vec<String> = key_actors(&d).into_iter().map(|a| a.name).collect();
     assert!(n.len() <= 8);
     // German capitalises every noun: single capitalised nouns are not taken as names.
-    assert!(!n.iter().any(|x| x == "Berichte" || x == "Sprecher"), "{n:?}");
+    assert!(
+        !n.iter().any(|x| x == "Berichte" || x == "Sprecher"),
+        "{n:?}"
+    );
     assert!(n.iter().any(|x| x.contains("Bahn")), "{n:?}");
 }
 
