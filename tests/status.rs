@@ -100,6 +100,16 @@ fn on_record_announcement_beats_an_earlier_media_report() {
 }
 
 #[test]
+fn confirming_the_media_report_makes_it_confirmed() {
+    let text = "Acme Corp on Tuesday confirmed media reports that it is in talks to buy Beta Ltd. \
+                The talks are at an early stage, the company said in a statement.";
+    let l = labels(None, text);
+    assert!(l.contains(&Confirmed), "{l:?}");
+    assert!(!l.contains(&Unconfirmed), "{l:?}");
+    assert!(l.contains(&EarlyStage), "{l:?}");
+}
+
+#[test]
 fn formal_outcome_beats_the_process_behind_it() {
     let text = "Prosecutors charged the former chief executive with fraud on Tuesday. \
                 The charges follow a two-year investigation by the regulator, the prosecutors said in a statement.";

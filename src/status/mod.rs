@@ -50,7 +50,9 @@ pub const RULE_REFUSAL_IS_NOT_DENIAL: &str = "refusal-is-not-denial";
 /// confirms the denial, not the claim.
 pub const RULE_CONFIRMING_A_DENIAL: &str = "confirming-a-denial";
 /// Rule: a confirmation or "said" inside a sentence that rests on a report or anonymous
-/// source is not on the record; an outcome inside a denial did not happen.
+/// source is not on the record, unless the report is what is confirmed ("the company
+/// confirmed media reports", cue weight at least [`CONFIRMS_REPORT_MIN_WEIGHT`]); an
+/// outcome inside a denial did not happen.
 pub const RULE_REPORTED_CONFIRMATION: &str = "reported-confirmation";
 /// Rule: a formal outcome (signed, resigned, charged) stated as fact by the text counts
 /// towards `confirmed`, scaled by [`OUTCOME_AS_CONFIRMATION`].
@@ -85,6 +87,10 @@ pub const OUTCOME_AS_CONFIRMATION: f64 = 0.8;
 /// An unconfirmed cue at least this strong makes its sentence "reported": confirmations in
 /// it do not count. (Weaker cues such as a bare "according to" may name a filing.)
 pub const REPORTED_SENTENCE_MIN_WEIGHT: f64 = 1.0;
+
+/// A confirmation cue this strong takes the report itself as its object ("confirmed ...
+/// reports"), so the report cue in the same sentence does not make it second-hand.
+pub const CONFIRMS_REPORT_MIN_WEIGHT: f64 = 1.5;
 
 /// How many of a label's best sentences add up to its score: two, so one stray cue in the
 /// lead is not enough but a cue repeated in headline and lead is.
@@ -365,11 +371,13 @@ impl StatusRules {
         )
         .max(outcome * OUTCOME_AS_CONFIRMATION); // RULE_OUTCOME_IS_ON_RECORD
                                                  // RULE_CONFIRMING_A_DENIAL and RULE_REPORTED_CONFIRMATION.
-        let confirmed = if denied > 0.0 || unconfirmed >= REPORTED_SENTENCE_MIN_WEIGHT {
-            0.0
-        } else {
-            stated
-        };
+        let confirms_report = stated >= CONFIRMS_REPORT_MIN_WEIGHT;
+        let confirmed =
+            if denied > 0.0 || (unconfirmed >= REPORTED_SENTENCE_MIN_WEIGHT && !confirms_report) {
+                0.0
+            } else {
+                stated
+            };
         let background = self.hits(&self.background, &w).next().is_some();
         SentenceCues {
             process,
