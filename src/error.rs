@@ -16,7 +16,7 @@ pub enum Error {
     #[error("unsupported URL scheme `{0}`: only http and https links can be fetched")]
     UnsupportedScheme(String),
     /// The host resolves to, or is, an address the policy refuses.
-    #[error("refused to fetch {host}: it is a private, loopback or otherwise non-public address ({addr}); set NEWSBRIEF_ALLOW_PRIVATE_HOSTS=true or pass --allow-private-hosts to allow it")]
+    #[error("refused to fetch {host}: {addr} is a private, loopback or otherwise non-public address; pass --allow-private-hosts (or set NEWSBRIEF_ALLOW_PRIVATE_HOSTS=true) to allow it")]
     BlockedAddress {
         /// The host name as given.
         host: String,
@@ -32,7 +32,7 @@ pub enum Error {
         reason: String,
     },
     /// Connecting or reading took too long.
-    #[error("timed out after {} s", .0.as_secs_f64())]
+    #[error("the site took too long to answer (gave up after {} s)", .0.as_secs_f64())]
     Timeout(Duration),
     /// Could not connect or the connection broke.
     #[error("could not fetch the page: {0}")]
@@ -47,7 +47,7 @@ pub enum Error {
         status: u16,
     },
     /// The body is larger than the limit.
-    #[error("the page is larger than the {} MiB limit", .0 / (1024 * 1024))]
+    #[error("the page is larger than the {} limit", human_bytes(*.0))]
     TooLarge(u64),
     /// The response is not an HTML or text document.
     #[error("not an article: the link serves `{0}`, not a web page")]
@@ -87,6 +87,24 @@ impl Error {
             Self::Io { .. } => "io",
             Self::BadInput(_) => "bad_input",
         }
+    }
+}
+
+/// A byte count in the largest unit that reads well: `5 MiB`, `1.5 MiB`, `512 KiB`, `100 bytes`.
+fn human_bytes(n: u64) -> String {
+    const KIB: u64 = 1024;
+    const MIB: u64 = 1024 * 1024;
+    if n >= MIB && n % MIB == 0 {
+        format!("{} MiB", n / MIB)
+    } else if n >= MIB {
+        // Display only: the precision lost converting to f64 is far below one decimal.
+        #[allow(clippy::cast_precision_loss)]
+        let mib = n as f64 / MIB as f64;
+        format!("{mib:.1} MiB")
+    } else if n >= KIB && n % KIB == 0 {
+        format!("{} KiB", n / KIB)
+    } else {
+        format!("{n} bytes")
     }
 }
 

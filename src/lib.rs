@@ -20,13 +20,17 @@
 #![warn(missing_docs)]
 
 pub mod actors;
+pub mod bot;
 pub mod brief;
+pub mod cache;
 pub mod config;
 pub mod error;
 pub mod extract;
 pub mod fetch;
+pub mod links;
 pub mod render;
 pub mod status;
+pub mod store;
 pub mod summarize;
 pub mod text;
 

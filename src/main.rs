@@ -551,11 +551,12 @@ fn sentences(io: &IoArgs) -> anyhow::Result<ExitCode> {
 
 // ---- bot ---------------------------------------------------------------------------------
 
-fn bot(_settings: &Settings) -> anyhow::Result<ExitCode> {
-    let token = std::env::var("DISCORD_TOKEN").unwrap_or_default();
-    anyhow::ensure!(
-        !token.trim().is_empty(),
-        "DISCORD_TOKEN is not set: put the bot token from the Discord developer portal in the environment or in .env (see README, \"Running the bot\")"
-    );
-    anyhow::bail!("the Discord bot is not built yet")
+fn bot(settings: &Settings) -> anyhow::Result<ExitCode> {
+    let config = newsbrief::bot::BotConfig::from_env()?;
+    let rt = runtime()?;
+    let result = rt.block_on(newsbrief::bot::run(settings, config));
+    // A fetch or analysis still running after the grace period must not hold the exit.
+    rt.shutdown_timeout(Duration::from_secs(2));
+    result?;
+    Ok(ExitCode::SUCCESS)
 }

@@ -1,14 +1,57 @@
 //! Guarded HTTP fetching of pages that strangers paste.
 //!
-//! (Interim: a plain reqwest GET; the address policy and limits land with issue 2's fetch work.)
+//! [`Fetcher::fetch`] GETs an http(s) URL and returns its decoded body, refusing anything
+//! that would let a pasted link reach the machine's own network: every address a host
+//! resolves to is checked against an [`AddressPolicy`] inside the DNS resolver the
+//! connection uses (so DNS rebinding gains nothing), IP-literal hosts are checked in every
+//! spelling the URL parser accepts, and redirects are followed by hand so each hop is
+//! checked again. Time, redirect count, body size (after decompression) and content type
+//! are limited; the limits are the `DEFAULT_*` constants unless [`FetchConfig`] says
+//! otherwise.
+//!
+//! This module does not extract article text or cache anything; it ends at a decoded
+//! [`Body`].
+//!
+//! ```no_run
+//! # async fn demo() -> newsbrief::error::Result<()> {
+//! use newsbrief::fetch::{Body, FetchConfig, Fetcher};
+//!
+//! let fetcher = Fetcher::new(FetchConfig::default())?;
+//! let page = fetcher.fetch("https://example.com/news/story").await?;
+//! if let Body::Html(html) = page.body {
+//!     println!("{} bytes of HTML from {}", html.len(), page.url);
+//! }
+//! // Loopback, private and metadata addresses are refused in any spelling:
+//! assert!(fetcher.fetch("http://0x7f.1/").await.is_err());
+//! # Ok(())
+//! # }
+//! ```
 
+mod decode;
+pub mod policy;
+pub mod resolver;
+mod sniff;
+
+use std::error::Error as StdError;
+use std::net::IpAddr;
+use std::sync::Arc;
 use std::time::Duration;
 
-use crate::error::{Error, Result};
+use reqwest::header::{self, HeaderMap, HeaderValue};
+use url::{Host, Url};
 
-/// Default time allowed to connect.
+pub use decode::{decode_html, decode_text, header_charset, meta_charset, META_PRESCAN_BYTES};
+pub use policy::{is_public, AddressPolicy, AllowAll, PublicOnly};
+pub use resolver::{HostResolver, Lookup, SystemResolver};
+pub use sniff::SNIFF_BYTES;
+
+use crate::error::{Error, Result};
+use resolver::{GuardedResolver, ResolveRefusal};
+use sniff::Kind;
+
+/// Default time allowed to resolve and connect.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
-/// Default time allowed for the whole request, body included.
+/// Default time allowed for the whole fetch: every redirect hop and the body included.
 pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(15);
 /// Default number of redirects followed.
 pub const DEFAULT_MAX_REDIRECTS: usize = 5;
@@ -20,15 +63,21 @@ pub const USER_AGENT: &str = concat!(
     env!("CARGO_PKG_VERSION"),
     " (news link summarizer; +https://github.com/newsbrief/newsbrief)"
 );
+/// The Accept header: pages first, plain text next, anything else last (it is refused,
+/// but some servers answer 406 to an Accept that lists nothing they have).
+pub const ACCEPT: &str = "text/html,application/xhtml+xml;q=0.9,text/plain;q=0.8,*/*;q=0.1";
+/// The Accept-Language header: the summarizer's cue lists are English, other languages
+/// are still welcome.
+pub const ACCEPT_LANGUAGE: &str = "en-US,en;q=0.9,*;q=0.5";
 
 /// Limits and policy of the fetcher.
 #[derive(Debug, Clone)]
 pub struct FetchConfig {
     /// Let fetches reach loopback, private and other non-public addresses.
     pub allow_private_hosts: bool,
-    /// Connect timeout.
+    /// Time allowed to resolve a host and connect to it, per connection.
     pub connect_timeout: Duration,
-    /// Whole-request timeout.
+    /// Time allowed for the whole fetch, redirects and body included.
     pub request_timeout: Duration,
     /// Redirects followed at most.
     pub max_redirects: usize,
@@ -71,22 +120,60 @@ pub enum Body {
 pub struct Fetcher {
     client: reqwest::Client,
     config: FetchConfig,
+    policy: Arc<dyn AddressPolicy>,
 }
 
 impl Fetcher {
-    /// Builds a fetcher with the given limits and policy.
+    /// Builds a fetcher with the given limits, the system resolver, and the
+    /// [`PublicOnly`] policy (or [`AllowAll`] with `allow_private_hosts`).
     ///
     /// # Errors
     /// If the HTTP client cannot be built (TLS backend failure).
     pub fn new(config: FetchConfig) -> Result<Self> {
+        Self::with_policy(config, Arc::new(PublicOnly), Arc::new(SystemResolver))
+    }
+
+    /// Builds a fetcher with a custom address policy and name resolver (tests use these to
+    /// call one loopback address public, or to fake DNS). `allow_private_hosts` in
+    /// `config` still lifts the policy entirely.
+    ///
+    /// # Errors
+    /// If the HTTP client cannot be built (TLS backend failure).
+    pub fn with_policy(
+        config: FetchConfig,
+        policy: Arc<dyn AddressPolicy>,
+        resolver: Arc<dyn HostResolver>,
+    ) -> Result<Self> {
+        let policy: Arc<dyn AddressPolicy> = if config.allow_private_hosts {
+            Arc::new(AllowAll)
+        } else {
+            policy
+        };
+        let mut headers = HeaderMap::new();
+        headers.insert(header::ACCEPT, HeaderValue::from_static(ACCEPT));
+        headers.insert(
+            header::ACCEPT_LANGUAGE,
+            HeaderValue::from_static(ACCEPT_LANGUAGE),
+        );
         let client = reqwest::Client::builder()
             .user_agent(USER_AGENT)
+            .default_headers(headers)
             .connect_timeout(config.connect_timeout)
-            .timeout(config.request_timeout)
-            .redirect(reqwest::redirect::Policy::limited(config.max_redirects))
+            // Redirects are followed by hand so every hop meets the policy.
+            .redirect(reqwest::redirect::Policy::none())
+            // A proxy would resolve the target itself, out of the policy's sight.
+            .no_proxy()
+            .dns_resolver(Arc::new(GuardedResolver::new(
+                resolver,
+                Arc::clone(&policy),
+            )))
             .build()
-            .map_err(|e| Error::Connect(e.to_string()))?;
-        Ok(Self { client, config })
+            .map_err(|e| Error::Connect(format!("cannot set up the HTTP client: {e}")))?;
+        Ok(Self {
+            client,
+            config,
+            policy,
+        })
     }
 
     /// The fetcher's configuration.
@@ -95,54 +182,177 @@ impl Fetcher {
         &self.config
     }
 
-    /// Fetches `url` and decodes its body.
+    /// Fetches `url` and decodes its body, within the configured limits.
     ///
     /// # Errors
-    /// Any [`Error`] a fetch can meet.
+    /// Any [`Error`] a fetch can meet: [`Error::InvalidUrl`], [`Error::UnsupportedScheme`],
+    /// [`Error::BlockedAddress`], [`Error::Dns`], [`Error::Timeout`], [`Error::Connect`],
+    /// [`Error::TooManyRedirects`], [`Error::HttpStatus`], [`Error::TooLarge`],
+    /// [`Error::NotAnArticle`], [`Error::EmptyPage`].
     pub async fn fetch(&self, url: &str) -> Result<Page> {
-        let parsed = url::Url::parse(url).map_err(|e| Error::InvalidUrl(e.to_string()))?;
-        if !matches!(parsed.scheme(), "http" | "https") {
-            return Err(Error::UnsupportedScheme(parsed.scheme().to_string()));
+        let limit = self.config.request_timeout;
+        match tokio::time::timeout(limit, self.fetch_within_deadline(url)).await {
+            Ok(result) => result,
+            Err(_) => Err(Error::Timeout(limit)),
         }
-        let resp = self
-            .client
-            .get(parsed)
-            .send()
-            .await
-            .map_err(|e| Error::Connect(e.to_string()))?;
-        if !resp.status().is_success() {
-            return Err(Error::HttpStatus {
-                status: resp.status().as_u16(),
-            });
+    }
+
+    async fn fetch_within_deadline(&self, input: &str) -> Result<Page> {
+        let mut url = parse_http_url(input.trim())?;
+        let mut redirects = 0;
+        loop {
+            self.check_literal_host(&url)?;
+            let resp = self
+                .client
+                .get(url.clone())
+                .send()
+                .await
+                .map_err(|e| self.send_error(&e))?;
+            let status = resp.status();
+            if is_followed_redirect(status) {
+                if let Some(location) = resp.headers().get(header::LOCATION) {
+                    if redirects >= self.config.max_redirects {
+                        return Err(Error::TooManyRedirects(self.config.max_redirects));
+                    }
+                    redirects += 1;
+                    url = redirect_target(&url, location.as_bytes())?;
+                    tracing::debug!(%url, redirects, "following redirect");
+                    continue;
+                }
+            }
+            if !status.is_success() {
+                return Err(Error::HttpStatus {
+                    status: status.as_u16(),
+                });
+            }
+            return self.read_page(url, resp).await;
         }
-        let final_url = resp.url().clone();
-        let text = resp
-            .text()
-            .await
-            .map_err(|e| Error::Connect(e.to_string()))?;
-        Ok(Page {
-            url: final_url,
-            body: Body::Html(text),
-        })
+    }
+
+    /// Refuses IP-literal hosts the policy refuses (names are checked by the resolver).
+    fn check_literal_host(&self, url: &Url) -> Result<()> {
+        let addr: IpAddr = match url.host() {
+            Some(Host::Ipv4(v4)) => v4.into(),
+            Some(Host::Ipv6(v6)) => v6.into(),
+            Some(Host::Domain(name)) => {
+                // The URL parser turns every IPv4 spelling of http(s) hosts into Ipv4;
+                // this is a second line in case a form slips through as a name.
+                match name.trim_end_matches('.').parse() {
+                    Ok(addr) => addr,
+                    Err(_) => return Ok(()),
+                }
+            }
+            None => return Err(Error::InvalidUrl("the link has no host".into())),
+        };
+        if self.policy.allows(addr) {
+            Ok(())
+        } else {
+            Err(Error::BlockedAddress {
+                host: url.host_str().unwrap_or_default().to_string(),
+                addr: addr.to_string(),
+            })
+        }
+    }
+
+    /// Reads the body within the size limit and decodes it as its kind.
+    async fn read_page(&self, url: Url, mut resp: reqwest::Response) -> Result<Page> {
+        let content_type = resp
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
+        let declared = sniff::declared_kind(content_type.as_deref())?;
+        let max = self.config.max_body_bytes;
+        // Only set when the body is not compressed, so it is the real size.
+        if resp.content_length().is_some_and(|len| len > max) {
+            return Err(Error::TooLarge(max));
+        }
+        let mut body = Vec::new();
+        while let Some(chunk) = resp.chunk().await.map_err(|e| body_error(&e))? {
+            if (body.len() + chunk.len()) as u64 > max {
+                return Err(Error::TooLarge(max));
+            }
+            body.extend_from_slice(&chunk);
+        }
+        if body.iter().all(u8::is_ascii_whitespace) {
+            return Err(Error::EmptyPage);
+        }
+        let tld = decode::tld_of(&url);
+        let (ct, tld) = (content_type.as_deref(), tld.as_deref());
+        let body = match sniff::settle(declared, &body)? {
+            Kind::Html => Body::Html(decode::decode_html_from(&body, ct, tld)),
+            Kind::Text => Body::Text(decode::decode_text_from(&body, ct, tld)),
+        };
+        Ok(Page { url, body })
+    }
+
+    /// Turns a failed send into the error a user should see: a policy refusal or DNS
+    /// failure found in the chain, a connect timeout, or a plain connection error.
+    fn send_error(&self, err: &reqwest::Error) -> Error {
+        let mut cause: Option<&(dyn StdError + 'static)> = Some(err);
+        while let Some(e) = cause {
+            if let Some(refusal) = e.downcast_ref::<ResolveRefusal>() {
+                return match refusal {
+                    ResolveRefusal::Blocked { host, addr } => Error::BlockedAddress {
+                        host: host.clone(),
+                        addr: addr.to_string(),
+                    },
+                    ResolveRefusal::Failed { host, reason } => Error::Dns {
+                        host: host.clone(),
+                        reason: reason.clone(),
+                    },
+                };
+            }
+            cause = e.source();
+        }
+        if err.is_timeout() {
+            Error::Timeout(self.config.connect_timeout)
+        } else {
+            Error::Connect(root_cause(err))
+        }
     }
 }
 
-/// Decodes an HTML body: charset from the Content-Type header, then `<meta charset>`,
-/// then detection.
-#[must_use]
-pub fn decode_html(bytes: &[u8], content_type: Option<&str>) -> String {
-    String::from_utf8_lossy(bytes)
-        .into_owned()
-        .replace('\0', "")
-        .to_string()
-        + {
-            let _ = content_type;
-            ""
-        }
+/// Parses the starting URL: http or https with a host.
+fn parse_http_url(input: &str) -> Result<Url> {
+    let url = Url::parse(input).map_err(|e| Error::InvalidUrl(format!("{e}: {input}")))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(Error::UnsupportedScheme(url.scheme().to_string()));
+    }
+    Ok(url)
 }
 
-/// Decodes a plain-text body: charset from the Content-Type header, then detection.
-#[must_use]
-pub fn decode_text(bytes: &[u8], content_type: Option<&str>) -> String {
-    decode_html(bytes, content_type)
+/// The statuses whose Location is followed (300, 304 and 305 are not redirects to follow).
+fn is_followed_redirect(status: reqwest::StatusCode) -> bool {
+    matches!(status.as_u16(), 301 | 302 | 303 | 307 | 308)
+}
+
+/// Resolves a Location header against the current URL; only http(s) targets are allowed.
+fn redirect_target(current: &Url, location: &[u8]) -> Result<Url> {
+    let location = String::from_utf8_lossy(location);
+    let next = current
+        .join(location.trim())
+        .map_err(|e| Error::InvalidUrl(format!("bad redirect target `{location}`: {e}")))?;
+    if !matches!(next.scheme(), "http" | "https") {
+        return Err(Error::UnsupportedScheme(next.scheme().to_string()));
+    }
+    Ok(next)
+}
+
+/// A body read failure: a broken or malformed transfer, or corrupt compression (the
+/// innermost cause says which, e.g. "end of file before message length reached").
+fn body_error(err: &reqwest::Error) -> Error {
+    Error::Connect(format!(
+        "the page's body could not be read ({})",
+        root_cause(err)
+    ))
+}
+
+/// The innermost cause of an error, which names what actually happened
+/// ("Connection refused", "invalid peer certificate") rather than reqwest's wrapper.
+fn root_cause(err: &(dyn StdError + 'static)) -> String {
+    let mut last = err;
+    while let Some(next) = last.source() {
+        last = next;
+    }
+    last.to_string()
 }

@@ -2,6 +2,8 @@
 
 use crate::brief::Brief;
 
+pub mod embed;
+
 /// Output formats of the CLI.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Format {

@@ -1,0 +1,130 @@
+//! Whole-pipeline benchmark: HTML -> brief and text -> brief, per item, on one core.
+//!
+//! usage: cargo bench --bench pipeline -- [BENCH_DIR]
+//!
+//! With BENCH_DIR (for example `../shared/bench`) it reads the dev pages of
+//! `extraction/html/*.html.gz` and the articles of `summarization/cnndm_val1000_dev.jsonl`;
+//! without it, the repository's example page and text. Each item is timed alone (after one
+//! warm-up pass over all items) and the median, 90th percentile and throughput are printed,
+//! next to a baseline measured in the same run: extraction alone with `dom_smoothie`
+//! defaults for pages, and sentence splitting alone for texts.
+
+use std::io::{BufRead, Read};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use newsbrief::{BriefOptions, Engine, Settings};
+
+fn main() {
+    let dir = std::env::args()
+        .skip(1)
+        .find(|a| !a.starts_with("--"))
+        .map(PathBuf::from);
+    let (pages, texts) = match &dir {
+        Some(d) => (read_pages(d), read_texts(d)),
+        None => {
+            let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+            (
+                vec![
+                    std::fs::read_to_string(root.join("examples/example-article.html"))
+                        .unwrap_or_default(),
+                ],
+                vec![
+                    std::fs::read_to_string(root.join("examples/example-article.txt"))
+                        .unwrap_or_default(),
+                ],
+            )
+        }
+    };
+    let engine = Engine::new(&Settings::default()).expect("engine");
+    let opts = BriefOptions { sentences: Some(3) };
+
+    println!("{} pages, {} texts", pages.len(), texts.len());
+    let base = time_each(&pages, |h| {
+        let mut r = dom_smoothie::Readability::new(h.as_str(), None, None).expect("readability");
+        let _ = r.parse();
+    });
+    let full = time_each(&pages, |h| {
+        let _ = engine.brief_html(h, None, &opts);
+    });
+    report("html -> brief", &full, "dom_smoothie alone", &base);
+
+    let base = time_each(&texts, |t| {
+        let _ = newsbrief::text::split_sentences(t);
+    });
+    let full = time_each(&texts, |t| {
+        let _ = engine.brief_text(t, None, None, &opts);
+    });
+    report("text -> brief", &full, "sentence split alone", &base);
+}
+
+fn time_each(items: &[String], mut f: impl FnMut(&String)) -> Vec<Duration> {
+    for it in items {
+        f(it);
+    }
+    let mut out: Vec<Duration> = items
+        .iter()
+        .map(|it| {
+            let s = Instant::now();
+            f(it);
+            s.elapsed()
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+fn stats(d: &[Duration]) -> (f64, f64, f64) {
+    if d.is_empty() {
+        return (0.0, 0.0, 0.0);
+    }
+    let ms = |x: Duration| x.as_secs_f64() * 1e3;
+    let total: Duration = d.iter().sum();
+    (
+        ms(d[d.len() / 2]),
+        ms(d[(d.len() * 9 / 10).min(d.len() - 1)]),
+        d.len() as f64 / total.as_secs_f64(),
+    )
+}
+
+fn report(name: &str, full: &[Duration], base_name: &str, base: &[Duration]) {
+    let (m, p90, tput) = stats(full);
+    let (bm, bp90, btput) = stats(base);
+    println!("{name:<16} median {m:8.3} ms  p90 {p90:8.3} ms  {tput:9.1} items/s");
+    println!("  baseline: {base_name:<22} median {bm:8.3} ms  p90 {bp90:8.3} ms  {btput:9.1} items/s  (ratio of medians {:.2})", m / bm.max(1e-9));
+}
+
+fn read_pages(dir: &Path) -> Vec<String> {
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir.join("extraction/html"))
+        .map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())).collect())
+        .unwrap_or_default();
+    paths.sort();
+    paths
+        .iter()
+        .filter_map(|p| {
+            let f = std::fs::File::open(p).ok()?;
+            let mut s = String::new();
+            flate2::read::GzDecoder::new(f)
+                .read_to_string(&mut s)
+                .ok()?;
+            Some(s)
+        })
+        .collect()
+}
+
+fn read_texts(dir: &Path) -> Vec<String> {
+    let Ok(f) = std::fs::File::open(dir.join("summarization/cnndm_val1000_dev.jsonl")) else {
+        return Vec::new();
+    };
+    std::io::BufReader::new(f)
+        .lines()
+        .map_while(Result::ok)
+        .filter_map(|l| {
+            serde_json::from_str::<serde_json::Value>(&l)
+                .ok()?
+                .get("text")?
+                .as_str()
+                .map(str::to_string)
+        })
+        .collect()
+}

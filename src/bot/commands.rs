@@ -1,0 +1,252 @@
+//! Slash commands and the "Summarize" message menu, declared with poise, plus the one error
+//! handler that turns framework errors into replies a user understands.
+
+use minijinja::context;
+use poise::serenity_prelude as serenity;
+
+use super::reply::{brief_links, no_mentions, to_reply, Briefed};
+use super::{BotError, Context, Data};
+use crate::links::{find_article_links, normalize_url};
+
+/// Summary sentences for `length: short`.
+pub const SHORT_SENTENCES: usize = 2;
+/// Summary sentences for `length: long`.
+pub const LONG_SENTENCES: usize = 7;
+
+/// Summary length choices of `/summarize`.
+#[derive(Debug, Clone, Copy, poise::ChoiceParameter)]
+pub enum Length {
+    /// Two sentences.
+    #[name = "short"]
+    Short,
+    /// The engine's choice (three to five sentences).
+    #[name = "standard"]
+    Standard,
+    /// Seven sentences.
+    #[name = "long"]
+    Long,
+}
+
+impl Length {
+    /// Sentences requested from the engine (`None`: its own choice).
+    #[must_use]
+    pub fn sentences(self) -> Option<usize> {
+        match self {
+            Self::Short => Some(SHORT_SENTENCES),
+            Self::Standard => None,
+            Self::Long => Some(LONG_SENTENCES),
+        }
+    }
+}
+
+/// On or off, for `/autosummary`.
+#[derive(Debug, Clone, Copy, poise::ChoiceParameter)]
+pub enum Toggle {
+    /// Auto-briefs on.
+    #[name = "on"]
+    On,
+    /// Auto-briefs off.
+    #[name = "off"]
+    Off,
+}
+
+/// Every command of the bot.
+#[must_use]
+pub fn all() -> Vec<poise::Command<Data, BotError>> {
+    vec![summarize(), summarize_message(), autosummary(), help()]
+}
+
+/// Brief a news article: key sentences, key actors and the status of its main claim.
+#[poise::command(slash_command)]
+pub(crate) async fn summarize(
+    ctx: Context<'_>,
+    #[description = "Link to the article"] url: String,
+    #[description = "Summary length"] length: Option<Length>,
+    #[description = "Show the brief only to you"] private: Option<bool>,
+) -> Result<(), BotError> {
+    let Some(_guard) = ctx.data().work.start() else {
+        return say_ephemeral(ctx, &ctx.data().prompts.text("reply.shutting_down")).await;
+    };
+    let private = private.unwrap_or(false);
+    let cleaned = url.trim().trim_start_matches('<').trim_end_matches('>');
+    let Some(link) = normalize_url(cleaned) else {
+        return say_ephemeral(ctx, &ctx.data().prompts.text("reply.not_a_link")).await;
+    };
+    if private {
+        ctx.defer_ephemeral().await?;
+    } else {
+        ctx.defer().await?;
+    }
+    let sentences = length.and_then(Length::sentences);
+    let briefed = brief_links(ctx.data(), &[link.to_string()], sentences).await;
+    if briefed.embeds.is_empty() {
+        // Failed, or not an article at all: tell the user privately what went wrong.
+        let line = briefed.failures.first().cloned().unwrap_or_else(|| {
+            let reason = ctx.data().prompts.error_reason("not_an_article", None);
+            ctx.data()
+                .prompts
+                .render("reply.summarize_failed", context! { reason => reason })
+        });
+        return fail_privately(ctx, private, &line).await;
+    }
+    send_briefed(ctx, briefed, private).await
+}
+
+/// Brief the article links in this message.
+#[poise::command(context_menu_command = "Summarize")]
+pub(crate) async fn summarize_message(
+    ctx: Context<'_>,
+    #[description = "The message with links"] msg: serenity::Message,
+) -> Result<(), BotError> {
+    let Some(_guard) = ctx.data().work.start() else {
+        return say_ephemeral(ctx, &ctx.data().prompts.text("reply.shutting_down")).await;
+    };
+    let mut urls = find_article_links(&msg.content);
+    if urls.is_empty() {
+        return say_ephemeral(ctx, &ctx.data().prompts.text("reply.no_links")).await;
+    }
+    urls.truncate(ctx.data().config.links_per_message);
+    ctx.defer().await?;
+    let briefed = brief_links(ctx.data(), &urls, None).await;
+    if briefed.embeds.is_empty() {
+        let text = if briefed.failures.is_empty() {
+            ctx.data().prompts.text("reply.no_links")
+        } else {
+            briefed.failures.join("\n")
+        };
+        return fail_privately(ctx, false, &text).await;
+    }
+    send_briefed(ctx, briefed, false).await
+}
+
+/// Turn replies to pasted article links on or off in this channel.
+#[poise::command(
+    slash_command,
+    required_permissions = "MANAGE_CHANNELS",
+    default_member_permissions = "MANAGE_CHANNELS"
+)]
+pub(crate) async fn autosummary(
+    ctx: Context<'_>,
+    #[description = "on or off"] mode: Toggle,
+) -> Result<(), BotError> {
+    let on = matches!(mode, Toggle::On);
+    ctx.data()
+        .store
+        .set_autosummary(
+            ctx.channel_id().get(),
+            ctx.guild_id().map(serenity::GuildId::get),
+            on,
+        )
+        .await?;
+    tracing::info!(channel = %ctx.channel_id(), on, "autosummary changed");
+    let key = if on {
+        "reply.autosummary_on"
+    } else {
+        "reply.autosummary_off"
+    };
+    say_ephemeral(ctx, &ctx.data().prompts.text(key)).await
+}
+
+/// What this bot does and what each status label means.
+#[poise::command(slash_command)]
+pub(crate) async fn help(ctx: Context<'_>) -> Result<(), BotError> {
+    let p = &ctx.data().prompts;
+    let statuses: Vec<_> = [
+        crate::StatusLabel::EarlyStage,
+        crate::StatusLabel::Denied,
+        crate::StatusLabel::Unconfirmed,
+        crate::StatusLabel::Confirmed,
+    ]
+    .into_iter()
+    .map(|l| {
+        let (badge, label, meaning) = p.status(l);
+        context! { badge => badge, label => label, meaning => meaning }
+    })
+    .collect();
+    let text = p.render(
+        "help.text",
+        context! { statuses => statuses, links_per_message => ctx.data().config.links_per_message },
+    );
+    say_ephemeral(ctx, &text).await
+}
+
+/// Sends the briefs as follow-ups of the deferred response.
+async fn send_briefed(ctx: Context<'_>, briefed: Briefed, private: bool) -> Result<(), BotError> {
+    for m in briefed.messages() {
+        ctx.send(to_reply(&m, private)).await?;
+    }
+    Ok(())
+}
+
+/// Says `text` only to the user, shortened to a message's limit.
+async fn say_ephemeral(ctx: Context<'_>, text: &str) -> Result<(), BotError> {
+    let text = crate::render::embed::shorten(text, crate::render::embed::CONTENT_MAX, "…");
+    ctx.send(
+        poise::CreateReply::default()
+            .content(text)
+            .ephemeral(true)
+            .allowed_mentions(no_mentions()),
+    )
+    .await?;
+    Ok(())
+}
+
+/// After a deferral, reports a failure only to the user: a public "thinking" response is
+/// deleted first, because the first follow-up would otherwise replace it publicly.
+async fn fail_privately(
+    ctx: Context<'_>,
+    deferred_private: bool,
+    text: &str,
+) -> Result<(), BotError> {
+    if !deferred_private {
+        if let poise::Context::Application(actx) = ctx {
+            if let Err(e) = actx.interaction.delete_response(ctx.http()).await {
+                tracing::warn!("could not delete the deferred response: {e}");
+            }
+        }
+    }
+    say_ephemeral(ctx, text).await
+}
+
+/// The one error handler: every framework error becomes a short private reply.
+pub async fn on_error(error: poise::FrameworkError<'_, Data, BotError>) {
+    match error {
+        poise::FrameworkError::CooldownHit {
+            remaining_cooldown,
+            ctx,
+            ..
+        } => {
+            let seconds = remaining_cooldown.as_secs_f64().ceil().max(1.0) as u64;
+            let text = ctx
+                .data()
+                .prompts
+                .render("reply.cooldown", context! { seconds => seconds });
+            let _ = say_ephemeral(ctx, &text).await;
+        }
+        poise::FrameworkError::MissingUserPermissions {
+            missing_permissions,
+            ctx,
+            ..
+        } => {
+            let permissions = missing_permissions
+                .map_or_else(|| "Manage Channels".to_string(), |p| p.to_string());
+            let text = ctx.data().prompts.render(
+                "reply.missing_permissions",
+                context! { permissions => permissions },
+            );
+            let _ = say_ephemeral(ctx, &text).await;
+        }
+        poise::FrameworkError::CommandCheckFailed { ctx, .. } => {
+            let _ = say_ephemeral(ctx, &ctx.data().prompts.text("reply.shutting_down")).await;
+        }
+        poise::FrameworkError::Command { error, ctx, .. } => {
+            tracing::error!(command = %ctx.command().name, "command failed: {error}");
+            let _ = say_ephemeral(ctx, &ctx.data().prompts.text("reply.command_failed")).await;
+        }
+        other => {
+            if let Err(e) = poise::builtins::on_error(other).await {
+                tracing::error!("error while handling an error: {e}");
+            }
+        }
+    }
+}

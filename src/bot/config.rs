@@ -1,0 +1,276 @@
+//! The bot's own settings, read from the environment (and `.env`, loaded by the binary).
+//!
+//! The engine's settings ([`crate::Settings`]: fetch limits, address policy) are separate and
+//! passed in by the caller. Every variable here is documented in `.env.example`. The token is
+//! kept out of `Debug` output so it can never reach a log line.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use crate::cache::{CacheConfig, DEFAULT_CAPACITY, DEFAULT_FETCH_CONCURRENCY, DEFAULT_TTL};
+use crate::config::DEFAULT_DATABASE_URL;
+
+/// Default article links briefed per message: more would bury the conversation.
+pub const DEFAULT_LINKS_PER_MESSAGE: usize = 3;
+/// Default per-user cooldown on slash and menu commands.
+pub const DEFAULT_COMMAND_COOLDOWN: Duration = Duration::from_secs(5);
+/// Default burst of auto-briefs one channel may get before pacing starts: a lively channel
+/// where many people share links at once is served without delay.
+pub const DEFAULT_CHANNEL_BURST: u32 = 30;
+/// Default time for one more auto-brief to become available in a channel: two replies a
+/// second at most once the burst is spent, so a flood of links becomes a steady trickle.
+pub const DEFAULT_CHANNEL_REFILL: Duration = Duration::from_millis(500);
+/// Default messages that may wait for their turn in one channel; more are skipped. With the
+/// refill rate this bounds the wait to a minute and the queued work to 120 messages.
+pub const DEFAULT_CHANNEL_BACKLOG: u32 = 120;
+/// Default time Discord gets to answer one REST call before it is retried.
+pub const DEFAULT_REST_TIMEOUT: Duration = Duration::from_secs(15);
+/// Default bounded wait for replies in flight at shutdown.
+pub const DEFAULT_SHUTDOWN_GRACE: Duration = Duration::from_secs(20);
+
+/// Errors reading the bot settings.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// `DISCORD_TOKEN` is not set.
+    #[error("DISCORD_TOKEN is not set: put the bot token from the Discord developer portal (Bot tab) in the environment or in .env")]
+    MissingToken,
+    /// A variable has a value that cannot be used.
+    #[error("{name} is not valid ({value:?}): {expected}")]
+    Invalid {
+        /// The variable.
+        name: &'static str,
+        /// Its value.
+        value: String,
+        /// What is expected.
+        expected: &'static str,
+    },
+}
+
+/// The bot's settings.
+#[derive(Clone)]
+pub struct BotConfig {
+    /// The bot token (secret; never logged).
+    pub token: String,
+    /// Base URL of a Discord REST proxy or fake (`DISCORD_PROXY_URL`).
+    pub proxy_url: Option<String>,
+    /// Settings database (`NEWSBRIEF_DATABASE_URL`).
+    pub database_url: String,
+    /// Guild where commands are registered instantly instead of globally.
+    pub dev_guild_id: Option<u64>,
+    /// Article links briefed per message at most.
+    pub links_per_message: usize,
+    /// Brief cache and fetch concurrency.
+    pub cache: CacheConfig,
+    /// Per-user cooldown on commands (zero: none).
+    pub command_cooldown: Duration,
+    /// Auto-briefs a channel may get at once before pacing starts (zero: no pacing).
+    pub channel_burst: u32,
+    /// Time for one more auto-brief to become available in a channel.
+    pub channel_refill: Duration,
+    /// Messages that may wait for their turn in one channel.
+    pub channel_backlog: u32,
+    /// Bounded wait for replies in flight at shutdown.
+    pub shutdown_grace: Duration,
+    /// Time Discord gets to answer one REST call (sending a reply) before a retry.
+    pub rest_timeout: Duration,
+    /// Folder with a `bot.toml` that overrides the built-in wording.
+    pub prompts_dir: Option<PathBuf>,
+}
+
+impl std::fmt::Debug for BotConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BotConfig")
+            .field("token", &"<redacted>")
+            .field("proxy_url", &self.proxy_url)
+            .field("database_url", &self.database_url)
+            .field("dev_guild_id", &self.dev_guild_id)
+            .field("links_per_message", &self.links_per_message)
+            .field("cache", &self.cache)
+            .field("command_cooldown", &self.command_cooldown)
+            .field("channel_burst", &self.channel_burst)
+            .field("channel_refill", &self.channel_refill)
+            .field("channel_backlog", &self.channel_backlog)
+            .field("shutdown_grace", &self.shutdown_grace)
+            .field("rest_timeout", &self.rest_timeout)
+            .field("prompts_dir", &self.prompts_dir)
+            .finish()
+    }
+}
+
+impl BotConfig {
+    /// Settings with defaults around a token (for embedding the bot and for tests).
+    #[must_use]
+    pub fn new(token: impl Into<String>) -> Self {
+        Self {
+            token: token.into(),
+            proxy_url: None,
+            database_url: DEFAULT_DATABASE_URL.to_string(),
+            dev_guild_id: None,
+            links_per_message: DEFAULT_LINKS_PER_MESSAGE,
+            cache: CacheConfig::default(),
+            command_cooldown: DEFAULT_COMMAND_COOLDOWN,
+            channel_burst: DEFAULT_CHANNEL_BURST,
+            channel_refill: DEFAULT_CHANNEL_REFILL,
+            channel_backlog: DEFAULT_CHANNEL_BACKLOG,
+            shutdown_grace: DEFAULT_SHUTDOWN_GRACE,
+            rest_timeout: DEFAULT_REST_TIMEOUT,
+            prompts_dir: None,
+        }
+    }
+
+    /// Reads the settings from the process environment.
+    ///
+    /// # Errors
+    /// [`ConfigError`] naming the variable at fault.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Reads the settings through `get` (a variable name to its value).
+    ///
+    /// # Errors
+    /// [`ConfigError`] naming the variable at fault.
+    pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let var = |name: &str| {
+            get(name)
+                .map(|v| v.trim().to_string())
+                .filter(|v| !v.is_empty())
+        };
+        let token = var("DISCORD_TOKEN").ok_or(ConfigError::MissingToken)?;
+        let mut c = Self::new(token);
+        c.proxy_url = var("DISCORD_PROXY_URL");
+        if let Some(p) = &c.proxy_url {
+            let ok = url::Url::parse(p).is_ok_and(|u| matches!(u.scheme(), "http" | "https"));
+            if !ok {
+                return Err(ConfigError::Invalid {
+                    name: "DISCORD_PROXY_URL",
+                    value: p.clone(),
+                    expected: "an http(s) base URL such as http://127.0.0.1:3000",
+                });
+            }
+        }
+        if let Some(db) = var("NEWSBRIEF_DATABASE_URL") {
+            c.database_url = db;
+        }
+        c.dev_guild_id = parse(&var, "NEWSBRIEF_DEV_GUILD_ID", "a guild id (a number)")?;
+        if c.dev_guild_id == Some(0) {
+            return Err(invalid(
+                "NEWSBRIEF_DEV_GUILD_ID",
+                "0",
+                "a guild id (a number)",
+            ));
+        }
+        let positive = "a whole number of at least 1";
+        c.links_per_message = parse(&var, "NEWSBRIEF_LINKS_PER_MESSAGE", positive)?
+            .unwrap_or(DEFAULT_LINKS_PER_MESSAGE);
+        if c.links_per_message == 0 {
+            return Err(invalid("NEWSBRIEF_LINKS_PER_MESSAGE", "0", positive));
+        }
+        c.cache.ttl = secs(&var, "NEWSBRIEF_CACHE_TTL_SECS")?.unwrap_or(DEFAULT_TTL);
+        c.cache.capacity =
+            parse(&var, "NEWSBRIEF_CACHE_CAPACITY", positive)?.unwrap_or(DEFAULT_CAPACITY);
+        c.cache.fetch_concurrency = parse(&var, "NEWSBRIEF_FETCH_CONCURRENCY", positive)?
+            .unwrap_or(DEFAULT_FETCH_CONCURRENCY);
+        if c.cache.fetch_concurrency == 0 {
+            return Err(invalid("NEWSBRIEF_FETCH_CONCURRENCY", "0", positive));
+        }
+        c.command_cooldown =
+            secs(&var, "NEWSBRIEF_COMMAND_COOLDOWN_SECS")?.unwrap_or(DEFAULT_COMMAND_COOLDOWN);
+        c.channel_burst = parse(&var, "NEWSBRIEF_CHANNEL_BURST", "a whole number")?
+            .unwrap_or(DEFAULT_CHANNEL_BURST);
+        c.channel_refill =
+            secs(&var, "NEWSBRIEF_CHANNEL_REFILL_SECS")?.unwrap_or(DEFAULT_CHANNEL_REFILL);
+        c.channel_backlog = parse(&var, "NEWSBRIEF_CHANNEL_BACKLOG", "a whole number")?
+            .unwrap_or(DEFAULT_CHANNEL_BACKLOG);
+        c.shutdown_grace =
+            secs(&var, "NEWSBRIEF_SHUTDOWN_GRACE_SECS")?.unwrap_or(DEFAULT_SHUTDOWN_GRACE);
+        c.rest_timeout =
+            secs(&var, "NEWSBRIEF_DISCORD_TIMEOUT_SECS")?.unwrap_or(DEFAULT_REST_TIMEOUT);
+        if c.rest_timeout.is_zero() {
+            return Err(invalid(
+                "NEWSBRIEF_DISCORD_TIMEOUT_SECS",
+                "0",
+                "a positive number of seconds",
+            ));
+        }
+        c.prompts_dir = var("NEWSBRIEF_PROMPTS_DIR").map(PathBuf::from);
+        Ok(c)
+    }
+}
+
+fn invalid(name: &'static str, value: &str, expected: &'static str) -> ConfigError {
+    ConfigError::Invalid {
+        name,
+        value: value.to_string(),
+        expected,
+    }
+}
+
+fn parse<T: std::str::FromStr>(
+    var: &impl Fn(&str) -> Option<String>,
+    name: &'static str,
+    expected: &'static str,
+) -> Result<Option<T>, ConfigError> {
+    var(name)
+        .map(|v| v.parse::<T>().map_err(|_| invalid(name, &v, expected)))
+        .transpose()
+}
+
+fn secs(
+    var: &impl Fn(&str) -> Option<String>,
+    name: &'static str,
+) -> Result<Option<Duration>, ConfigError> {
+    let expected = "a number of seconds (0 or more)";
+    match var(name) {
+        None => Ok(None),
+        Some(v) => match v.parse::<f64>() {
+            Ok(s) if s.is_finite() && s >= 0.0 => Ok(Some(Duration::from_secs_f64(s))),
+            _ => Err(invalid(name, &v, expected)),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lookup<'a>(pairs: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<String> + 'a {
+        move |name| {
+            pairs
+                .iter()
+                .find(|(k, _)| *k == name)
+                .map(|(_, v)| v.to_string())
+        }
+    }
+
+    #[test]
+    fn missing_token_names_the_variable() {
+        let err = BotConfig::from_lookup(lookup(&[])).unwrap_err().to_string();
+        assert!(err.contains("DISCORD_TOKEN"), "{err}");
+    }
+
+    #[test]
+    fn reads_values_and_defaults() {
+        let c = BotConfig::from_lookup(lookup(&[
+            ("DISCORD_TOKEN", "abc.def"),
+            ("NEWSBRIEF_LINKS_PER_MESSAGE", "5"),
+            ("NEWSBRIEF_DEV_GUILD_ID", "42"),
+        ]))
+        .unwrap();
+        assert_eq!(c.links_per_message, 5);
+        assert_eq!(c.dev_guild_id, Some(42));
+        assert_eq!(c.database_url, DEFAULT_DATABASE_URL);
+        assert!(!format!("{c:?}").contains("abc.def"));
+    }
+
+    #[test]
+    fn bad_number_is_reported_with_its_name() {
+        let err = BotConfig::from_lookup(lookup(&[
+            ("DISCORD_TOKEN", "t"),
+            ("NEWSBRIEF_FETCH_CONCURRENCY", "lots"),
+        ]))
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("NEWSBRIEF_FETCH_CONCURRENCY"), "{err}");
+    }
+}

@@ -1,0 +1,98 @@
+//! Gateway events: auto-briefs for messages with article links.
+//!
+//! The handler only decides (is it a person's message, with article links, in a channel with
+//! auto-briefs on and under its rate limit?) and then hands the work to a spawned task, so
+//! the gateway never waits on a fetch.
+
+use poise::serenity_prelude as serenity;
+
+use super::reply::{brief_links, send_replies};
+use super::{BotError, Data};
+use crate::links::find_article_links;
+
+/// poise's event handler: routes the events the bot cares about.
+///
+/// # Errors
+/// Never in practice; errors are logged where they happen.
+pub async fn handle(
+    framework: poise::FrameworkContext<'_, Data, BotError>,
+    event: &serenity::FullEvent,
+) -> Result<(), BotError> {
+    if let serenity::FullEvent::Message { new_message } = event {
+        on_message(
+            framework.serenity_context,
+            new_message,
+            framework.bot_id(),
+            framework.user_data,
+        )
+        .await;
+    }
+    Ok(())
+}
+
+/// Whether a message was written by a person in an ordinary way (not a bot, webhook or
+/// system message, not the bot itself).
+#[must_use]
+pub fn is_from_person(msg: &serenity::Message, bot_id: serenity::UserId) -> bool {
+    !msg.author.bot
+        && !msg.author.system
+        && msg.webhook_id.is_none()
+        && msg.author.id != bot_id
+        && matches!(
+            msg.kind,
+            serenity::MessageType::Regular | serenity::MessageType::InlineReply
+        )
+}
+
+async fn on_message(
+    ctx: &serenity::Context,
+    msg: &serenity::Message,
+    bot_id: serenity::UserId,
+    data: &Data,
+) {
+    if !is_from_person(msg, bot_id) {
+        return;
+    }
+    let mut urls = find_article_links(&msg.content);
+    if urls.is_empty() {
+        return;
+    }
+    urls.truncate(data.config.links_per_message);
+    match data.store.autosummary(msg.channel_id.get()).await {
+        Ok(true) => {}
+        Ok(false) => return,
+        Err(e) => {
+            // Without the setting, staying quiet is the safe choice.
+            tracing::error!("{e}");
+            return;
+        }
+    }
+    let Some(wait) = data.limiter.reserve(msg.channel_id.get()) else {
+        tracing::info!(channel = %msg.channel_id, "auto-brief skipped: the channel's queue is full");
+        return;
+    };
+    let Some(guard) = data.work.start() else {
+        return;
+    };
+    let http = ctx.http.clone();
+    let msg = msg.clone();
+    let data = data.clone();
+    tokio::spawn(async move {
+        let _guard = guard;
+        if !wait.is_zero() {
+            tracing::debug!(channel = %msg.channel_id, ?wait, "auto-brief paced");
+            tokio::time::sleep(wait).await;
+        }
+        let typing = msg.channel_id.start_typing(&http);
+        let briefed = brief_links(&data, &urls, None).await;
+        typing.stop();
+        if briefed.is_empty() {
+            return;
+        }
+        if let Err(e) =
+            send_replies(&http, &msg, briefed.messages(), data.config.rest_timeout).await
+        {
+            tracing::error!(channel = %msg.channel_id, message = %msg.id, "could not send the reply: {e}");
+        }
+    });
+}

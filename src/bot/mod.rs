@@ -1,0 +1,485 @@
+//! The Discord bot: framework setup, lifecycle and shared state.
+//!
+//! [`run`] connects to Discord (or, with `DISCORD_PROXY_URL`, to a REST proxy or test fake:
+//! REST goes to that base URL with serenity's own rate limiter off, and the gateway URL comes
+//! from its `GET /api/v10/gateway`), registers the commands (globally, or in one dev guild),
+//! answers pasted links ([`events`]) and commands ([`commands`]), and shuts down gracefully on
+//! SIGINT or SIGTERM: it stops taking work, lets replies in flight finish within a bounded
+//! wait, then closes the shards.
+//!
+//! This module is the only one that talks to Discord; it holds no analysis logic (that is the
+//! engine's) and no wording (that is `prompts/bot.toml`).
+
+pub mod commands;
+pub mod config;
+pub mod events;
+pub mod reply;
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use poise::serenity_prelude as serenity;
+use tokio::sync::watch;
+
+pub use config::{BotConfig, ConfigError};
+
+use crate::cache::BriefService;
+use crate::render::embed::{PromptError, Prompts};
+use crate::store::{Store, StoreError};
+use crate::{Engine, Settings};
+
+/// The gateway intents the bot needs. MESSAGE_CONTENT is privileged: it must be switched on
+/// in the developer portal, or Discord refuses the connection (close code 4014).
+#[must_use]
+pub fn intents() -> serenity::GatewayIntents {
+    serenity::GatewayIntents::GUILDS
+        | serenity::GatewayIntents::GUILD_MESSAGES
+        | serenity::GatewayIntents::DIRECT_MESSAGES
+        | serenity::GatewayIntents::MESSAGE_CONTENT
+}
+
+/// How long the shard manager gets to close the connections at shutdown.
+const SHARD_CLOSE_WAIT: Duration = Duration::from_secs(5);
+
+/// Errors that stop the bot. None of them contains the token.
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    /// A setting is missing or invalid.
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    /// The prompts override could not be loaded.
+    #[error(transparent)]
+    Prompts(#[from] PromptError),
+    /// The settings database could not be opened.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The engine could not start.
+    #[error("could not start the engine: {0}")]
+    Engine(#[from] crate::Error),
+    /// Discord refused the token.
+    #[error("Discord rejected DISCORD_TOKEN ({0}): copy the token again from the Bot tab of your application in the developer portal")]
+    TokenRejected(String),
+    /// Discord (or the proxy) refused the connection or could not be reached.
+    #[error("Discord connection failed: {0}")]
+    Discord(String),
+}
+
+/// Errors of command handlers (poise's error type parameter).
+pub type BotError = Box<dyn std::error::Error + Send + Sync>;
+/// The poise context of this bot.
+pub type Context<'a> = poise::Context<'a, Data, BotError>;
+
+/// State shared by every handler. Cheap to clone (every part is shared), so spawned tasks
+/// take their own copy.
+#[derive(Clone)]
+pub struct Data {
+    /// The brief service (cache, coalescing, concurrency limit).
+    pub briefs: BriefService,
+    /// Persistent settings.
+    pub store: Store,
+    /// The wording.
+    pub prompts: Arc<Prompts>,
+    /// The bot's settings.
+    pub config: Arc<BotConfig>,
+    /// Work in flight, for graceful shutdown.
+    pub work: Arc<WorkTracker>,
+    /// Per-channel pacing of auto-briefs.
+    pub limiter: Arc<ChannelLimiter>,
+}
+
+// ---- work tracking for graceful shutdown --------------------------------------------------
+
+/// Counts replies in flight and refuses new work once stopping.
+#[derive(Debug)]
+pub struct WorkTracker {
+    active: watch::Sender<usize>,
+    stopping: std::sync::atomic::AtomicBool,
+}
+
+impl Default for WorkTracker {
+    fn default() -> Self {
+        Self {
+            active: watch::channel(0).0,
+            stopping: std::sync::atomic::AtomicBool::new(false),
+        }
+    }
+}
+
+/// Held while one piece of work runs; dropping it marks the work done.
+#[derive(Debug)]
+pub struct WorkGuard(Arc<WorkTracker>);
+
+impl Drop for WorkGuard {
+    fn drop(&mut self) {
+        self.0.active.send_modify(|n| *n = n.saturating_sub(1));
+    }
+}
+
+impl WorkTracker {
+    /// Starts a piece of work, or `None` when the bot is stopping.
+    #[must_use]
+    pub fn start(self: &Arc<Self>) -> Option<WorkGuard> {
+        if self.is_stopping() {
+            return None;
+        }
+        self.active.send_modify(|n| *n += 1);
+        Some(WorkGuard(Arc::clone(self)))
+    }
+
+    /// Whether shutdown has begun.
+    #[must_use]
+    pub fn is_stopping(&self) -> bool {
+        self.stopping.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// Refuses new work and waits up to `grace` for the work in flight. Returns how many
+    /// pieces were still running when the wait ended.
+    pub async fn stop_and_drain(&self, grace: Duration) -> usize {
+        self.stopping
+            .store(true, std::sync::atomic::Ordering::SeqCst);
+        let mut rx = self.active.subscribe();
+        let _ = tokio::time::timeout(grace, rx.wait_for(|n| *n == 0)).await;
+        let left = *self.active.borrow();
+        left
+    }
+}
+
+// ---- per-channel pacing of auto-briefs ----------------------------------------------------
+
+/// Channels tracked before idle, full buckets are forgotten (bounds memory).
+const LIMITER_MAX_CHANNELS: usize = 10_000;
+
+/// Paces auto-briefs per channel with a token bucket: `burst` replies at once, then one per
+/// `refill`. A message over the rate is not dropped but waits for its turn, as long as the
+/// channel's queue holds fewer than `backlog` waiting messages; beyond that it is skipped.
+/// So a busy channel gets every reply (later), and one spammer can neither flood a channel
+/// with replies nor queue unbounded work.
+#[derive(Debug)]
+pub struct ChannelLimiter {
+    burst: u32,
+    refill: Duration,
+    backlog: u32,
+    buckets: Mutex<HashMap<u64, (f64, Instant)>>,
+}
+
+impl ChannelLimiter {
+    /// A limiter; a `burst` of zero means no limit.
+    #[must_use]
+    pub fn new(burst: u32, refill: Duration, backlog: u32) -> Self {
+        Self {
+            burst,
+            refill,
+            backlog,
+            buckets: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Reserves a reply slot in `channel`: `Some(wait)` to reply after `wait` (zero when
+    /// within the burst), `None` when the channel's queue is full.
+    pub fn reserve(&self, channel: u64) -> Option<Duration> {
+        if self.burst == 0 || self.refill.is_zero() {
+            return Some(Duration::ZERO);
+        }
+        let now = Instant::now();
+        let burst = f64::from(self.burst);
+        let per_sec = 1.0 / self.refill.as_secs_f64();
+        // A poisoned lock only means another thread panicked mid-update; the map is still usable.
+        let mut buckets = self
+            .buckets
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if buckets.len() > LIMITER_MAX_CHANNELS {
+            buckets.retain(|_, (tokens, at)| {
+                (*tokens + now.duration_since(*at).as_secs_f64() * per_sec) < burst
+            });
+        }
+        let (tokens, at) = buckets.entry(channel).or_insert((burst, now));
+        *tokens = (*tokens + now.duration_since(*at).as_secs_f64() * per_sec).min(burst);
+        *at = now;
+        if *tokens - 1.0 < -f64::from(self.backlog) {
+            return None;
+        }
+        *tokens -= 1.0;
+        let wait = if *tokens >= 0.0 {
+            Duration::ZERO
+        } else {
+            Duration::from_secs_f64(-*tokens / per_sec)
+        };
+        Some(wait)
+    }
+}
+
+// ---- start and stop ------------------------------------------------------------------------
+
+/// Replaces the token wherever it appears (belt and braces for error texts from libraries).
+fn redact(text: &str, token: &str) -> String {
+    if token.len() < 8 {
+        return text.to_string();
+    }
+    text.replace(token, "<redacted>")
+}
+
+/// Builds the REST client: straight to Discord, or to `proxy_url` with serenity's rate
+/// limiter off (serenity only honours a proxy with the limiter disabled).
+fn build_http(config: &BotConfig) -> serenity::Http {
+    let mut builder = serenity::HttpBuilder::new(&config.token);
+    if let Some(proxy) = &config.proxy_url {
+        builder = builder
+            .proxy(proxy.trim_end_matches('/'))
+            .ratelimiter_disabled(true);
+    }
+    builder.build()
+}
+
+/// Runs the bot until SIGINT or SIGTERM, then shuts down gracefully.
+///
+/// # Errors
+/// [`RunError`] when a setting, the database, the token or the connection fails.
+pub async fn run(settings: &Settings, config: BotConfig) -> Result<(), RunError> {
+    run_until(settings, config, shutdown_signal()).await
+}
+
+/// Resolves on SIGINT (Ctrl-C) or SIGTERM.
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(e) => {
+                tracing::warn!("cannot listen for SIGTERM ({e}); Ctrl-C still works");
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
+/// Runs the bot until `shutdown` resolves, then shuts down gracefully (the form tests use).
+///
+/// # Errors
+/// [`RunError`] when a setting, the database, the token or the connection fails.
+pub async fn run_until(
+    settings: &Settings,
+    config: BotConfig,
+    shutdown: impl Future<Output = ()> + Send,
+) -> Result<(), RunError> {
+    let token = config.token.clone();
+    run_inner(settings, config, shutdown)
+        .await
+        .map_err(|e| match e {
+            RunError::TokenRejected(m) => RunError::TokenRejected(redact(&m, &token)),
+            RunError::Discord(m) => RunError::Discord(redact(&m, &token)),
+            other => other,
+        })
+}
+
+async fn run_inner(
+    settings: &Settings,
+    config: BotConfig,
+    shutdown: impl Future<Output = ()> + Send,
+) -> Result<(), RunError> {
+    let prompts = Arc::new(Prompts::load(config.prompts_dir.as_deref())?);
+    let store = Store::open(&config.database_url).await?;
+    let briefs = BriefService::new(Engine::new(settings)?, &config.cache);
+    let config = Arc::new(config);
+
+    let http = build_http(&config);
+    // Checks the token early, for a clear error. Any other failure here is not fatal: the
+    // application id also arrives with the gateway's READY.
+    match http.get_current_application_info().await {
+        Ok(app) => {
+            http.set_application_id(app.id);
+            tracing::info!(application = %app.id, name = %app.name, "logged in to Discord");
+        }
+        Err(e) => match classify_start_error(&e) {
+            RunError::TokenRejected(m) => return Err(RunError::TokenRejected(m)),
+            _ => tracing::warn!(
+                "could not read the application info ({}); going on",
+                redact(&e.to_string(), &config.token)
+            ),
+        },
+    }
+
+    let work = Arc::new(WorkTracker::default());
+    let data = Data {
+        briefs,
+        store: store.clone(),
+        prompts,
+        config: Arc::clone(&config),
+        work: Arc::clone(&work),
+        limiter: Arc::new(ChannelLimiter::new(
+            config.channel_burst,
+            config.channel_refill,
+            config.channel_backlog,
+        )),
+    };
+    let framework = build_framework(data, &config);
+
+    let mut client = serenity::ClientBuilder::new_with_http(http, intents())
+        .framework(framework)
+        .await
+        .map_err(|e| classify_start_error(&e))?;
+    let shard_manager = Arc::clone(&client.shard_manager);
+    let mut gateway = tokio::spawn(async move { client.start().await });
+
+    let outcome = tokio::select! {
+        () = shutdown => None,
+        ended = &mut gateway => Some(ended),
+    };
+    let result = match outcome {
+        Some(ended) => {
+            work.stop_and_drain(Duration::ZERO).await;
+            match ended {
+                Ok(Ok(())) => Ok(()),
+                Ok(Err(e)) => Err(classify_start_error(&e)),
+                Err(join) => Err(RunError::Discord(join.to_string())),
+            }
+        }
+        None => {
+            tracing::info!("shutting down: finishing replies in flight");
+            let left = work.stop_and_drain(config.shutdown_grace).await;
+            if left > 0 {
+                tracing::warn!(
+                    left,
+                    "shutdown grace period over; dropping unfinished replies"
+                );
+            }
+            shard_manager.shutdown_all().await;
+            if tokio::time::timeout(SHARD_CLOSE_WAIT, &mut gateway)
+                .await
+                .is_err()
+            {
+                gateway.abort();
+            }
+            Ok(())
+        }
+    };
+    store.close().await;
+    tracing::info!("bot stopped");
+    result
+}
+
+/// Turns a start-up failure into a [`RunError`], naming the token when Discord refused it.
+fn classify_start_error(e: &serenity::Error) -> RunError {
+    use serenity::{Error as E, GatewayError, HttpError};
+    match e {
+        E::Http(HttpError::UnsuccessfulRequest(r)) if r.status_code.as_u16() == 401 => {
+            RunError::TokenRejected(format!("HTTP 401 from {}", r.url))
+        }
+        E::Gateway(GatewayError::InvalidAuthentication) => {
+            RunError::TokenRejected("the gateway refused the identification".into())
+        }
+        E::Gateway(GatewayError::DisallowedGatewayIntents) => RunError::Discord(
+            "the MESSAGE_CONTENT intent is not enabled: switch on \"Message Content Intent\" on the Bot tab of the developer portal".into(),
+        ),
+        other => RunError::Discord(other.to_string()),
+    }
+}
+
+/// The poise framework: commands, cooldowns, error handler, event handler, registration.
+fn build_framework(data: Data, config: &BotConfig) -> poise::Framework<Data, BotError> {
+    let mut commands = commands::all();
+    for cmd in &mut commands {
+        let cooldown = poise::CooldownConfig {
+            user: (!config.command_cooldown.is_zero()).then_some(config.command_cooldown),
+            ..Default::default()
+        };
+        cmd.cooldown_config = std::sync::RwLock::new(cooldown);
+    }
+    // Guild ids are never zero; a zero here would make serenity's id constructor panic.
+    let dev_guild = config.dev_guild_id.filter(|g| *g != 0);
+    let options = poise::FrameworkOptions {
+        commands,
+        on_error: |error| Box::pin(commands::on_error(error)),
+        command_check: Some(|ctx| Box::pin(async move { Ok(!ctx.data().work.is_stopping()) })),
+        allowed_mentions: Some(reply::no_mentions()),
+        event_handler: |framework, event| Box::pin(events::handle(framework, event)),
+        initialize_owners: false,
+        ..Default::default()
+    };
+    poise::Framework::builder()
+        .options(options)
+        .setup(move |ctx, ready, framework| {
+            Box::pin(async move {
+                tracing::info!(user = %ready.user.name, guilds = ready.guilds.len(), "gateway ready");
+                let cmds = &framework.options().commands;
+                let registered = match dev_guild {
+                    Some(g) => {
+                        poise::builtins::register_in_guild(ctx, cmds, serenity::GuildId::new(g))
+                            .await
+                    }
+                    None => poise::builtins::register_globally(ctx, cmds).await,
+                };
+                match registered {
+                    Ok(()) => tracing::info!(count = cmds.len(), dev_guild, "commands registered"),
+                    // Keep serving pasted links even when registration fails.
+                    Err(e) => tracing::error!("could not register commands: {e}"),
+                }
+                Ok(data)
+            })
+        })
+        .build()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn limiter_paces_a_burst_then_refuses_beyond_the_backlog() {
+        let l = ChannelLimiter::new(2, Duration::from_secs(10), 2);
+        assert_eq!(l.reserve(1), Some(Duration::ZERO));
+        assert_eq!(l.reserve(1), Some(Duration::ZERO));
+        let third = l.reserve(1).unwrap();
+        assert!(
+            third > Duration::from_secs(9) && third <= Duration::from_secs(10),
+            "{third:?}"
+        );
+        let fourth = l.reserve(1).unwrap();
+        assert!(fourth > Duration::from_secs(19), "{fourth:?}");
+        assert_eq!(l.reserve(1), None, "queue full");
+        assert_eq!(
+            l.reserve(2),
+            Some(Duration::ZERO),
+            "other channels are independent"
+        );
+        assert_eq!(
+            ChannelLimiter::new(0, Duration::from_secs(1), 0).reserve(1),
+            Some(Duration::ZERO)
+        );
+    }
+
+    #[tokio::test]
+    async fn drain_waits_for_work_and_refuses_new_work() {
+        let t = Arc::new(WorkTracker::default());
+        let g = t.start().unwrap();
+        let t2 = Arc::clone(&t);
+        let drained = tokio::spawn(async move { t2.stop_and_drain(Duration::from_secs(30)).await });
+        // Once stopping, no new work starts; then finishing the old work ends the drain.
+        while !t.is_stopping() {
+            tokio::task::yield_now().await;
+        }
+        assert!(t.start().is_none());
+        drop(g);
+        assert_eq!(drained.await.unwrap(), 0);
+    }
+
+    #[test]
+    fn redact_hides_the_token() {
+        assert_eq!(
+            redact("bad Bot abcdefghij here", "abcdefghij"),
+            "bad Bot <redacted> here"
+        );
+    }
+}

@@ -1,0 +1,229 @@
+//! Making and sending replies: briefs for a list of links, the conversion of planned
+//! messages into Discord API builders, and sending with bounded retries.
+//!
+//! Every message the bot sends goes through here with empty allowed mentions, so nothing the
+//! bot writes can ping anyone, whatever the page text says.
+
+use std::time::Duration;
+
+use minijinja::context;
+use poise::serenity_prelude as serenity;
+
+use super::Data;
+use crate::cache::BriefError;
+use crate::render::embed::{brief_embed, plan_messages, Embed, OutMessage};
+
+/// Send attempts per message before giving up (Discord 5xx, 429, transport errors).
+pub const SEND_ATTEMPTS: u32 = 3;
+/// Wait before the first retry; doubled for each further one.
+pub const SEND_RETRY_BASE: Duration = Duration::from_millis(300);
+
+/// Allowed mentions that allow nothing: no users, roles, everyone, nor the replied user.
+pub fn no_mentions() -> serenity::CreateAllowedMentions {
+    serenity::CreateAllowedMentions::new()
+        .empty_users()
+        .empty_roles()
+        .everyone(false)
+        .replied_user(false)
+}
+
+/// The outcome of briefing a set of links.
+#[derive(Debug, Default)]
+pub struct Briefed {
+    /// One embed per article briefed, in link order.
+    pub embeds: Vec<Embed>,
+    /// One friendly line per article that failed.
+    pub failures: Vec<String>,
+}
+
+impl Briefed {
+    /// Whether there is nothing to say (every link was skipped quietly).
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.embeds.is_empty() && self.failures.is_empty()
+    }
+
+    /// The messages to send.
+    #[must_use]
+    pub fn messages(self) -> Vec<OutMessage> {
+        plan_messages(&self.failures, self.embeds)
+    }
+}
+
+/// Briefs `urls` concurrently (through the shared service) and renders the results, in
+/// the order of `urls`. Links that turn out not to be articles are dropped quietly.
+pub async fn brief_links(data: &Data, urls: &[String], sentences: Option<usize>) -> Briefed {
+    let tasks: Vec<_> = urls
+        .iter()
+        .map(|url| {
+            let service = data.briefs.clone();
+            let url = url.clone();
+            tokio::spawn(async move {
+                let r = service.brief(&url, sentences).await;
+                (url, r)
+            })
+        })
+        .collect();
+    let mut out = Briefed::default();
+    for task in tasks {
+        let (url, result) = match task.await {
+            Ok(pair) => pair,
+            Err(e) => {
+                tracing::error!("brief task failed: {e}");
+                continue;
+            }
+        };
+        match result {
+            Ok(brief) => out.embeds.push(brief_embed(&brief, &data.prompts)),
+            Err(e) if e.kind() == "not_an_article" => {
+                tracing::debug!(url = %url, "skipped: not an article");
+            }
+            Err(e) => {
+                tracing::info!(url = %url, kind = e.kind(), "brief failed: {e}");
+                out.failures.push(failure_line(data, &url, &e));
+            }
+        }
+    }
+    out
+}
+
+/// The one friendly line for a link that failed.
+#[must_use]
+pub fn failure_line(data: &Data, url: &str, e: &BriefError) -> String {
+    let reason = data.prompts.error_reason(e.kind(), e.http_status());
+    data.prompts.render(
+        "reply.link_failed",
+        context! { url => url, reason => reason },
+    )
+}
+
+/// Converts a planned embed into serenity's builder.
+pub fn to_create_embed(e: &Embed) -> serenity::CreateEmbed {
+    let mut b = serenity::CreateEmbed::new().colour(e.colour);
+    if let Some(t) = &e.title {
+        b = b.title(t);
+    }
+    if let Some(u) = &e.url {
+        b = b.url(u);
+    }
+    if let Some(a) = &e.author {
+        b = b.author(serenity::CreateEmbedAuthor::new(a));
+    }
+    if let Some(d) = &e.description {
+        b = b.description(d);
+    }
+    for f in &e.fields {
+        b = b.field(&f.name, &f.value, f.inline);
+    }
+    if let Some(f) = &e.footer {
+        b = b.footer(serenity::CreateEmbedFooter::new(f));
+    }
+    b
+}
+
+/// Whether a failed REST call is worth another try.
+fn retryable(e: &serenity::Error) -> bool {
+    use serenity::{Error as E, HttpError};
+    match e {
+        E::Http(HttpError::UnsuccessfulRequest(r)) => {
+            r.status_code.is_server_error() || r.status_code.as_u16() == 429
+        }
+        E::Http(HttpError::Request(_)) => true,
+        _ => false,
+    }
+}
+
+/// Why a message could not be sent.
+#[derive(Debug, thiserror::Error)]
+pub enum SendError {
+    /// Discord (or the proxy) refused or failed the request.
+    #[error(transparent)]
+    Discord(#[from] serenity::Error),
+    /// No answer within the REST timeout.
+    #[error("Discord did not answer within {0:?}")]
+    TimedOut(Duration),
+}
+
+/// Runs `send` up to [`SEND_ATTEMPTS`] times, each bounded by `timeout`, while it fails in
+/// a retryable way (5xx, 429, transport error or timeout).
+///
+/// # Errors
+/// The last error.
+pub async fn with_retries<T, F, Fut>(
+    what: &str,
+    timeout: Duration,
+    mut send: F,
+) -> Result<T, SendError>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<T, serenity::Error>>,
+{
+    let mut attempt = 1;
+    loop {
+        let outcome = match tokio::time::timeout(timeout, send()).await {
+            Ok(Ok(v)) => return Ok(v),
+            Ok(Err(e)) => {
+                let again = retryable(&e);
+                (SendError::Discord(e), again)
+            }
+            Err(_) => (SendError::TimedOut(timeout), true),
+        };
+        match outcome {
+            (e, true) if attempt < SEND_ATTEMPTS => {
+                let wait = SEND_RETRY_BASE * 2u32.pow(attempt - 1);
+                tracing::warn!(attempt, "{what} failed ({e}); retrying in {wait:?}");
+                tokio::time::sleep(wait).await;
+                attempt += 1;
+            }
+            (e, _) => return Err(e),
+        }
+    }
+}
+
+/// Sends planned messages as replies to `to` (a message reference that does not ping the
+/// author and does not fail if the message was deleted). Each message carries a nonce that
+/// Discord enforces, so a retry after a lost response never posts twice.
+///
+/// # Errors
+/// The first message that could not be sent after retries.
+pub async fn send_replies(
+    http: &serenity::Http,
+    to: &serenity::Message,
+    messages: Vec<OutMessage>,
+    timeout: Duration,
+) -> Result<(), SendError> {
+    for (i, m) in messages.into_iter().enumerate() {
+        let mut reference = serenity::MessageReference::from(to);
+        reference.fail_if_not_exists = Some(false);
+        let nonce = format!("{}-{i}", to.id.get());
+        let mut b = serenity::CreateMessage::new()
+            .allowed_mentions(no_mentions())
+            .reference_message(reference)
+            .nonce(serenity::Nonce::String(nonce))
+            .enforce_nonce(true)
+            .embeds(m.embeds.iter().map(to_create_embed).collect());
+        if let Some(c) = m.content {
+            b = b.content(c);
+        }
+        with_retries("sending a reply", timeout, || {
+            to.channel_id.send_message(http, b.clone())
+        })
+        .await?;
+    }
+    Ok(())
+}
+
+/// A poise reply for a planned message.
+#[must_use]
+pub fn to_reply(m: &OutMessage, ephemeral: bool) -> poise::CreateReply {
+    let mut r = poise::CreateReply::default()
+        .ephemeral(ephemeral)
+        .allowed_mentions(no_mentions());
+    if let Some(c) = &m.content {
+        r = r.content(c);
+    }
+    for e in &m.embeds {
+        r = r.embed(to_create_embed(e));
+    }
+    r
+}

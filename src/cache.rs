@@ -1,0 +1,214 @@
+//! The brief service: every link the bot briefs goes through here.
+//!
+//! [`BriefService::brief`] looks the normalised URL up in a moka cache; concurrent requests
+//! for one URL are coalesced into a single fetch (moka's `try_get_with` runs one init future
+//! per key and hands its result to every waiter); a global semaphore bounds the fetches in
+//! flight; the CPU work (extraction and analysis) runs on tokio's blocking pool so it never
+//! stalls the async runtime or the Discord gateway. A panic inside one brief becomes an
+//! error for that link only.
+//!
+//! Failures are not cached (the next request tries again); successes live for the cache TTL.
+//! This module does not find links in text ([`crate::links`]) nor render briefs.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use moka::future::Cache;
+use tokio::sync::Semaphore;
+
+use crate::fetch::Body;
+use crate::{Brief, BriefOptions, Engine, Error};
+
+/// Default time a brief stays cached: news pages change little within an hour.
+pub const DEFAULT_TTL: Duration = Duration::from_secs(3600);
+/// Default number of briefs kept (each is a few KiB once its main text is dropped).
+pub const DEFAULT_CAPACITY: u64 = 2_000;
+/// Default fetches in flight at once across the whole bot: enough to hide network latency,
+/// few enough that the extraction work (which holds a permit too) fits on a small machine.
+pub const DEFAULT_FETCH_CONCURRENCY: usize = 8;
+
+/// Settings of the brief service.
+#[derive(Debug, Clone)]
+pub struct CacheConfig {
+    /// How long a brief is kept.
+    pub ttl: Duration,
+    /// Briefs kept at most.
+    pub capacity: u64,
+    /// Fetches (with their extraction) in flight at most.
+    pub fetch_concurrency: usize,
+}
+
+impl Default for CacheConfig {
+    fn default() -> Self {
+        Self {
+            ttl: DEFAULT_TTL,
+            capacity: DEFAULT_CAPACITY,
+            fetch_concurrency: DEFAULT_FETCH_CONCURRENCY,
+        }
+    }
+}
+
+/// Why a brief could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum BriefError {
+    /// The engine refused or failed (bad link, fetch failure, no article, ...).
+    #[error(transparent)]
+    Engine(#[from] Error),
+    /// The analysis crashed or was cancelled; only this link is affected.
+    #[error("internal error while briefing the page: {0}")]
+    Internal(String),
+}
+
+impl BriefError {
+    /// A stable name: the engine's [`Error::kind`], or `internal`.
+    #[must_use]
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::Engine(e) => e.kind(),
+            Self::Internal(_) => "internal",
+        }
+    }
+
+    /// The HTTP status, for `http_status` errors.
+    #[must_use]
+    pub fn http_status(&self) -> Option<u16> {
+        match self {
+            Self::Engine(Error::HttpStatus { status }) => Some(*status),
+            _ => None,
+        }
+    }
+}
+
+/// Cache key: the normalised URL and the requested summary length.
+type Key = (String, Option<usize>);
+
+/// The shared brief service. Cheap to clone.
+#[derive(Clone)]
+pub struct BriefService {
+    engine: Engine,
+    cache: Cache<Key, Arc<Brief>>,
+    permits: Arc<Semaphore>,
+    fetches: Arc<AtomicU64>,
+}
+
+impl std::fmt::Debug for BriefService {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BriefService")
+            .field("cached", &self.cache.entry_count())
+            .field("fetches", &self.fetches.load(Ordering::Relaxed))
+            .finish_non_exhaustive()
+    }
+}
+
+impl BriefService {
+    /// A service over `engine`.
+    #[must_use]
+    pub fn new(engine: Engine, config: &CacheConfig) -> Self {
+        Self {
+            engine,
+            cache: Cache::builder()
+                .max_capacity(config.capacity)
+                .time_to_live(config.ttl)
+                .build(),
+            permits: Arc::new(Semaphore::new(config.fetch_concurrency.max(1))),
+            fetches: Arc::new(AtomicU64::new(0)),
+        }
+    }
+
+    /// Fetches started so far (cache misses that reached the network).
+    #[must_use]
+    pub fn fetches_started(&self) -> u64 {
+        self.fetches.load(Ordering::Relaxed)
+    }
+
+    /// The brief of `url` (normalised here too), from the cache or freshly made. The
+    /// returned brief has an empty `text` (the bot never shows the main text, and dropping
+    /// it keeps the cache small).
+    ///
+    /// # Errors
+    /// A [`BriefError`] shared by every caller that waited on the same fetch.
+    pub async fn brief(
+        &self,
+        url: &str,
+        sentences: Option<usize>,
+    ) -> Result<Arc<Brief>, Arc<BriefError>> {
+        let normalised = crate::links::normalize_url(url)
+            .ok_or_else(|| Arc::new(BriefError::Engine(Error::InvalidUrl(url.to_string()))))?
+            .to_string();
+        let key = (normalised.clone(), sentences);
+        self.cache
+            .try_get_with(key, self.make(normalised, sentences))
+            .await
+    }
+
+    async fn make(&self, url: String, sentences: Option<usize>) -> Result<Arc<Brief>, BriefError> {
+        // The semaphore is never closed, so acquire only fails if it were; treat it as internal.
+        let _permit = self
+            .permits
+            .acquire()
+            .await
+            .map_err(|e| BriefError::Internal(e.to_string()))?;
+        self.fetches.fetch_add(1, Ordering::Relaxed);
+        let page = self.engine.fetcher().fetch(&url).await?;
+        let engine = self.engine.clone();
+        let opts = BriefOptions { sentences };
+        let brief = off_runtime(&url, move || {
+            let final_url = page.url.to_string();
+            let mut brief = match page.body {
+                Body::Html(html) => engine.brief_html(&html, Some(&final_url), &opts)?,
+                Body::Text(text) => {
+                    let mut b = engine.brief_text(&text, None, Some(&final_url), &opts)?;
+                    b.url = Some(final_url);
+                    b
+                }
+            };
+            brief.text = String::new();
+            Ok(brief)
+        })
+        .await?;
+        Ok(Arc::new(brief))
+    }
+}
+
+/// Runs CPU-bound `work` on the blocking pool; a panic in it becomes
+/// [`BriefError::Internal`] for this link only.
+async fn off_runtime<F>(url: &str, work: F) -> Result<Brief, BriefError>
+where
+    F: FnOnce() -> Result<Brief, Error> + Send + 'static,
+{
+    match tokio::task::spawn_blocking(work).await {
+        Ok(result) => Ok(result?),
+        Err(join) if join.is_panic() => {
+            tracing::error!(url = %url, "briefing panicked");
+            Err(BriefError::Internal("the analysis crashed".into()))
+        }
+        Err(join) => Err(BriefError::Internal(join.to_string())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_panicking_analysis_is_an_error_for_that_link_only() {
+        let err = off_runtime("http://x.example/", || panic!("forced"))
+            .await
+            .unwrap_err();
+        assert_eq!(err.kind(), "internal");
+        let ok = off_runtime("http://y.example/", || Ok(Brief::default())).await;
+        assert!(ok.is_ok(), "the runtime keeps serving after a panic");
+    }
+
+    #[tokio::test]
+    async fn invalid_urls_fail_without_a_fetch() {
+        let service = BriefService::new(
+            Engine::new(&crate::Settings::default()).unwrap(),
+            &CacheConfig::default(),
+        );
+        let err = service.brief("not a url", None).await.unwrap_err();
+        assert_eq!(err.kind(), "invalid_url");
+        assert_eq!(service.fetches_started(), 0);
+    }
+}

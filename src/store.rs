@@ -1,0 +1,232 @@
+//! Persistent bot settings (per channel), in SQLite through sqlx.
+//!
+//! The database is created when missing and migrated at open (the migrations in
+//! `migrations/` are compiled in); it runs in WAL mode with `synchronous=NORMAL`, so a crash
+//! or `kill -9` never leaves a half-written setting behind. Only settings live here: briefs
+//! are cached in memory ([`crate::cache`]) and never stored.
+
+use std::borrow::Cow;
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::migrate::{Migration, MigrationSource, MigrationType, Migrator};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{Row, SqlitePool};
+
+/// How long a writer waits for another connection's lock before failing.
+pub const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+/// Connections in the pool: settings are tiny and rarely written, a few readers suffice.
+pub const MAX_CONNECTIONS: u32 = 4;
+
+/// The schema migrations, compiled in so an installed binary needs no `migrations/` folder.
+const MIGRATIONS: &[(i64, &str, &str)] = &[(
+    1,
+    "channel settings",
+    include_str!("../migrations/0001_channel_settings.sql"),
+)];
+
+/// Errors of the settings store. Each names the database.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The database URL is malformed.
+    #[error("NEWSBRIEF_DATABASE_URL `{url}` is not a valid SQLite URL: {reason}")]
+    BadUrl {
+        /// The URL.
+        url: String,
+        /// Why.
+        reason: String,
+    },
+    /// The database could not be opened or migrated (missing folder, corrupt file, ...).
+    #[error("cannot open the settings database {url}: {reason} (if the file is corrupt, move it away and the bot will create a new one)")]
+    Open {
+        /// The URL.
+        url: String,
+        /// Why.
+        reason: String,
+    },
+    /// A query failed.
+    #[error("settings database {url}: {reason}")]
+    Query {
+        /// The URL.
+        url: String,
+        /// Why.
+        reason: String,
+    },
+}
+
+#[derive(Debug)]
+struct EmbeddedMigrations;
+
+impl MigrationSource<'static> for EmbeddedMigrations {
+    fn resolve(
+        self,
+    ) -> futures_core_compat::BoxFuture<'static, Result<Vec<Migration>, sqlx::error::BoxDynError>>
+    {
+        Box::pin(async {
+            Ok(MIGRATIONS
+                .iter()
+                .map(|(version, description, sql)| {
+                    Migration::new(
+                        *version,
+                        Cow::Borrowed(*description),
+                        MigrationType::Simple,
+                        Cow::Borrowed(*sql),
+                        false,
+                    )
+                })
+                .collect())
+        })
+    }
+}
+
+/// Names the boxed future type sqlx's `MigrationSource` returns without a direct dependency.
+mod futures_core_compat {
+    /// A boxed, sendable future.
+    pub type BoxFuture<'a, T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send + 'a>>;
+}
+
+/// The settings store.
+#[derive(Debug, Clone)]
+pub struct Store {
+    pool: SqlitePool,
+    url: String,
+}
+
+impl Store {
+    /// Opens (creating if missing) and migrates the database at `url`
+    /// (`sqlite://path/to/file.db`).
+    ///
+    /// # Errors
+    /// [`StoreError::BadUrl`] or [`StoreError::Open`] naming the database.
+    pub async fn open(url: &str) -> Result<Self, StoreError> {
+        let options = SqliteConnectOptions::from_str(url)
+            .map_err(|e| StoreError::BadUrl {
+                url: url.to_string(),
+                reason: e.to_string(),
+            })?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .busy_timeout(BUSY_TIMEOUT);
+        let open_err = |e: &dyn std::fmt::Display| StoreError::Open {
+            url: url.to_string(),
+            reason: e.to_string(),
+        };
+        let pool = SqlitePoolOptions::new()
+            .max_connections(MAX_CONNECTIONS)
+            .connect_with(options)
+            .await
+            .map_err(|e| open_err(&e))?;
+        let migrator = Migrator::new(EmbeddedMigrations)
+            .await
+            .map_err(|e| open_err(&e))?;
+        migrator.run(&pool).await.map_err(|e| open_err(&e))?;
+        Ok(Self {
+            pool,
+            url: url.to_string(),
+        })
+    }
+
+    fn query_err(&self, e: &sqlx::Error) -> StoreError {
+        StoreError::Query {
+            url: self.url.clone(),
+            reason: e.to_string(),
+        }
+    }
+
+    /// Whether auto-briefs are on in `channel` (on unless turned off).
+    ///
+    /// # Errors
+    /// When the query fails.
+    pub async fn autosummary(&self, channel: u64) -> Result<bool, StoreError> {
+        let row = sqlx::query("SELECT autosummary FROM channel_settings WHERE channel_id = ?")
+            .bind(snowflake_to_db(channel))
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(|e| self.query_err(&e))?;
+        Ok(row.is_none_or(|r| r.get::<i64, _>(0) != 0))
+    }
+
+    /// Turns auto-briefs on or off in `channel`.
+    ///
+    /// # Errors
+    /// When the write fails.
+    pub async fn set_autosummary(
+        &self,
+        channel: u64,
+        guild: Option<u64>,
+        on: bool,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO channel_settings (channel_id, guild_id, autosummary) VALUES (?, ?, ?)
+             ON CONFLICT(channel_id) DO UPDATE SET autosummary = excluded.autosummary,
+             guild_id = excluded.guild_id,
+             updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
+        )
+        .bind(snowflake_to_db(channel))
+        .bind(guild.map(snowflake_to_db))
+        .bind(i64::from(on))
+        .execute(&self.pool)
+        .await
+        .map_err(|e| self.query_err(&e))?;
+        Ok(())
+    }
+
+    /// Closes the pool, checkpointing the WAL.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+/// Discord snowflakes are u64; SQLite integers are i64. The cast keeps every bit, so the
+/// round trip is exact.
+#[allow(clippy::cast_possible_wrap)]
+fn snowflake_to_db(id: u64) -> i64 {
+    id as i64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn settings_survive_reopen() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("s.db").display());
+        let store = Store::open(&url).await.unwrap();
+        assert!(store.autosummary(u64::MAX).await.unwrap());
+        store
+            .set_autosummary(u64::MAX, Some(7), false)
+            .await
+            .unwrap();
+        store.close().await;
+        let store = Store::open(&url).await.unwrap();
+        assert!(!store.autosummary(u64::MAX).await.unwrap());
+        assert!(store.autosummary(1).await.unwrap());
+    }
+
+    #[tokio::test]
+    async fn runs_in_wal_mode_and_creates_missing_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("new.db");
+        let store = Store::open(&format!("sqlite://{}", path.display()))
+            .await
+            .unwrap();
+        assert!(path.exists());
+        let mode: String = sqlx::query_scalar("PRAGMA journal_mode")
+            .fetch_one(&store.pool)
+            .await
+            .unwrap();
+        assert_eq!(mode, "wal");
+    }
+
+    #[tokio::test]
+    async fn corrupt_file_names_the_database() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("bad.db");
+        std::fs::write(&path, vec![0x42u8; 8192]).unwrap();
+        let url = format!("sqlite://{}", path.display());
+        let err = Store::open(&url).await.unwrap_err().to_string();
+        assert!(err.contains("bad.db"), "{err}");
+    }
+}

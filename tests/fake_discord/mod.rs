@@ -1,0 +1,575 @@
+//! A fake Discord for tests: REST plus a WebSocket gateway on 127.0.0.1.
+//!
+//! REST: `GET /api/v10/gateway` and `/gateway/bot` give the ws URL; `GET
+//! /api/v10/oauth2/applications/@me` and `/users/@me` describe the bot; command registration,
+//! channel messages, typing, interaction callbacks and webhook follow-ups are answered with
+//! Discord's shapes. Every REST call is recorded, and tests wait on them with bounded waits.
+//!
+//! Gateway: HELLO on connect, READY after IDENTIFY (close 4004 on a wrong token), heartbeat
+//! ACKs at any time, RESUMED after RESUME, and scripted dispatches (each with its `s`) pushed
+//! by the test while the heartbeats keep being answered.
+
+#![allow(dead_code)]
+
+use std::collections::VecDeque;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::body::Bytes;
+use axum::extract::ws::{CloseFrame, Message as WsMessage, WebSocket, WebSocketUpgrade};
+use axum::extract::State;
+use axum::http::{HeaderMap, Method, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use serde_json::{json, Value};
+use tokio::sync::{mpsc, watch};
+
+/// The application (and bot user) id of the fake.
+pub const APP_ID: u64 = 900_000_000_000_000_001;
+/// The bot's user id.
+pub const BOT_ID: u64 = 900_000_000_000_000_002;
+/// A guild the bot is in.
+pub const GUILD_ID: u64 = 800_000_000_000_000_001;
+/// How long `wait_*` helpers wait before failing the test.
+pub const WAIT: Duration = Duration::from_secs(30);
+
+/// One recorded REST call.
+#[derive(Debug, Clone)]
+pub struct Call {
+    /// HTTP method.
+    pub method: String,
+    /// Path without the `/api/v10` prefix, e.g. `/channels/1/messages`.
+    pub path: String,
+    /// Query string.
+    pub query: String,
+    /// JSON body (Null when none).
+    pub body: Value,
+    /// Authorization header.
+    pub auth: Option<String>,
+}
+
+impl Call {
+    /// Whether this is `method` on exactly `path`.
+    pub fn is(&self, method: &str, path: &str) -> bool {
+        self.method == method && self.path == path
+    }
+}
+
+struct Inner {
+    token: String,
+    calls: Mutex<Vec<Call>>,
+    calls_changed: watch::Sender<usize>,
+    /// Sender into the current gateway connection.
+    gateway: Mutex<Option<mpsc::UnboundedSender<Outgoing>>>,
+    /// Identifies (and resumes) seen so far.
+    sessions: watch::Sender<usize>,
+    next_id: AtomicU64,
+    /// Statuses to answer the next `POST /channels/*/messages` calls with (failure injection).
+    message_failures: Mutex<VecDeque<u16>>,
+    ws_url: Mutex<String>,
+    /// Close IDENTIFY with 4014 (as Discord does when a privileged intent is not enabled).
+    refuse_intents: std::sync::atomic::AtomicBool,
+}
+
+enum Outgoing {
+    Dispatch(String, Value),
+    Close(u16),
+}
+
+/// The fake Discord server.
+#[derive(Clone)]
+pub struct FakeDiscord {
+    inner: Arc<Inner>,
+    /// `http://127.0.0.1:PORT` (the value for DISCORD_PROXY_URL).
+    pub base_url: String,
+}
+
+impl FakeDiscord {
+    /// Starts a fake that accepts `token`.
+    pub async fn start(token: &str) -> Self {
+        let inner = Arc::new(Inner {
+            token: token.to_string(),
+            calls: Mutex::new(Vec::new()),
+            calls_changed: watch::channel(0).0,
+            gateway: Mutex::new(None),
+            sessions: watch::channel(0).0,
+            next_id: AtomicU64::new(1_000_000_000_000_000_000),
+            message_failures: Mutex::new(VecDeque::new()),
+            ws_url: Mutex::new(String::new()),
+            refuse_intents: std::sync::atomic::AtomicBool::new(false),
+        });
+        let app = Router::new()
+            .route("/gateway", get(gateway))
+            .fallback(rest)
+            .with_state(Arc::clone(&inner));
+        let listener = tokio::net::TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], 0)))
+            .await
+            .unwrap();
+        let addr = listener.local_addr().unwrap();
+        *inner.ws_url.lock().unwrap() = format!("ws://{addr}/gateway");
+        tokio::spawn(async move {
+            axum::serve(listener, app).await.unwrap();
+        });
+        Self {
+            inner,
+            base_url: format!("http://{addr}"),
+        }
+    }
+
+    /// A fresh snowflake.
+    pub fn next_id(&self) -> u64 {
+        self.inner.next_id.fetch_add(1, Ordering::Relaxed)
+    }
+
+    /// Every REST call so far.
+    pub fn calls(&self) -> Vec<Call> {
+        self.inner.calls.lock().unwrap().clone()
+    }
+
+    /// Refuses every IDENTIFY with close code 4014 (disallowed intents).
+    pub fn refuse_intents(&self) {
+        self.inner.refuse_intents.store(true, Ordering::SeqCst);
+    }
+
+    /// Makes the next `n` message posts fail with `status`.
+    pub fn fail_next_messages(&self, n: usize, status: u16) {
+        let mut q = self.inner.message_failures.lock().unwrap();
+        for _ in 0..n {
+            q.push_back(status);
+        }
+    }
+
+    /// Waits until at least `n` gateway sessions (IDENTIFY or RESUME) have been answered.
+    pub async fn wait_sessions(&self, n: usize) {
+        let mut rx = self.inner.sessions.subscribe();
+        tokio::time::timeout(WAIT, rx.wait_for(|s| *s >= n))
+            .await
+            .unwrap_or_else(|_| panic!("the bot did not open gateway session #{n} within {WAIT:?}"))
+            .unwrap();
+    }
+
+    /// Waits for the first call (from index `from`) matching `pred`.
+    pub async fn wait_call_from(
+        &self,
+        from: usize,
+        what: &str,
+        pred: impl Fn(&Call) -> bool,
+    ) -> Call {
+        let mut rx = self.inner.calls_changed.subscribe();
+        let found = tokio::time::timeout(WAIT, async {
+            loop {
+                if let Some(c) = self.calls().into_iter().skip(from).find(|c| pred(c)) {
+                    return c;
+                }
+                rx.changed().await.unwrap();
+            }
+        })
+        .await;
+        found.unwrap_or_else(|_| {
+            let seen: Vec<String> = self
+                .calls()
+                .iter()
+                .map(|c| format!("{} {}", c.method, c.path))
+                .collect();
+            panic!("timed out after {WAIT:?} waiting for {what}; calls seen: {seen:#?}")
+        })
+    }
+
+    /// Waits until `pred` holds for the list of all calls.
+    pub async fn wait_until(&self, what: &str, pred: impl Fn(&[Call]) -> bool) {
+        let mut rx = self.inner.calls_changed.subscribe();
+        let done = tokio::time::timeout(WAIT, async {
+            loop {
+                if pred(&self.inner.calls.lock().unwrap()) {
+                    return;
+                }
+                rx.changed().await.unwrap();
+            }
+        })
+        .await;
+        if done.is_err() {
+            panic!(
+                "timed out after {WAIT:?} waiting for {what}; {} calls seen",
+                self.calls().len()
+            );
+        }
+    }
+
+    /// Waits for a call matching `pred`.
+    pub async fn wait_call(&self, what: &str, pred: impl Fn(&Call) -> bool) -> Call {
+        self.wait_call_from(0, what, pred).await
+    }
+
+    /// Waits until command registration happened (the bot is then fully set up).
+    pub async fn wait_registered(&self, from: usize) -> Call {
+        self.wait_call_from(from, "command registration", |c| {
+            c.method == "PUT"
+                && c.path.starts_with(&format!("/applications/{APP_ID}/"))
+                && c.path.ends_with("/commands")
+        })
+        .await
+    }
+
+    /// Sends a dispatch event on the current gateway connection.
+    pub fn dispatch(&self, t: &str, d: Value) {
+        let tx = self.inner.gateway.lock().unwrap().clone();
+        tx.expect("no gateway connection")
+            .send(Outgoing::Dispatch(t.to_string(), d))
+            .expect("gateway connection closed");
+    }
+
+    /// Closes the current gateway connection with `code` (the bot should reconnect).
+    pub fn drop_gateway(&self, code: u16) {
+        if let Some(tx) = self.inner.gateway.lock().unwrap().clone() {
+            let _ = tx.send(Outgoing::Close(code));
+        }
+    }
+
+    /// Sends a MESSAGE_CREATE from `author` in `channel` and returns the message id.
+    pub fn send_message(&self, channel: u64, author: &Value, content: &str) -> u64 {
+        let id = self.next_id();
+        let mut m = message_json(
+            id,
+            channel,
+            Some(GUILD_ID),
+            author.clone(),
+            content,
+            json!([]),
+        );
+        m["member"] =
+            json!({"roles": [], "joined_at": TIMESTAMP, "deaf": false, "mute": false, "flags": 0});
+        self.dispatch("MESSAGE_CREATE", m);
+        id
+    }
+
+    /// Sends an INTERACTION_CREATE for a slash command; returns the interaction token.
+    pub fn slash_command(
+        &self,
+        channel: u64,
+        user: &Value,
+        name: &str,
+        options: Value,
+        permissions: u64,
+    ) -> String {
+        let data =
+            json!({"id": self.next_id().to_string(), "name": name, "type": 1, "options": options});
+        self.interaction(channel, user, data, permissions)
+    }
+
+    /// Sends an INTERACTION_CREATE for the "Summarize" message menu on `target`.
+    pub fn message_menu(&self, channel: u64, user: &Value, name: &str, target: Value) -> String {
+        let target_id = target["id"].as_str().unwrap().to_string();
+        let data = json!({
+            "id": self.next_id().to_string(), "name": name, "type": 3, "target_id": target_id,
+            "resolved": {"messages": {target_id.clone(): target}},
+        });
+        self.interaction(channel, user, data, 0x0000_0400 | 0x0000_0800)
+    }
+
+    fn interaction(&self, channel: u64, user: &Value, data: Value, permissions: u64) -> String {
+        let id = self.next_id();
+        let token = format!("itoken-{id}");
+        let d = json!({
+            "id": id.to_string(),
+            "application_id": APP_ID.to_string(),
+            "type": 2,
+            "data": data,
+            "guild_id": GUILD_ID.to_string(),
+            "channel_id": channel.to_string(),
+            "channel": {"id": channel.to_string(), "type": 0, "name": "news", "guild_id": GUILD_ID.to_string(), "permissions": permissions.to_string()},
+            "member": {
+                "user": user, "nick": null, "avatar": null, "roles": [], "joined_at": TIMESTAMP,
+                "premium_since": null, "deaf": false, "mute": false, "flags": 0, "pending": false,
+                "permissions": permissions.to_string(),
+            },
+            "token": token,
+            "version": 1,
+            "app_permissions": "2248473465835073",
+            "locale": "en-US",
+            "guild_locale": "en-US",
+            "entitlements": [],
+            "authorizing_integration_owners": {"0": GUILD_ID.to_string()},
+            "context": 0,
+            "attachment_size_limit": 26_214_400,
+        });
+        self.dispatch("INTERACTION_CREATE", d);
+        token
+    }
+}
+
+/// A pseudo status for [`FakeDiscord::fail_next_messages`]: never answer.
+pub const HANG: u16 = 0;
+
+/// A fixed ISO 8601 timestamp for payloads.
+pub const TIMESTAMP: &str = "2024-03-27T10:00:00.000000+00:00";
+
+/// A user object.
+pub fn user(id: u64, name: &str, bot: bool) -> Value {
+    json!({"id": id.to_string(), "username": name, "discriminator": "0", "global_name": name,
+           "avatar": null, "bot": bot, "public_flags": 0})
+}
+
+/// A message object.
+pub fn message_json(
+    id: u64,
+    channel: u64,
+    guild: Option<u64>,
+    author: Value,
+    content: &str,
+    embeds: Value,
+) -> Value {
+    let mut m = json!({
+        "id": id.to_string(), "channel_id": channel.to_string(), "author": author,
+        "content": content, "timestamp": TIMESTAMP, "edited_timestamp": null, "tts": false,
+        "mention_everyone": false, "mentions": [], "mention_roles": [], "attachments": [],
+        "embeds": embeds, "pinned": false, "type": 0, "flags": 0, "components": [],
+    });
+    if let Some(g) = guild {
+        m["guild_id"] = json!(g.to_string());
+    }
+    m
+}
+
+fn bot_user() -> Value {
+    json!({"id": BOT_ID.to_string(), "username": "newsbrief", "discriminator": "0",
+           "global_name": null, "avatar": null, "bot": true, "verified": true,
+           "mfa_enabled": false, "flags": 0, "public_flags": 0})
+}
+
+fn record(inner: &Inner, call: Call) {
+    inner.calls.lock().unwrap().push(call);
+    inner.calls_changed.send_modify(|n| *n += 1);
+}
+
+fn error(status: StatusCode, message: &str) -> Response {
+    (status, Json(json!({"message": message, "code": 0}))).into_response()
+}
+
+async fn rest(
+    State(inner): State<Arc<Inner>>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let path = uri
+        .path()
+        .strip_prefix("/api/v10")
+        .unwrap_or(uri.path())
+        .to_string();
+    let body_json: Value = if body.is_empty() {
+        Value::Null
+    } else {
+        serde_json::from_slice(&body)
+            .unwrap_or(Value::String(String::from_utf8_lossy(&body).into()))
+    };
+    let auth = headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    let call = Call {
+        method: method.to_string(),
+        path: path.clone(),
+        query: uri.query().unwrap_or("").to_string(),
+        body: body_json.clone(),
+        auth: auth.clone(),
+    };
+    let segs: Vec<&str> = path.trim_matches('/').split('/').collect();
+    // Webhook and interaction routes are authorised by their token, not the bot token.
+    let needs_bot_auth = !matches!(segs.first(), Some(&"webhooks") | Some(&"interactions"));
+    if needs_bot_auth && auth.as_deref() != Some(&format!("Bot {}", inner.token)) {
+        record(&inner, call);
+        return error(StatusCode::UNAUTHORIZED, "401: Unauthorized");
+    }
+    let ws_url = inner.ws_url.lock().unwrap().clone();
+    let response = match (method.as_str(), segs.as_slice()) {
+        ("GET", ["gateway"]) => Json(json!({"url": ws_url})).into_response(),
+        ("GET", ["gateway", "bot"]) => Json(json!({
+            "url": ws_url, "shards": 1,
+            "session_start_limit": {"total": 1000, "remaining": 999, "reset_after": 14_400_000, "max_concurrency": 1},
+        }))
+        .into_response(),
+        ("GET", ["oauth2", "applications", "@me"]) => Json(json!({
+            "id": APP_ID.to_string(), "name": "newsbrief", "icon": null, "description": "",
+            "rpc_origins": [], "bot_public": true, "bot_require_code_grant": false,
+            "owner": user(700, "owner", false), "verify_key": "00", "team": null, "flags": 0,
+            "bot": bot_user(),
+        }))
+        .into_response(),
+        ("GET", ["users", "@me"]) => Json(bot_user()).into_response(),
+        ("PUT", ["applications", _app, "commands"]) => Json(echo_commands(&inner, &body_json, None)).into_response(),
+        ("PUT", ["applications", _app, "guilds", g, "commands"]) => {
+            Json(echo_commands(&inner, &body_json, Some(g))).into_response()
+        }
+        ("POST", ["channels", channel, "typing"]) => {
+            let _ = channel;
+            StatusCode::NO_CONTENT.into_response()
+        }
+        ("POST", ["channels", channel, "messages"]) => {
+            let failure = inner.message_failures.lock().unwrap().pop_front();
+            if let Some(status) = failure {
+                record(&inner, call);
+                if status == HANG {
+                    // Never answer this request (the client must time out).
+                    std::future::pending::<()>().await;
+                }
+                return error(StatusCode::from_u16(status).unwrap(), "injected failure");
+            }
+            let channel: u64 = channel.parse().unwrap_or(0);
+            let id = inner.next_id.fetch_add(1, Ordering::Relaxed);
+            let mut m = message_json(
+                id,
+                channel,
+                Some(GUILD_ID),
+                bot_user(),
+                body_json["content"].as_str().unwrap_or(""),
+                body_json.get("embeds").cloned().unwrap_or(json!([])),
+            );
+            if let Some(r) = body_json.get("message_reference") {
+                m["message_reference"] = r.clone();
+                m["type"] = json!(19);
+            }
+            Json(m).into_response()
+        }
+        ("POST", ["interactions", _id, _token, "callback"]) => StatusCode::NO_CONTENT.into_response(),
+        ("POST", ["webhooks", _app, _token]) => {
+            let id = inner.next_id.fetch_add(1, Ordering::Relaxed);
+            let mut m = message_json(
+                id,
+                1,
+                None,
+                bot_user(),
+                body_json["content"].as_str().unwrap_or(""),
+                body_json.get("embeds").cloned().unwrap_or(json!([])),
+            );
+            m["webhook_id"] = json!(APP_ID.to_string());
+            m["flags"] = body_json.get("flags").cloned().unwrap_or(json!(0));
+            Json(m).into_response()
+        }
+        ("PATCH", ["webhooks", _app, _token, "messages", _mid]) => {
+            let id = inner.next_id.fetch_add(1, Ordering::Relaxed);
+            let m = message_json(
+                id,
+                1,
+                None,
+                bot_user(),
+                body_json["content"].as_str().unwrap_or(""),
+                body_json.get("embeds").cloned().unwrap_or(json!([])),
+            );
+            Json(m).into_response()
+        }
+        ("DELETE", ["webhooks", _app, _token, "messages", _mid]) => StatusCode::NO_CONTENT.into_response(),
+        _ => error(StatusCode::NOT_FOUND, "404: Not Found"),
+    };
+    record(&inner, call);
+    response
+}
+
+fn echo_commands(inner: &Inner, body: &Value, guild: Option<&str>) -> Value {
+    let list = body.as_array().cloned().unwrap_or_default();
+    Value::Array(
+        list.into_iter()
+            .map(|mut c| {
+                let id = inner.next_id.fetch_add(1, Ordering::Relaxed);
+                c["id"] = json!(id.to_string());
+                c["application_id"] = json!(APP_ID.to_string());
+                c["version"] = json!(id.to_string());
+                if c.get("type").is_none() {
+                    c["type"] = json!(1);
+                }
+                if c.get("description").is_none() {
+                    c["description"] = json!("");
+                }
+                if let Some(g) = guild {
+                    c["guild_id"] = json!(g);
+                }
+                c
+            })
+            .collect(),
+    )
+}
+
+async fn gateway(State(inner): State<Arc<Inner>>, ws: WebSocketUpgrade) -> Response {
+    ws.on_upgrade(move |socket| session(inner, socket))
+}
+
+async fn session(inner: Arc<Inner>, mut socket: WebSocket) {
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    *inner.gateway.lock().unwrap() = Some(tx);
+    let hello = json!({"op": 10, "d": {"heartbeat_interval": 41_250}, "s": null, "t": null});
+    if socket
+        .send(WsMessage::Text(hello.to_string()))
+        .await
+        .is_err()
+    {
+        return;
+    }
+    let mut seq: u64 = 0;
+    let ws_url = inner.ws_url.lock().unwrap().clone();
+    loop {
+        tokio::select! {
+            incoming = socket.recv() => {
+                let Some(Ok(msg)) = incoming else { return };
+                let text = match msg {
+                    WsMessage::Text(t) => t,
+                    WsMessage::Close(_) => return,
+                    _ => continue,
+                };
+                let Ok(v) = serde_json::from_str::<Value>(&text) else { continue };
+                match v["op"].as_u64() {
+                    Some(1) => {
+                        let ack = json!({"op": 11, "d": null, "s": null, "t": null});
+                        if socket.send(WsMessage::Text(ack.to_string())).await.is_err() { return; }
+                    }
+                    Some(2) => {
+                        let token = v["d"]["token"].as_str().unwrap_or("");
+                        let token = token.strip_prefix("Bot ").unwrap_or(token);
+                        if inner.refuse_intents.load(Ordering::SeqCst) {
+                            let _ = socket.send(WsMessage::Close(Some(CloseFrame { code: 4014, reason: "Disallowed intent(s).".into() }))).await;
+                            return;
+                        }
+                        if token != inner.token {
+                            let _ = socket.send(WsMessage::Close(Some(CloseFrame { code: 4004, reason: "Authentication failed.".into() }))).await;
+                            return;
+                        }
+                        seq += 1;
+                        let ready = json!({"op": 0, "s": seq, "t": "READY", "d": {
+                            "v": 10, "user": bot_user(),
+                            "guilds": [{"id": GUILD_ID.to_string(), "unavailable": true}],
+                            "session_id": "fake-session", "resume_gateway_url": ws_url,
+                            "shard": [0, 1],
+                            "application": {"id": APP_ID.to_string(), "flags": 0},
+                        }});
+                        if socket.send(WsMessage::Text(ready.to_string())).await.is_err() { return; }
+                        inner.sessions.send_modify(|n| *n += 1);
+                    }
+                    Some(6) => {
+                        seq = v["d"]["seq"].as_u64().unwrap_or(seq);
+                        seq += 1;
+                        let resumed = json!({"op": 0, "s": seq, "t": "RESUMED", "d": {}});
+                        if socket.send(WsMessage::Text(resumed.to_string())).await.is_err() { return; }
+                        inner.sessions.send_modify(|n| *n += 1);
+                    }
+                    _ => {}
+                }
+            }
+            out = rx.recv() => {
+                match out {
+                    Some(Outgoing::Dispatch(t, d)) => {
+                        seq += 1;
+                        let ev = json!({"op": 0, "s": seq, "t": t, "d": d});
+                        if socket.send(WsMessage::Text(ev.to_string())).await.is_err() { return; }
+                    }
+                    Some(Outgoing::Close(code)) => {
+                        let _ = socket.send(WsMessage::Close(Some(CloseFrame { code, reason: "".into() }))).await;
+                        return;
+                    }
+                    None => return,
+                }
+            }
+        }
+    }
+}
