@@ -162,6 +162,14 @@ fn datelines_and_bylines_are_not_actors() {
 }
 
 #[test]
+fn wire_credit_names_the_source() {
+    let text = "Acme Corp denied on Monday that it had agreed to buy Beta Ltd.\n\n\
+                Beta Ltd declined to comment on the matter when asked by reporters.\n\n— Reuters";
+    let n = names(None, text);
+    assert!(n.contains(&"Reuters".to_string()), "{n:?}");
+}
+
+#[test]
 fn role_in_the_lead_ranks_first() {
     let text = "Acme Corp denied the report by Bloomberg on Monday. Beta Inc, Gamma Ltd and \
                 Delta Co were also named.\n\nBeta Inc shares fell. Gamma Ltd shares rose.";

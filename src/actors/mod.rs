@@ -318,6 +318,11 @@ fn doc_context(doc: &Document) -> DocContext {
     }
     for i in 0..doc.sentences.len() {
         let s = doc.sentence(i);
+        if s.starts_with(['—', '–', '-', '(']) && !is_content(s) {
+            // A wire credit ("— Reuters") holds nothing but a name.
+            mid_caps.extend(tokenize(s).iter().filter(|t| t.is_cap()).map(Tok::lower));
+            continue;
+        }
         if (i == 0 && same_words(title, s)) || !is_content(s) {
             continue; // headline case and bylines say nothing about names
         }
@@ -636,7 +641,9 @@ fn collect_mentions(doc: &Document, rules: &ActorRules) -> Vec<Mention> {
     let mut order = 0;
     for i in 0..doc.sentences.len() {
         let s = doc.sentence(i);
-        if (i == 0 && same_words(title, s)) || !is_content(s) {
+        // A wire credit ("— Reuters", "(AP)") names the source outlet.
+        let credit = s.starts_with(['—', '–', '-', '(']) && !is_content(s);
+        if (i == 0 && same_words(title, s)) || (!is_content(s) && !credit) {
             continue; // RULE_HEADLINE; bylines, captions
         }
         let lead = rank < LEAD_SENTENCES;
