@@ -209,6 +209,27 @@ fn non_english_text_gets_best_effort_actors() {
     assert!(n.iter().any(|x| x.contains("Bahn")), "{n:?}");
 }
 
+#[test]
+fn word_lists_load_from_a_prompts_folder() {
+    use newsbrief::actors::{key_actors_with, ActorRules, BUILTIN_ACTORS_TOML};
+    let dir = tempfile::tempdir().unwrap();
+    let text = "Acme Corp met Globex officials in the morning. Acme Corp said the talks went well.";
+    let d = Document::new(None, Some("en".into()), text.into());
+    let builtin = ActorRules::load(dir.path()).unwrap();
+    assert!(key_actors_with(&d, &builtin)
+        .iter()
+        .any(|a| a.name == "Acme Corp"));
+    std::fs::create_dir(dir.path().join("prompts")).unwrap();
+    let tuned = BUILTIN_ACTORS_TOML.replace("generic = [", "generic = [\"acme corp\", ");
+    std::fs::write(dir.path().join("prompts/actors.toml"), tuned).unwrap();
+    let loaded = ActorRules::load(dir.path()).unwrap();
+    assert!(!key_actors_with(&d, &loaded)
+        .iter()
+        .any(|a| a.name == "Acme Corp"));
+    std::fs::write(dir.path().join("prompts/actors.toml"), "titles = [").unwrap();
+    assert!(ActorRules::load(dir.path()).is_err());
+}
+
 /// Loose name match, as a reader would accept ("U.S." for the U.S. government).
 fn matches(got: &str, want: &[&str]) -> bool {
     want.iter().any(|w| got.eq_ignore_ascii_case(w))

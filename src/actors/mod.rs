@@ -199,6 +199,28 @@ impl ActorRules {
         })
     }
 
+    /// Loads `prompts/actors.toml` (or `actors.toml`) from `dir` when present, so users can
+    /// tune the word lists without a rebuild; otherwise the built-in lists.
+    ///
+    /// # Errors
+    /// [`Error::Io`] when the file exists but cannot be read, or any [`Self::from_toml`]
+    /// error.
+    pub fn load(dir: &std::path::Path) -> Result<Self> {
+        for path in [
+            dir.join("prompts").join("actors.toml"),
+            dir.join("actors.toml"),
+        ] {
+            if path.is_file() {
+                let text = std::fs::read_to_string(&path).map_err(|e| Error::Io {
+                    path: path.display().to_string(),
+                    reason: e.to_string(),
+                })?;
+                return Self::from_toml(&text);
+            }
+        }
+        Ok(Self::builtin())
+    }
+
     fn is_title(&self, t: &Tok) -> bool {
         self.titles.contains(t.lower().trim_end_matches('.'))
     }
