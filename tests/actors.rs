@@ -90,6 +90,15 @@ fn acronyms_and_expansions_merge() {
 }
 
 #[test]
+fn acronym_may_leave_out_the_country() {
+    let text = "The U.S. Food and Drug Administration approved the drug on Monday for adults. \
+                The FDA said the drug was safe for most patients.";
+    let a = actors(None, text);
+    let fda = find(&a, "U.S. Food and Drug Administration").expect("merged");
+    assert_eq!(fda.mentions, 2, "{a:?}");
+}
+
+#[test]
 fn surname_mentions_merge_into_the_full_name() {
     let text =
         "Joe Biden spoke to reporters in the morning. Later, Biden said the talks would go on.";

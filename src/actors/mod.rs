@@ -817,9 +817,16 @@ fn alias_target(cands: &[Candidate], i: usize, rules: &ActorRules) -> Option<usi
             continue;
         }
         let dkey = key_of(&d.words, rules);
+        // "FDA" = "U.S. Food and Drug Administration": a leading country may be left out.
+        let unqualified = dkey
+            .split_once(' ')
+            .filter(|(first, _)| rules.countries.contains_key(*first))
+            .map(|(_, rest)| rest.to_string());
         let is_acronym = acronym
             && d.words.len() >= 2
-            && initials(&dkey).iter().any(|a| a.len() >= 2 && *a == key);
+            && std::iter::once(dkey.clone())
+                .chain(unqualified)
+                .any(|k| initials(&k).iter().any(|a| a.len() >= 2 && *a == key));
         let dwords: Vec<&str> = dkey
             .split(' ')
             .map(|w| {
