@@ -45,6 +45,35 @@ use text::Document;
 /// Words read per minute, for the reading-time estimate.
 pub const READING_WORDS_PER_MINUTE: f64 = 238.0;
 
+/// Longest main text analysed, in bytes (about 170,000 English words, many times the longest
+/// news feature). Longer texts are cut at the last paragraph (else sentence, else word) break
+/// before it, so a hostile page cannot make one brief cost seconds of CPU.
+pub const MAX_TEXT_BYTES: usize = 1024 * 1024;
+
+/// Cuts `text` to at most `max` bytes at the last paragraph break, else line or sentence
+/// end, else space, before the limit; texts within the limit are returned unchanged.
+#[must_use]
+pub fn truncate_text(mut text: String, max: usize) -> String {
+    if text.len() <= max {
+        return text;
+    }
+    let mut end = max;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let head = &text[..end];
+    let cut = head
+        .rfind("\n\n")
+        .or_else(|| head.rfind('\n'))
+        .or_else(|| head.rfind(". ").map(|i| i + 1))
+        .or_else(|| head.rfind(' '))
+        .filter(|&i| i > 0)
+        .unwrap_or(end);
+    text.truncate(cut);
+    text.truncate(text.trim_end().len());
+    text
+}
+
 /// Per-request options.
 #[derive(Debug, Clone, Default)]
 pub struct BriefOptions {
@@ -180,7 +209,7 @@ impl Engine {
         if text.trim().is_empty() {
             return Err(Error::EmptyPage);
         }
-        let doc = Document::new(title, language, text);
+        let doc = Document::new(title, language, truncate_text(text, MAX_TEXT_BYTES));
         Ok(brief_document(&doc, &self.rules, opts))
     }
 }
@@ -212,6 +241,24 @@ pub fn brief_document(doc: &Document, rules: &Rules, opts: &BriefOptions) -> Bri
             summary_words,
             reading_minutes: (words as f64 / READING_WORDS_PER_MINUTE * 10.0).round() / 10.0,
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn truncate_keeps_short_texts_and_cuts_long_ones_at_breaks() {
+        assert_eq!(truncate_text("short".into(), 10), "short");
+        assert_eq!(
+            truncate_text("One para.\n\nTwo para here.".into(), 20),
+            "One para."
+        );
+        assert_eq!(truncate_text("One. Two three four".into(), 12), "One.");
+        assert_eq!(truncate_text("abcdefghij".into(), 4), "abcd");
+        // Never splits a character.
+        assert_eq!(truncate_text("ééééé".into(), 3), "é");
     }
 }
 
