@@ -12,6 +12,18 @@ use proptest::prelude::*;
 
 /// Longest generated text, in characters.
 const MAX_CHARS: usize = 10_000;
+/// The seed of every run, so `cargo test` is deterministic; set `PROPTEST_RNG_SEED` to
+/// explore other cases.
+const SEED: u64 = 0x6E65_7773_6272_6566;
+
+/// `cases` cases from [`SEED`], unless `PROPTEST_RNG_SEED` is set.
+fn config(cases: u32) -> ProptestConfig {
+    let mut c = ProptestConfig::with_cases(cases);
+    if std::env::var_os("PROPTEST_RNG_SEED").is_none() {
+        c.rng_seed = proptest::test_runner::RngSeed::Fixed(SEED);
+    }
+    c
+}
 
 /// Fragments that mean something to Discord markdown, mentions or Unicode rendering.
 const ATOMS: &[&str] = &[
@@ -221,7 +233,7 @@ fn check_embed(e: &Embed) -> Result<(), TestCaseError> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(96))]
+    #![proptest_config(config(96))]
 
     #[test]
     fn any_brief_renders_inside_discord_limits(b in brief()) {
@@ -232,7 +244,7 @@ proptest! {
 
 proptest! {
     // Fewer cases: each one renders up to 14 briefs.
-    #![proptest_config(ProptestConfig::with_cases(24))]
+    #![proptest_config(config(24))]
 
     #[test]
     fn any_set_of_briefs_and_failure_lines_is_packed_inside_limits(
@@ -329,7 +341,7 @@ fn chat() -> impl Strategy<Value = String> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(512))]
+    #![proptest_config(config(512))]
 
     #[test]
     fn links_found_are_distinct_normalised_web_urls(text in chat()) {
@@ -350,6 +362,25 @@ proptest! {
         for a in &articles {
             prop_assert!(rest.any(|l| l == a), "{a} is one of the links, in order");
             prop_assert!(is_article_candidate(&url::Url::parse(a).unwrap()));
+        }
+    }
+
+    #[test]
+    fn normalising_a_url_twice_changes_nothing(
+        scheme in "(?i)https?://",
+        userinfo in "([a-z]{1,4}(:[a-z]{0,4})?@)?",
+        host in "[a-zA-Z0-9_-]{0,6}(\\.[a-zA-Z0-9_-]{0,6}){0,3}\\.{0,3}",
+        port in "(:[0-9]{1,5})?",
+        path in "(/[a-zA-Z0-9._%~-]{0,6}){0,3}",
+        query in "(\\?((utm_[a-z]{1,4}|fbclid|id|q|_ga)=[a-z0-9%]{0,4}&?){0,4})?",
+        fragment in "(#[a-z]{0,4})?",
+    ) {
+        let raw = format!("{scheme}{userinfo}{host}{port}{path}{query}{fragment}");
+        if let Some(once) = normalize_url(&raw) {
+            let twice = normalize_url(once.as_str());
+            prop_assert_eq!(twice.as_ref(), Some(&once), "from {:?}", raw);
+            prop_assert!(once.fragment().is_none());
+            prop_assert!(!once.host_str().unwrap_or("").ends_with('.'), "{}", once);
         }
     }
 
