@@ -42,6 +42,11 @@ pub struct CacheConfig {
     /// crash in one brief costs only that link. `None` (the default) in every real use.
     #[doc(hidden)]
     pub panic_on_url_containing: Option<String>,
+    /// Test hook, never read from the environment: fetching any page whose URL contains this
+    /// text panics on the async runtime (inside the coalesced cache lookup), as a bug in
+    /// decoding a hostile response would. `None` (the default) in every real use.
+    #[doc(hidden)]
+    pub panic_in_fetch_on_url_containing: Option<String>,
 }
 
 impl Default for CacheConfig {
@@ -51,6 +56,7 @@ impl Default for CacheConfig {
             capacity: DEFAULT_CAPACITY,
             fetch_concurrency: DEFAULT_FETCH_CONCURRENCY,
             panic_on_url_containing: None,
+            panic_in_fetch_on_url_containing: None,
         }
     }
 }
@@ -98,6 +104,8 @@ pub struct BriefService {
     fetches: Arc<AtomicU64>,
     /// See [`CacheConfig::panic_on_url_containing`].
     panic_on: Option<Arc<str>>,
+    /// See [`CacheConfig::panic_in_fetch_on_url_containing`].
+    panic_in_fetch_on: Option<Arc<str>>,
 }
 
 impl std::fmt::Debug for BriefService {
@@ -121,11 +129,8 @@ impl BriefService {
                 .build(),
             permits: Arc::new(Semaphore::new(config.fetch_concurrency.max(1))),
             fetches: Arc::new(AtomicU64::new(0)),
-            panic_on: config
-                .panic_on_url_containing
-                .as_deref()
-                .filter(|s| !s.is_empty())
-                .map(Arc::from),
+            panic_on: hook(config.panic_on_url_containing.as_deref()),
+            panic_in_fetch_on: hook(config.panic_in_fetch_on_url_containing.as_deref()),
         }
     }
 
@@ -164,6 +169,12 @@ impl BriefService {
             .map_err(|e| BriefError::Internal(e.to_string()))?;
         self.fetches.fetch_add(1, Ordering::Relaxed);
         let page = self.engine.fetcher().fetch(&url).await?;
+        // The test hook (see `CacheConfig::panic_in_fetch_on_url_containing`).
+        if let Some(m) = self.panic_in_fetch_on.as_deref() {
+            if url.contains(m) {
+                panic!("forced panic while fetching {url} (test hook)");
+            }
+        }
         let engine = self.engine.clone();
         let opts = BriefOptions { sentences };
         let panic_on = self.panic_on.clone();
@@ -188,6 +199,11 @@ impl BriefService {
         .await?;
         Ok(Arc::new(brief))
     }
+}
+
+/// A test hook's marker; an empty one would match every URL, so it counts as none.
+fn hook(marker: Option<&str>) -> Option<Arc<str>> {
+    marker.filter(|m| !m.is_empty()).map(Arc::from)
 }
 
 /// Runs CPU-bound `work` on the blocking pool; a panic in it becomes

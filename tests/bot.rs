@@ -133,7 +133,7 @@ async fn page(State(state): State<Arc<PageState>>, Path(name): Path<String>) -> 
         |s: String| ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], s).into_response();
     let response = match name.as_str() {
         // `crash` is a good page; tests make its analysis panic through the test hook.
-        "story" | "story2" | "story3" | "crash" => html(ARTICLE.to_string()),
+        "story" | "story2" | "story3" | "crash" | "crashfetch" => html(ARTICLE.to_string()),
         "hostile" => html(HOSTILE.to_string()),
         "broken" => (StatusCode::INTERNAL_SERVER_ERROR, "boom").into_response(),
         // An image behind an extension-less link: only the response type shows it.
@@ -484,6 +484,7 @@ async fn a_panic_in_one_brief_costs_only_that_link() {
     let dir = tempfile::tempdir().unwrap();
     let bot = Bot::start(&fake, &dir.path().join("b.db"), |c| {
         c.cache.panic_on_url_containing = Some("/crash".into());
+        c.cache.panic_in_fetch_on_url_containing = Some("/crashfetch".into());
     })
     .await;
     let expected = expected_brief(ARTICLE, &pages.url("story"));
@@ -513,6 +514,23 @@ async fn a_panic_in_one_brief_costs_only_that_link() {
     assert_eq!(embeds.len(), 1, "the good link is briefed: {}", reply.body);
     assert_embed_shows(&embeds[0], &expected);
     assert_eq!(pages.hits("crash"), 2, "a crash is not cached as a result");
+
+    // A panic on the async side (inside the coalesced cache lookup) is contained as well.
+    let both = fake.send_message(
+        CHANNEL,
+        &person(44),
+        &format!("{} then {}", pages.url("crashfetch"), pages.url("story3")),
+    );
+    let reply = fake.wait_call("the reply", |c| is_reply_to(c, both)).await;
+    let content = reply.body["content"].as_str().unwrap_or("");
+    assert_eq!(content.lines().count(), 1, "one line: {content}");
+    assert!(
+        content.contains("crashfetch") && content.contains("something went wrong"),
+        "{content}"
+    );
+    let embeds = reply.body["embeds"].as_array().cloned().unwrap_or_default();
+    assert_eq!(embeds.len(), 1, "the good link is briefed: {}", reply.body);
+    assert_embed_shows(&embeds[0], &expected_brief(ARTICLE, &pages.url("story3")));
 
     // The bot keeps serving other people and channels, and still stops cleanly.
     let after = fake.send_message(OTHER_CHANNEL, &person(43), &pages.url("story2"));
