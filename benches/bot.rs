@@ -216,6 +216,9 @@ async fn run(messages: usize, pages: Vec<String>) {
     let urls: Vec<String> = (0..messages).map(|i| format!("{pages}/story{i}")).collect();
     let fresh = latencies(&fake, &urls, CHANNEL).await;
     let cached = latencies(&fake, &urls, CHANNEL + 10_000).await;
+    if std::env::var_os("BENCH_VERBOSE").is_some() {
+        println!("fetched: {fresh:?}\ncached: {cached:?}");
+    }
     let busy_rss = proc_status(pid, "VmRSS");
     let busy_hwm = proc_status(pid, "VmHWM");
     stop(child);
