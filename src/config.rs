@@ -12,4 +12,7 @@ pub const DEFAULT_DATABASE_URL: &str = "sqlite://newsbrief.db";
 pub struct Settings {
     /// Fetch limits and address policy.
     pub fetch: FetchConfig,
+    /// A folder whose `status.toml` / `actors.toml` (or `prompts/status.toml`, ...) replace the
+    /// built-in cue lists, so wording can be tuned without a rebuild (`NEWSBRIEF_PROMPTS_DIR`).
+    pub prompts_dir: Option<std::path::PathBuf>,
 }

@@ -56,7 +56,38 @@ pub struct BriefOptions {
 #[derive(Debug, Clone)]
 pub struct Engine {
     fetcher: fetch::Fetcher,
-    rules: Arc<status::StatusRules>,
+    rules: Arc<Rules>,
+}
+
+/// The editable rules of the analysers: status cues and actor word lists.
+#[derive(Debug, Clone)]
+pub struct Rules {
+    /// Status cue phrases, weights, negation and attribution words.
+    pub status: status::StatusRules,
+    /// Actor titles, generic words, demonyms and aliases.
+    pub actors: actors::ActorRules,
+}
+
+impl Rules {
+    /// The rules compiled in from `prompts/`.
+    #[must_use]
+    pub fn builtin() -> Self {
+        Self {
+            status: status::StatusRules::builtin(),
+            actors: actors::ActorRules::builtin(),
+        }
+    }
+
+    /// Rules from `dir` where it holds `status.toml` / `actors.toml`, built-in ones otherwise.
+    ///
+    /// # Errors
+    /// [`Error::BadInput`] when a file exists but cannot be read or parsed.
+    pub fn load(dir: &std::path::Path) -> Result<Self> {
+        Ok(Self {
+            status: status::StatusRules::load(dir)?,
+            actors: actors::ActorRules::load(dir)?,
+        })
+    }
 }
 
 impl Engine {
@@ -67,7 +98,10 @@ impl Engine {
     pub fn new(settings: &Settings) -> Result<Self> {
         Ok(Self {
             fetcher: fetch::Fetcher::new(settings.fetch.clone())?,
-            rules: Arc::new(status::StatusRules::builtin()),
+            rules: Arc::new(match &settings.prompts_dir {
+                Some(dir) => Rules::load(dir)?,
+                None => Rules::builtin(),
+            }),
         })
     }
 
@@ -153,7 +187,7 @@ impl Engine {
 
 /// Builds a brief from an already split document (pure: no I/O).
 #[must_use]
-pub fn brief_document(doc: &Document, rules: &status::StatusRules, opts: &BriefOptions) -> Brief {
+pub fn brief_document(doc: &Document, rules: &Rules, opts: &BriefOptions) -> Brief {
     let picked = summarize::summarize(doc, opts.sentences);
     let summary: Vec<String> = picked
         .iter()
@@ -170,8 +204,8 @@ pub fn brief_document(doc: &Document, rules: &status::StatusRules, opts: &BriefO
         language: doc.language.clone(),
         text: doc.text.clone(),
         summary,
-        actors: actors::key_actors(doc),
-        status: status::classify(doc, rules),
+        actors: actors::key_actors_with(doc, &rules.actors),
+        status: status::classify(doc, &rules.status),
         stats: Stats {
             words,
             sentences: doc.sentences.len(),

@@ -29,6 +29,9 @@ struct GlobalArgs {
     /// Let fetches reach loopback, private and link-local addresses (self-hosted sources, tests).
     #[arg(long, global = true, env = "NEWSBRIEF_ALLOW_PRIVATE_HOSTS", value_parser = clap::builder::FalseyValueParser::new())]
     allow_private_hosts: bool,
+    /// Folder with status.toml / actors.toml (and the bot's bot.toml) overriding the built-in wording and cue lists.
+    #[arg(long, global = true, env = "NEWSBRIEF_PROMPTS_DIR", value_name = "DIR")]
+    prompts_dir: Option<std::path::PathBuf>,
     /// Seconds allowed to connect to a host.
     #[arg(long, global = true, env = "NEWSBRIEF_CONNECT_TIMEOUT", value_name = "SECS", default_value_t = fetch::DEFAULT_CONNECT_TIMEOUT.as_secs_f64())]
     connect_timeout: f64,
@@ -139,6 +142,7 @@ fn settings(g: &GlobalArgs) -> anyhow::Result<Settings> {
             max_redirects: g.max_redirects,
             max_body_bytes: g.max_body_bytes,
         },
+        prompts_dir: g.prompts_dir.clone(),
     })
 }
 

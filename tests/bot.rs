@@ -173,6 +173,7 @@ fn settings() -> Settings {
             allow_private_hosts: true,
             ..FetchConfig::default()
         },
+        ..Settings::default()
     }
 }
 

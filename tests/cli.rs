@@ -379,3 +379,72 @@ fn bot_without_token_names_the_variable() {
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("DISCORD_TOKEN"), "{}", stderr(&o));
 }
+
+#[test]
+fn prompts_dir_overrides_rules_and_a_broken_file_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    // A folder without rule files keeps the built-in ones.
+    let o = run(&[
+        "--prompts-dir",
+        dir.path().to_str().unwrap(),
+        "summarize",
+        "-f",
+        "json",
+        example_html().to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert!(!v["status"].as_array().unwrap().is_empty());
+
+    std::fs::write(dir.path().join("status.toml"), "this is = = not toml").unwrap();
+    let o = run(&[
+        "--prompts-dir",
+        dir.path().to_str().unwrap(),
+        "summarize",
+        example_html().to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("status"), "{}", stderr(&o));
+}
+
+#[test]
+fn example_story_brief_has_its_statuses_and_actors() {
+    let o = run(&["summarize", "-f", "json", example_html().to_str().unwrap()]);
+    assert!(o.status.success());
+    let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let labels: Vec<&str> = v["status"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["label"].as_str().unwrap())
+        .collect();
+    assert_eq!(labels, ["early-stage", "denied", "unconfirmed"]);
+    let text = v["text"].as_str().unwrap();
+    for s in v["status"].as_array().unwrap() {
+        assert!(text.contains(s["evidence"].as_str().unwrap()));
+    }
+    let names: Vec<String> = v["actors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["name"].as_str().unwrap().to_lowercase())
+        .collect();
+    for want in [
+        "china telecom",
+        "china mobile",
+        "reuters",
+        "department of justice",
+        "department of homeland security",
+    ] {
+        assert!(
+            names.iter().any(|n| n == want),
+            "missing actor {want}: {names:?}"
+        );
+    }
+    assert!(
+        names
+            .iter()
+            .any(|n| n.contains("u.s.") || n.contains("united states")),
+        "{names:?}"
+    );
+}

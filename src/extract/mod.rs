@@ -1,8 +1,45 @@
 //! Article extraction: the readable main text of an HTML page, plus its metadata.
 //!
-//! Pure: takes HTML that is already decoded to a string, never touches the network.
+//! Pure: takes HTML that is already decoded to a string, never touches the network. The
+//! page is parsed once; then, in order:
+//! 1. [`metadata`] reads headline, site, byline, date and language from the whole page;
+//! 2. [`clean`] removes page furniture (navigation, share bars, newsletter boxes, related
+//!    links, comment sections, captions, hidden elements) from the DOM;
+//! 3. the readability scorer (`dom_smoothie`) picks the main content container;
+//! 4. [`render`] turns it into paragraphs and drops furniture lines left inside it;
+//! 5. when that leaves too little, fallbacks take over (JSON-LD `articleBody`, the largest
+//!    `<article>` / `<main>`, the page body), so a page with text never gives an empty
+//!    article.
+//!
+//! Not for: fetching, charset decoding (see `fetch`) or sentence splitting (see `text`).
+
+mod clean;
+mod date;
+mod metadata;
+mod nesting;
+mod render;
+mod text;
+
+use dom_query::Document;
 
 use crate::error::{Error, Result};
+
+pub use date::parse_date;
+
+use render::{filter_blocks, join_blocks, render_blocks, Block, FilterContext};
+
+/// A main text shorter than this (in characters) after filtering sends extraction to the
+/// fallbacks: real articles are longer, and a short result means the scorer picked a
+/// teaser or a caption.
+const MIN_MAIN_TEXT_CHARS: usize = 250;
+
+/// Texts of at least this many bytes may override the declared language when detection is
+/// reliable; shorter ones leave too few trigrams to overrule the page.
+const MIN_CHARS_TO_OVERRIDE_LANG: usize = 400;
+
+/// Bytes of text the override check reads: enough for a reliable guess, half the cost of
+/// a full detection.
+const LANG_OVERRIDE_SAMPLE: usize = 1000;
 
 /// The readable part of a page.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -11,43 +48,173 @@ pub struct Article {
     pub title: Option<String>,
     /// Publication name.
     pub site: Option<String>,
-    /// Author line.
+    /// Author line, without "By " or dates.
     pub byline: Option<String>,
     /// Publication time (RFC 3339 where it parses).
     pub published: Option<String>,
-    /// Language code.
+    /// Language code ("en"): the page's declared language, else detected from the text.
     pub language: Option<String>,
     /// Main text, paragraphs separated by a blank line.
     pub text: String,
 }
 
 /// Extracts the main text and metadata of `html`. `url` is the page's address, used to
-/// resolve relative links and as a hint for the site name.
+/// name the site when the page does not (its host, without "www.").
 ///
 /// # Errors
 /// [`Error::EmptyPage`] when the page holds no readable text.
 pub fn extract(html: &str, url: Option<&str>) -> Result<Article> {
-    let cfg = dom_smoothie::Config {
-        text_mode: dom_smoothie::TextMode::Formatted,
-        ..Default::default()
-    };
-    let url = url.filter(|u| url::Url::parse(u).is_ok());
-    let mut r = dom_smoothie::Readability::new(html, url, Some(cfg))
-        .map_err(|e| Error::BadInput(e.to_string()))?;
-    let a = r.parse().map_err(|_| Error::EmptyPage)?;
-    let text = a.text_content.to_string();
-    if text.trim().is_empty() {
+    if html.trim().is_empty() {
         return Err(Error::EmptyPage);
     }
-    let non_empty = |s: Option<String>| s.filter(|s| !s.trim().is_empty());
+    let url =
+        url.filter(|u| url::Url::parse(u).is_ok_and(|p| matches!(p.scheme(), "http" | "https")));
+    let html = nesting::limit_nesting(html);
+    let html = html.as_ref();
+    let doc = Document::from(html);
+    let meta = metadata::collect(&doc, url);
+    let report = clean::preclean(&doc);
+    let ctx = FilterContext {
+        title: meta.title.as_deref(),
+        h1: meta.h1.as_deref(),
+        byline: meta.byline.as_deref(),
+    };
+
+    let mut text = if report.max_depth <= clean::MAX_SCORED_DEPTH {
+        scored_text(doc, ctx).unwrap_or_default()
+    } else {
+        String::new()
+    };
+    if text.chars().count() < MIN_MAIN_TEXT_CHARS {
+        tracing::debug!(
+            chars = text.chars().count(),
+            "short main text: trying fallbacks"
+        );
+        let fallback = fallback_text(html, meta.article_body.as_deref(), ctx);
+        if fallback.chars().count() > text.chars().count() {
+            text = fallback;
+        }
+    }
+    if text.is_empty() {
+        return Err(Error::EmptyPage);
+    }
+
+    let language = choose_language(meta.language.clone(), &text);
     Ok(Article {
-        title: non_empty(Some(a.title)),
-        site: non_empty(a.site_name),
-        byline: non_empty(a.byline),
-        published: non_empty(a.published_time),
-        language: non_empty(a.lang),
+        title: meta.title,
+        site: meta.site,
+        byline: meta.byline,
+        published: meta.published,
+        language,
         text,
     })
+}
+
+/// The page's declared language, unless the text clearly says otherwise: templates often
+/// carry a site-wide `lang="en"` on pages in other languages, and the reverse. Detection is
+/// trusted over the declaration only on a long enough text with a reliable guess.
+fn choose_language(declared: Option<String>, text: &str) -> Option<String> {
+    let long_enough = text.len() >= MIN_CHARS_TO_OVERRIDE_LANG;
+    match declared {
+        Some(lang) if long_enough => {
+            Some(detect_language(prefix(text, LANG_OVERRIDE_SAMPLE)).unwrap_or(lang))
+        }
+        Some(lang) => Some(lang),
+        None => detect_language(text),
+    }
+}
+
+/// The first `max` bytes of `text`, cut back to a character boundary.
+fn prefix(text: &str, max: usize) -> &str {
+    let mut end = text.len().min(max);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}
+
+/// The main text as the readability scorer sees it, filtered.
+fn scored_text(doc: Document, ctx: FilterContext<'_>) -> Option<String> {
+    let cfg = dom_smoothie::Config {
+        // We render the content ourselves; the cheapest text mode and no class clean-up.
+        text_mode: dom_smoothie::TextMode::Raw,
+        keep_classes: true,
+        // Our metadata pass reads JSON-LD already.
+        disable_json_ld: true,
+        ..Default::default()
+    };
+    // No URL: it only serves to rewrite links to absolute form, and we keep no links.
+    let mut readability = dom_smoothie::Readability::with_document(doc, None, Some(cfg)).ok()?;
+    readability.parse().ok()?;
+    let root_sel = readability.doc.select_single("#readability-page-1");
+    let root = root_sel.nodes().first()?;
+    let blocks = filter_blocks(render_blocks(root), ctx);
+    Some(join_blocks(&blocks))
+}
+
+/// The best text the fallbacks find: the JSON-LD `articleBody`, the largest article-like
+/// container, or the whole body, filtered; unfiltered body text as the last resort.
+fn fallback_text(html: &str, article_body: Option<&str>, ctx: FilterContext<'_>) -> String {
+    let from_json_ld = article_body
+        .map(paragraphs_of_plain_text)
+        .unwrap_or_default();
+    let doc = Document::from(html);
+    clean::preclean(&doc);
+    let candidates: Vec<String> = [
+        "article",
+        "[itemprop=articleBody]",
+        "main",
+        "[role=main]",
+        "body",
+    ]
+    .iter()
+    .filter_map(|sel| {
+        let found = doc.select(sel);
+        found
+            .nodes()
+            .iter()
+            .map(|n| (n.normalized_char_count(), *n))
+            .max_by_key(|(len, _)| *len)
+            .map(|(_, n)| join_blocks(&filter_blocks(render_blocks(&n), ctx)))
+    })
+    .collect();
+    let container = candidates
+        .iter()
+        .find(|t| t.chars().count() >= MIN_MAIN_TEXT_CHARS)
+        .or_else(|| candidates.iter().max_by_key(|t| t.chars().count()))
+        .cloned()
+        .unwrap_or_default();
+    let best = if from_json_ld.chars().count() >= container.chars().count() {
+        from_json_ld
+    } else {
+        container
+    };
+    if !best.is_empty() {
+        return best;
+    }
+    // Last resort: everything readable, unfiltered, from a fresh parse.
+    let doc = Document::from(html);
+    let root = doc.root();
+    let blocks: Vec<Block> = render_blocks(&root);
+    join_blocks(&blocks)
+}
+
+/// Plain text with line breaks as paragraphs: one blank line between them, whitespace
+/// collapsed.
+fn paragraphs_of_plain_text(s: &str) -> String {
+    let decoded = text::decode_entities(s);
+    let mut out = String::new();
+    for line in decoded.lines() {
+        let line = text::collapse_whitespace(line);
+        if line.is_empty() {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push_str("\n\n");
+        }
+        out.push_str(&line);
+    }
+    out
 }
 
 /// Guesses the language of `text` (ISO 639-1 code) when the guess is reliable.

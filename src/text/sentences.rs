@@ -1,46 +1,1407 @@
 //! Sentence splitting for news text.
 //!
-//! Returns byte ranges, so each sentence is a verbatim slice of its input.
+//! [`split_sentences`] cuts a paragraph into sentences and returns byte ranges, so each
+//! sentence is a verbatim slice of its input (extractive summaries quote it as written). It is
+//! a rule-based splitter tuned for English news copy — abbreviations (`U.S.`, `Sen.`,
+//! `Jan. 15`, `No. 3`, `Apple Inc.`), initials, money and numbers, quotations, ellipses,
+//! numbered and lettered lists, headline and dateline lines — that still splits other
+//! languages sensibly: Latin, Greek and Cyrillic scripts by case, and the sentence marks of
+//! CJK (`。！？`), Devanagari (`।`), Arabic (`؟`) and others.
+//!
+//! It is not a tokenizer, does not clean or normalise text (no joining of PDF line breaks into
+//! one string, no HTML stripping), and does not look at paragraphs: callers split paragraphs
+//! first (see [`super::paragraph_ranges`]).
+//!
+//! How it works: one forward pass over the bytes stops only at bytes that can matter (full
+//! stops, question and exclamation marks, line breaks, quotes, brackets, and the lead bytes of
+//! the few multi-byte marks it knows). At a sentence mark it looks at the word before and the
+//! token after; word lists live in the private `lexicon` module. There is no regular
+//! expression and no allocation besides the output vector. The main rules:
+//!
+//! - a mark followed by lower case never ends a sentence (`Yahoo! in`, `p.m. left`);
+//! - after a full stop, the word before decides: an ordinary word or number ends the sentence
+//!   before a capital or a digit; a title (`Dr.`) only before a pronoun or determiner; an
+//!   ambiguous abbreviation, acronym or initial (`Inc.`, `U.S.`, `E.`) only before a usual
+//!   sentence starter (`The`, `He`, `However`, `Officials`); `a.m.`/`p.m.` before any capital
+//!   but a weekday, month or time zone; `No.`/`Jan.` never before a digit; `e.g.` never;
+//! - a short quotation or bracket is read as one unit (`"We lost. We will appeal," he said`);
+//! - list markers (`1.`, `b)`, `(iv)`, `•`) start items, even with no full stop before them;
+//! - a line break ends a line with no final mark (headline, dateline, list line), unless a
+//!   long line simply wraps on to a lower-case word;
+//! - full-width marks (`。`) end a sentence with no space after; `. . .` inside a sentence and
+//!   `[...]` are omissions, `....` before a capital ends one.
+
+mod lexicon;
 
 use std::ops::Range;
 
-/// Splits `text` into sentences, returned as byte ranges trimmed of surrounding whitespace.
+use lexicon::{
+    key, WordList, EXCLAMATION_NAMES, GENERIC, MONTHS, NEVER_END, NUMERIC, PREPOSITIONS, STARTERS,
+    STATES, STRONG_STARTERS, TIME_CONTINUATIONS, TITLES,
+};
+
+/// A line this long (in bytes, trimmed) that ends without a sentence mark and is followed by a
+/// line starting in lower case is taken as hard-wrapped text and joined; shorter lines
+/// (headlines, list entries, `features\ncontact manager`) end where they end.
+const WRAP_MIN_LINE_BYTES: usize = 40;
+
+/// A quotation is read as one unit (its inner full stops end nothing) only when its closing
+/// mark comes within this many bytes; longer or unclosed quotations are split normally, so a
+/// stray quote mark cannot swallow a paragraph.
+const MAX_QUOTE_BYTES: usize = 600;
+
+/// A quotation followed by a new sentence (not by `he said`) is read as one unit only up to
+/// this length: a short quote stays whole, a long run of quoted sentences is split like prose.
+const MAX_STANDALONE_QUOTE_BYTES: usize = 200;
+
+/// A bracket whose closing mark comes within this many bytes is read as one unit
+/// (`[page. 42]`, `(Oh. Again!)`); a longer or unclosed one is split like prose, since a long
+/// parenthesis may hold whole sentences.
+const MAX_BRACKET_BYTES: usize = 80;
+
+/// Longest reference mark taken as part of the sentence before it (`[12, 14–16]`).
+const MAX_CITATION_BYTES: usize = 12;
+
+/// How far ahead the next item of a numbered or lettered list is looked for (`1. ... 2. ...`).
+const MAX_LIST_ITEM_BYTES: usize = 600;
+
+/// The word before a full stop is looked at only up to this many bytes back: abbreviations
+/// are short, and a long token (URL, e-mail) is an ordinary word.
+const MAX_WORD_BYTES: usize = 64;
+
+/// Longest abbreviation in the lists (`messrs`, `approx`): longer words are not looked up.
+const MAX_ABBREVIATION_BYTES: usize = 6;
+
+/// A sentence so far of at most this many words that opens with a preposition (`At 5 a.m.`)
+/// is a leading phrase, not a sentence: an abbreviation after it ends nothing.
+const FRAGMENT_MAX_WORDS: usize = 3;
+
+/// Bytes at which the scanner stops: ASCII sentence marks, line breaks and quotes, and the
+/// lead bytes of the multi-byte characters it knows (curly quotes, ellipsis, bullets, CJK,
+/// Devanagari, Arabic, Armenian, Ethiopic, Burmese, Khmer and Tibetan marks).
+static INTERESTING: [bool; 256] = {
+    let mut t = [false; 256];
+    t[b'.' as usize] = true;
+    t[b'?' as usize] = true;
+    t[b'!' as usize] = true;
+    t[b'\n' as usize] = true;
+    t[b'\r' as usize] = true;
+    t[b'"' as usize] = true;
+    t[b'\'' as usize] = true;
+    t[b'(' as usize] = true;
+    t[b'[' as usize] = true;
+    t[b'{' as usize] = true;
+    t[0xC2] = true; // « » ‹ › NEL
+    t[0xD6] = true; // ։
+    t[0xD8] = true; // ؟
+    t[0xDB] = true; // ۔
+    t[0xE0] = true; // । ॥ །
+    t[0xE1] = true; // ። ။ ។
+    t[0xE2] = true; // … “ ” ‘ ’ „ • ‣ ⁃ ‼ ⁇ ⁈ ⁉ ◦ ▪ ● ■, line/paragraph separators
+    t[0xE3] = true; // 。 「 」 『 』
+    t[0xEF] = true; // ！ ． ？ ｡
+    t
+};
+
+/// Splits `text` into sentences, returned as byte ranges trimmed of surrounding whitespace,
+/// in order and non-overlapping; every range starts and ends on a character boundary, and
+/// every non-whitespace character of `text` lies in exactly one range.
 ///
-/// (Interim rule-of-thumb splitter: a full stop, question or exclamation mark followed by
-/// whitespace and an upper-case letter ends a sentence; a line break ends one too.)
+/// ```
+/// use newsbrief::text::split_sentences;
+/// let text = "Sen. Warren spoke in the U.S. Senate on Jan. 15. She said \"No.\" Then she left.";
+/// let got: Vec<&str> = split_sentences(text).into_iter().map(|r| &text[r]).collect();
+/// assert_eq!(got, [
+///     "Sen. Warren spoke in the U.S. Senate on Jan. 15.",
+///     "She said \"No.\"",
+///     "Then she left.",
+/// ]);
+/// ```
 #[must_use]
 pub fn split_sentences(text: &str) -> Vec<Range<usize>> {
-    let mut out = Vec::new();
-    let bytes = text.as_bytes();
-    let mut start = 0;
-    let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
-        let end_here = match b {
-            b'\n' => true,
-            b'.' | b'?' | b'!' => {
-                let rest = &text[i + 1..];
-                let trimmed = rest.trim_start();
-                rest.len() != trimmed.len()
-                    && trimmed.chars().next().is_some_and(char::is_uppercase)
-            }
-            _ => false,
-        };
-        if end_here {
-            push_trimmed(text, start..i + 1, &mut out);
-            start = i + 1;
-        }
-        i += 1;
-    }
-    push_trimmed(text, start..text.len(), &mut out);
-    out
+    Splitter::new(text).run()
 }
 
-fn push_trimmed(text: &str, r: Range<usize>, out: &mut Vec<Range<usize>>) {
-    let s = &text[r.clone()];
-    let lead = s.len() - s.trim_start().len();
-    let t = s.trim();
-    if !t.is_empty() {
-        out.push(r.start + lead..r.start + lead + t.len());
+/// What follows a sentence mark, after whitespace and opening quotes or brackets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum NextKind {
+    /// An upper-case letter.
+    Upper,
+    /// A lower-case letter: the sentence goes on.
+    Lower,
+    /// A digit, or a currency sign before one.
+    Digit,
+    /// A letter of a script without case (CJK, Arabic, Devanagari, ...).
+    Uncased,
+    /// A list item or bullet (`(b) `, `•`).
+    ListStart,
+    /// Anything else (punctuation, symbols).
+    Other,
+}
+
+/// The token after a sentence mark.
+#[derive(Debug, Clone, Copy)]
+struct Next<'a> {
+    kind: NextKind,
+    /// The run of letters starting the token (empty if it does not start with a letter).
+    word: &'a str,
+    /// The character right after `word`.
+    after_word: Option<char>,
+}
+
+impl Next<'_> {
+    /// Whether the next word is a usual sentence opener (and not an initial like `A.`).
+    fn is_starter(&self, list: &WordList) -> bool {
+        self.kind == NextKind::Upper && self.after_word != Some('.') && list.contains(self.word)
+    }
+}
+
+/// What the word before a full stop is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum WordClass {
+    /// An ordinary word (or a URL, an e-mail address, a domain name).
+    Plain,
+    /// A number (`1,000`, `100.00`, `11.18.2014`).
+    Number,
+    /// A title before a name (`Mr`, `Sen`, `St`).
+    Title,
+    /// An abbreviation that introduces what follows (`e.g`, `vs`).
+    NeverEnd,
+    /// An abbreviation written before numbers (`No`, `Jan`, `p`).
+    Numeric,
+    /// A clock-time abbreviation (`a.m`, `P.M`).
+    Time,
+    /// An abbreviation that may end a sentence (`Inc`, `Jr`, `U.S`, `Mass`), or an initial.
+    Ambiguous,
+}
+
+/// The kind of a run of sentence marks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Cluster {
+    /// One full stop.
+    Period,
+    /// `..`, `...`, `....`, `…`.
+    Ellipsis,
+    /// `. . .` with spaces; `attached` when its first dot touches the word before
+    /// (`compounds. . . .`).
+    SpacedEllipsis { dots: usize, attached: bool },
+    /// Contains `?` or `!` (`?`, `!!`, `?!`).
+    Question,
+    /// A single `!`.
+    Bang,
+    /// A sentence mark of a script that uses it for nothing else (`।`, `؟`, `።`): ends a
+    /// sentence before whitespace whatever follows.
+    Unambiguous,
+    /// A full-width mark (`。`, `！`, `？`, `．`): ends a sentence even with no space after.
+    FullWidth,
+}
+
+/// A list marker at the start of a sentence (`1.`, `2.)`, `a)`, `(iv)`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Marker {
+    label: Label,
+    style: MarkerStyle,
+}
+
+/// The label of a list marker.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Label {
+    Number(u32),
+    Letter(u8),
+    Roman,
+}
+
+/// How a list marker is punctuated; items of one list share it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum MarkerStyle {
+    /// `1.`
+    Dot,
+    /// `1.)`
+    DotParen,
+    /// `1)`
+    Paren,
+    /// `(1)`
+    Enclosed,
+}
+
+/// The scanning state over one text.
+struct Splitter<'a> {
+    text: &'a str,
+    bytes: &'a [u8],
+    out: Vec<Range<usize>>,
+    /// Start of the sentence being read (not yet trimmed).
+    start: usize,
+    /// First byte of the current line.
+    line_start: usize,
+    /// End of a list marker that opens the current sentence: its full stop ends nothing.
+    marker_end: usize,
+    /// Where the next item of the list that opens the current sentence begins, or `usize::MAX`.
+    next_item: usize,
+    /// Index of the closing mark of the quotation being read (0 when none).
+    quote_close: usize,
+    /// Index of the closing mark of the bracket being read (0 when none).
+    bracket_close: usize,
+    /// End of the last sentence mark that did not end a sentence (an abbreviation).
+    held_end: usize,
+}
+
+impl<'a> Splitter<'a> {
+    fn new(text: &'a str) -> Self {
+        Self {
+            text,
+            bytes: text.as_bytes(),
+            // News sentences run 100-200 bytes; one reservation covers almost every text.
+            out: Vec::with_capacity(text.len() / 96 + 1),
+            start: 0,
+            line_start: 0,
+            marker_end: 0,
+            next_item: usize::MAX,
+            quote_close: 0,
+            bracket_close: 0,
+            held_end: usize::MAX,
+        }
+    }
+
+    fn run(mut self) -> Vec<Range<usize>> {
+        let n = self.bytes.len();
+        self.begin_sentence(0);
+        let mut i = 0;
+        while i < n {
+            let limit = self.next_item.min(n);
+            while i < limit && !INTERESTING[usize::from(self.bytes[i])] {
+                i += 1;
+            }
+            if i == self.next_item {
+                self.cut(i);
+                if self.next_item <= i {
+                    self.next_item = usize::MAX;
+                }
+                continue;
+            }
+            if i >= n {
+                break;
+            }
+            let next = match self.bytes[i] {
+                b'.' | b'?' | b'!' => self.sentence_mark(i),
+                b'\n' | b'\r' => self.line_break(i),
+                b'"' | b'\'' => {
+                    self.quote(i, char::from(self.bytes[i]), 1);
+                    i + 1
+                }
+                b'(' | b'[' | b'{' => {
+                    self.bracket(i, char::from(self.bytes[i]));
+                    i + 1
+                }
+                _ => self.multibyte(i),
+            };
+            // Every handler moves forward; the guard keeps the loop finite whatever happens.
+            i = next.max(i + 1);
+        }
+        self.push(self.start, n);
+        self.out
+    }
+
+    /// Handles a character of two or more bytes that starts at `i` (a char boundary: the
+    /// scanner only stops on ASCII bytes and lead bytes).
+    fn multibyte(&mut self, i: usize) -> usize {
+        let Some((c, len)) = char_at(self.text, i) else {
+            return i + 1;
+        };
+        match c {
+            '…' | '‼' | '⁇' | '⁈' | '⁉' | '。' | '！' | '？' | '．' | '｡' | '؟' | '۔' | '।'
+            | '॥' | '։' | '።' | '။' | '។' | '།' => self.sentence_mark(i),
+            '“' | '‘' | '«' | '‹' | '„' | '「' | '『' => {
+                self.quote(i, c, len);
+                i + len
+            }
+            '（' => {
+                self.bracket(i, c);
+                i + len
+            }
+            '•' | '‣' | '⁃' | '◦' | '▪' | '●' | '■' => {
+                // A bullet inside a line starts a new item.
+                if char_before(self.text, i).is_none_or(char::is_whitespace) {
+                    self.cut(i);
+                }
+                i + len
+            }
+            '\u{2028}' | '\u{2029}' | '\u{85}' => {
+                self.cut(i);
+                self.line_start = i + len;
+                i + len
+            }
+            _ => i + len,
+        }
+    }
+
+    /// Ends the current sentence at `end` and starts the next one there.
+    fn cut(&mut self, end: usize) {
+        if end < self.start {
+            // Cuts only move forward; a stale position is ignored.
+            return;
+        }
+        self.push(self.start, end);
+        self.start = end;
+        self.begin_sentence(end);
+    }
+
+    /// Records `start..end` trimmed of whitespace, if anything is left.
+    fn push(&mut self, start: usize, end: usize) {
+        let Some(s) = self.text.get(start..end) else {
+            return;
+        };
+        let lead = s.len() - s.trim_start().len();
+        let t = s.trim();
+        if !t.is_empty() {
+            self.out.push(start + lead..start + lead + t.len());
+        }
+    }
+
+    /// Looks for a list marker at the start of a sentence (after whitespace and bullets) and,
+    /// if there is one, for where the next item of the same list begins.
+    fn begin_sentence(&mut self, pos: usize) {
+        self.marker_end = 0;
+        self.next_item = usize::MAX;
+        let mut p = pos;
+        while let Some((c, len)) = char_at(self.text, p) {
+            if c.is_whitespace() || matches!(c, '•' | '‣' | '⁃' | '◦' | '▪' | '●' | '■' | '*')
+            {
+                p += len;
+            } else {
+                break;
+            }
+        }
+        if let Some((end, marker)) = parse_marker(self.bytes, p) {
+            self.marker_end = end;
+            self.next_item = find_next_item(self.bytes, end, marker).unwrap_or(usize::MAX);
+        }
+    }
+
+    /// Decides at a run of sentence marks starting at `i`; returns where scanning goes on.
+    fn sentence_mark(&mut self, i: usize) -> usize {
+        if i < self.marker_end {
+            return self.marker_end;
+        }
+        let (term_end, cluster) = self.cluster(i);
+        let close_end = self.closers(term_end);
+        // Inside a quotation or bracket that goes on after this mark: nothing ends here.
+        if (self.quote_close > i && close_end <= self.quote_close)
+            || (self.bracket_close > i && close_end <= self.bracket_close)
+        {
+            self.held_end = close_end;
+            return close_end;
+        }
+        if cluster == Cluster::FullWidth {
+            // `「行くよ。」と言った`: a quotation closed and followed straight by a word goes on.
+            let goes_on = close_end > term_end
+                && char_at(self.text, close_end).is_some_and(|(c, _)| c.is_alphabetic());
+            if !goes_on {
+                self.cut(close_end);
+            }
+            return close_end;
+        }
+        let n = self.bytes.len();
+        let ws_end = skip_whitespace(self.text, close_end);
+        if ws_end == n {
+            return close_end;
+        }
+        if ws_end == close_end {
+            // No space after the mark: only `world.Today` style run-ons end here.
+            if cluster == Cluster::Period && close_end == term_end && self.run_on_boundary(i) {
+                self.cut(i + 1);
+            } else {
+                self.held_end = close_end;
+            }
+            return close_end;
+        }
+        let next = next_token(self.text, ws_end);
+        let boundary = match cluster {
+            Cluster::FullWidth | Cluster::Unambiguous => true,
+            Cluster::Question => starts_sentence(next.kind),
+            Cluster::Bang => {
+                starts_sentence(next.kind)
+                    && !(next.kind == NextKind::Upper && self.is_exclamation_name(i))
+            }
+            Cluster::Ellipsis => {
+                // `[...]` marks an omission inside a quotation.
+                starts_sentence(next.kind) && !(i > 0 && self.bytes[i - 1] == b'[')
+            }
+            Cluster::SpacedEllipsis { dots, attached } => {
+                if attached {
+                    // `compounds. . . . The`: the first dot ends the sentence and the
+                    // ellipsis opens the next one.
+                    if self.period_boundary(i, &next) {
+                        self.cut(i + 1);
+                    }
+                    return close_end;
+                }
+                // ` . . . ` marks an omission; a fourth dot ends the sentence.
+                dots >= 4 && starts_sentence(next.kind)
+            }
+            Cluster::Period => self.period_boundary(i, &next),
+        };
+        if boundary {
+            self.cut(close_end);
+        } else {
+            self.held_end = close_end;
+        }
+        close_end
+    }
+
+    /// Reads the run of sentence marks at `i`: returns its end and kind.
+    fn cluster(&self, i: usize) -> (usize, Cluster) {
+        let mut j = i;
+        let (mut dots, mut question, mut bangs, mut ellipsis) = (0usize, false, 0usize, false);
+        let (mut unambiguous, mut full_width) = (false, false);
+        while let Some((c, len)) = char_at(self.text, j) {
+            match c {
+                '.' => dots += 1,
+                '?' | '‼' | '⁇' | '⁈' | '⁉' => question = true,
+                '!' => bangs += 1,
+                '…' => ellipsis = true,
+                '。' | '！' | '？' | '．' | '｡' => full_width = true,
+                '؟' | '۔' | '।' | '॥' | '։' | '።' | '။' | '។' | '།' => {
+                    unambiguous = true
+                }
+                _ => break,
+            }
+            j += len;
+        }
+        if full_width {
+            return (j, Cluster::FullWidth);
+        }
+        if unambiguous {
+            return (j, Cluster::Unambiguous);
+        }
+        if question || bangs > 1 || (bangs == 1 && (dots > 0 || ellipsis)) {
+            return (j, Cluster::Question);
+        }
+        if bangs == 1 {
+            return (j, Cluster::Bang);
+        }
+        if ellipsis && dots == 0 {
+            return (j, Cluster::Ellipsis);
+        }
+        // Spaced dots: `. . .`
+        let mut spaced = false;
+        if !ellipsis {
+            while self.bytes.get(j) == Some(&b' ') && self.bytes.get(j + 1) == Some(&b'.') {
+                j += 2;
+                dots += 1;
+                spaced = true;
+                while self.bytes.get(j) == Some(&b'.') {
+                    j += 1;
+                    dots += 1;
+                }
+            }
+        }
+        if spaced {
+            let attached = char_before(self.text, i).is_some_and(|c| !c.is_whitespace());
+            return (j, Cluster::SpacedEllipsis { dots, attached });
+        }
+        if dots >= 2 || ellipsis {
+            (j, Cluster::Ellipsis)
+        } else {
+            (j, Cluster::Period)
+        }
+    }
+
+    /// Skips closing quotes and brackets after a sentence mark (`."`, `?’`, `.)`).
+    fn closers(&self, mut j: usize) -> usize {
+        while let Some((c, len)) = char_at(self.text, j) {
+            if is_closer(c) {
+                j += len;
+            } else if c.is_whitespace()
+                && char_at(self.text, j + len).is_some_and(|(d, _)| matches!(d, '»' | '›'))
+            {
+                // French spacing: `Bonjour. »`
+                j += len;
+            } else if let Some(end) = citation_end(self.bytes, j) {
+                // Reference marks belong to the sentence they follow: `martyr.[1]`, `gas. [2]`.
+                j = end;
+            } else {
+                break;
+            }
+        }
+        j
+    }
+
+    /// Whether a full stop at `i` followed by whitespace and `next` ends a sentence.
+    fn period_boundary(&self, i: usize, next: &Next<'_>) -> bool {
+        let (word, word_start) = self.word_before(i);
+        let class = classify(word);
+        match next.kind {
+            NextKind::Lower | NextKind::Other => false,
+            NextKind::ListStart => true,
+            NextKind::Digit => matches!(class, WordClass::Plain | WordClass::Number),
+            NextKind::Upper | NextKind::Uncased => match class {
+                WordClass::Plain | WordClass::Numeric => true,
+                WordClass::Number => !(is_day_number(word) && MONTHS.contains(next.word)),
+                WordClass::NeverEnd => false,
+                WordClass::Title => next.is_starter(&STRONG_STARTERS),
+                WordClass::Time => {
+                    let continues =
+                        TIME_CONTINUATIONS.contains(next.word) || is_time_zone(next.word);
+                    !continues && !self.is_fragment(word_start)
+                }
+                WordClass::Ambiguous => !self.is_fragment(word_start) && next.is_starter(&STARTERS),
+            },
+        }
+    }
+
+    /// `Hello world.Today is`: a full stop between a word and a capitalised word with no space
+    /// ends a sentence, unless it is part of a URL, an e-mail address, a domain, an acronym or
+    /// an abbreviation.
+    fn run_on_boundary(&self, i: usize) -> bool {
+        let b = self.bytes;
+        let prev_ok = i > 0 && (b[i - 1].is_ascii_lowercase() || b[i - 1].is_ascii_digit());
+        if !prev_ok {
+            return false;
+        }
+        // The token after must be a plain capitalised word: `Today`, `Mr.`, `That`.
+        let mut q = i + 1;
+        if !b.get(q).is_some_and(u8::is_ascii_uppercase) {
+            return false;
+        }
+        q += 1;
+        if !b.get(q).is_some_and(u8::is_ascii_lowercase) {
+            return false;
+        }
+        while b.get(q).is_some_and(u8::is_ascii_alphabetic) {
+            q += 1;
+        }
+        if b.get(q)
+            .is_some_and(|c| matches!(c, b'.' | b',' | b';' | b':' | b'!' | b'?'))
+        {
+            q += 1;
+        }
+        if b.get(q).is_some_and(|c| !c.is_ascii_whitespace()) {
+            return false;
+        }
+        let (word, _) = self.word_before(i);
+        word.len() >= 2
+            && !word.contains(['.', '/', '@', ':'])
+            && matches!(classify(word), WordClass::Plain | WordClass::Number)
+    }
+
+    /// The token before the mark at `i` (back to whitespace or an opening bracket or quote),
+    /// without leading punctuation, and where it starts.
+    fn word_before(&self, i: usize) -> (&'a str, usize) {
+        let b = self.bytes;
+        let limit = i.saturating_sub(MAX_WORD_BYTES);
+        // Never reach back into the previous sentence (`Tuesday.Mr.`).
+        let floor = limit.max(self.start.min(i));
+        let mut j = i;
+        while j > floor {
+            let c = b[j - 1];
+            // `(CNN)Sen.` is `Sen`; `(Ind.)` is `Ind`.
+            if c.is_ascii_whitespace()
+                || matches!(c, b'(' | b')' | b'[' | b']' | b'{' | b'"' | b'\'')
+            {
+                break;
+            }
+            j -= 1;
+        }
+        if j == limit && limit > self.start {
+            // Longer than any abbreviation (and `floor` may sit inside a character).
+            return ("", i);
+        }
+        let Some(w) = self.text.get(j..i) else {
+            return ("", i);
+        };
+        let t = w.trim_start_matches(|c: char| !c.is_alphanumeric());
+        (t, i - t.len())
+    }
+
+    /// Whether the sentence so far, up to `word_start`, is only a leading prepositional
+    /// phrase (`At 5`).
+    fn is_fragment(&self, word_start: usize) -> bool {
+        let Some(s) = self.text.get(self.start..word_start) else {
+            return false;
+        };
+        let s = s.trim_start();
+        if s.len() > 32 {
+            return false;
+        }
+        let mut words = s.split_whitespace();
+        let Some(first) = words.next() else {
+            return false;
+        };
+        words.count() < FRAGMENT_MAX_WORDS && PREPOSITIONS.contains(first)
+    }
+
+    /// Whether the word before the `!` at `i` is a name spelt with one (`Yahoo!`).
+    fn is_exclamation_name(&self, i: usize) -> bool {
+        EXCLAMATION_NAMES.contains_lower(self.word_before(i).0)
+    }
+
+    /// At a line break: a blank line, a headline, a dateline or a list line ends the sentence;
+    /// a long wrapped line that goes on in lower case (or ends in a comma or an abbreviation)
+    /// is joined with the next.
+    fn line_break(&mut self, i: usize) -> usize {
+        let b = self.bytes;
+        let after = if b[i] == b'\r' && b.get(i + 1) == Some(&b'\n') {
+            i + 2
+        } else {
+            i + 1
+        };
+        let line = self.text.get(self.line_start..i).unwrap_or("").trim_end();
+        let line_end = self.line_start + line.len();
+        let long = line.trim_start().len() >= WRAP_MIN_LINE_BYTES;
+        self.line_start = after;
+        let mut p = after;
+        while b.get(p).is_some_and(|&c| c == b' ' || c == b'\t') {
+            p += 1;
+        }
+        let blank = p >= b.len() || b[p] == b'\n' || b[p] == b'\r';
+        let join = !blank
+            && long
+            && ((self.held_end == line_end && line_end > self.start)
+                || (!line.ends_with(['.', '?', '!', ':', ';'])
+                    && (line.ends_with(',')
+                        || char_at(self.text, p).is_some_and(|(c, _)| c.is_lowercase()))));
+        if !join {
+            self.cut(i);
+        }
+        after
+    }
+
+    /// At an opening quote at `i`: if its closing mark comes soon, the quotation is read as
+    /// one unit.
+    fn quote(&mut self, i: usize, open: char, len: usize) {
+        if self.quote_close > i {
+            return;
+        }
+        let prev = char_before(self.text, i);
+        let next = char_at(self.text, i + len).map(|(c, _)| c);
+        let prev_opens = prev.is_none_or(|c| {
+            c.is_whitespace() || matches!(c, '(' | '[' | '{' | '—' | '–' | '-' | '/' | '"' | '“')
+        });
+        let opening = match open {
+            '"' => prev_opens && next.is_some_and(|c| !c.is_whitespace()),
+            '\'' | '‘' => prev_opens && next.is_some_and(char::is_alphanumeric),
+            '«' | '‹' => true,
+            _ => next.is_some_and(|c| !c.is_whitespace()),
+        };
+        if opening {
+            if let Some(q) = self.find_close(i + len, open) {
+                if q - i <= MAX_STANDALONE_QUOTE_BYTES || self.sentence_goes_on_after(q) {
+                    self.quote_close = q;
+                }
+            }
+        }
+    }
+
+    /// Whether the sentence goes on after the closing quote mark at `q`: the quotation ends in
+    /// a comma (`appeal," he said`) or is followed by lower case or a comma.
+    fn sentence_goes_on_after(&self, q: usize) -> bool {
+        if char_before(self.text, q) == Some(',') {
+            return true;
+        }
+        let after = self.closers(q);
+        match char_at(self.text, after) {
+            Some((',' | ';' | ':', _)) => true,
+            Some((c, _)) if c.is_whitespace() => {
+                next_token(self.text, skip_whitespace(self.text, after)).kind == NextKind::Lower
+            }
+            _ => false,
+        }
+    }
+
+    /// At an opening bracket at `i`: if its closing mark comes soon (on the same line, nested
+    /// brackets counted), the bracket is read as one unit.
+    fn bracket(&mut self, i: usize, open: char) {
+        if self.bracket_close > i {
+            return;
+        }
+        let (open_b, close_b): (&[u8], &[u8]) = match open {
+            '(' => (b"(", b")"),
+            '[' => (b"[", b"]"),
+            '{' => (b"{", b"}"),
+            '（' => ("（".as_bytes(), "）".as_bytes()),
+            _ => return,
+        };
+        let b = self.bytes;
+        let limit = (i + MAX_BRACKET_BYTES).min(b.len());
+        let mut depth = 0usize;
+        let mut p = i;
+        while p < limit {
+            if b[p] == b'\n' || b[p] == b'\r' {
+                return;
+            }
+            if b[p..].starts_with(open_b) {
+                depth += 1;
+                p += open_b.len();
+            } else if b[p..].starts_with(close_b) {
+                depth -= 1;
+                if depth == 0 {
+                    self.bracket_close = p;
+                    return;
+                }
+                p += close_b.len();
+            } else {
+                p += 1;
+            }
+        }
+    }
+
+    /// Finds the mark that closes the quotation opened by `open`, on the same line and within
+    /// [`MAX_QUOTE_BYTES`].
+    fn find_close(&self, from: usize, open: char) -> Option<usize> {
+        let limit = (from + MAX_QUOTE_BYTES).min(self.bytes.len());
+        let (first, closes): (u8, &[char]) = match open {
+            '"' => (b'"', &['"']),
+            '\'' => (b'\'', &['\'']),
+            '“' => (0xE2, &['”']),
+            '‘' => (0xE2, &['’']),
+            '„' => (0xE2, &['“', '”']),
+            '«' => (0xC2, &['»']),
+            '‹' => (0xE2, &['›']),
+            '「' => (0xE3, &['」']),
+            '『' => (0xE3, &['』']),
+            _ => return None,
+        };
+        let mut p = from;
+        while p < limit {
+            let c = self.bytes[p];
+            if c == b'\n' || c == b'\r' {
+                return None;
+            }
+            if c != first {
+                p += 1;
+                continue;
+            }
+            let Some((ch, len)) = char_at(self.text, p) else {
+                p += 1;
+                continue;
+            };
+            if closes.contains(&ch) {
+                let prev = char_before(self.text, p);
+                let next = char_at(self.text, p + len).map(|(c, _)| c);
+                match ch {
+                    '"' => {
+                        if prev.is_some_and(|c| !c.is_whitespace()) {
+                            return Some(p);
+                        }
+                        if next.is_some_and(|c| !c.is_whitespace()) {
+                            // Another opening quote: the first one was never closed.
+                            return None;
+                        }
+                    }
+                    '\'' | '’' => {
+                        let apostrophe = prev.is_some_and(char::is_alphanumeric)
+                            && next.is_some_and(char::is_alphanumeric);
+                        if !apostrophe && prev.is_some_and(|c| !c.is_whitespace()) {
+                            return Some(p);
+                        }
+                    }
+                    _ => return Some(p),
+                }
+            } else if ch == open && open != '"' && open != '\'' {
+                // The same opening mark again before any close: give up.
+                return None;
+            }
+            p += len;
+        }
+        None
+    }
+}
+
+/// Whether a token of this kind can open a new sentence after `?`, `!` or an ellipsis.
+fn starts_sentence(kind: NextKind) -> bool {
+    matches!(
+        kind,
+        NextKind::Upper | NextKind::Uncased | NextKind::ListStart
+    )
+}
+
+/// Classifies the word before a full stop.
+fn classify(word: &str) -> WordClass {
+    if word.is_empty() || word.len() > 16 || word.contains(['@', '/', ':']) {
+        return if is_number(word) {
+            WordClass::Number
+        } else {
+            WordClass::Plain
+        };
+    }
+    if is_number(word) {
+        return WordClass::Number;
+    }
+    if word.contains('.') {
+        return classify_dotted(word);
+    }
+    // `D-Mass` is looked up as `Mass`.
+    let core = word.rsplit('-').next().unwrap_or(word);
+    let mut chars = core.chars();
+    if let (Some(c), None) = (chars.next(), chars.next()) {
+        return if c.is_alphabetic() {
+            WordClass::Ambiguous
+        } else {
+            WordClass::Plain
+        };
+    }
+    if matches!(core, "N°" | "Nº" | "n°" | "nº") {
+        return WordClass::Numeric;
+    }
+    // Every listed abbreviation is short; longer words skip the lookups.
+    if core.len() > MAX_ABBREVIATION_BYTES {
+        return WordClass::Plain;
+    }
+    let (Some(lower), Some(as_written)) = (key(core, true), key(core, false)) else {
+        return WordClass::Plain;
+    };
+    if TITLES.contains_key(lower) {
+        WordClass::Title
+    } else if NEVER_END.contains_key(lower) {
+        WordClass::NeverEnd
+    } else if NUMERIC.contains_key(lower) {
+        WordClass::Numeric
+    } else if GENERIC.contains_key(lower) || STATES.contains_key(as_written) {
+        WordClass::Ambiguous
+    } else {
+        WordClass::Plain
+    }
+}
+
+/// Classifies a word with inner full stops: an acronym of short letter groups (`U.S`, `a.m`,
+/// `Ph.D`, `e.g`) or else an ordinary token (`Amazon.com`).
+fn classify_dotted(word: &str) -> WordClass {
+    let acronym = word
+        .split('.')
+        .all(|g| (1..=2).contains(&g.len()) && g.bytes().all(|c| c.is_ascii_alphabetic()));
+    if !acronym {
+        return WordClass::Plain;
+    }
+    let mut buf = [0u8; 12];
+    match lower_ascii(word, &mut buf) {
+        Some("a.m" | "p.m") => WordClass::Time,
+        Some("e.g" | "i.e" | "n.b") => WordClass::NeverEnd,
+        _ => WordClass::Ambiguous,
+    }
+}
+
+/// Lower-cases an ASCII word into `buf`; `None` if it is not ASCII or too long for any list.
+fn lower_ascii<'b>(word: &str, buf: &'b mut [u8; 12]) -> Option<&'b str> {
+    let src = word.as_bytes();
+    if src.len() > buf.len() || !word.is_ascii() {
+        return None;
+    }
+    let dst = &mut buf[..src.len()];
+    dst.copy_from_slice(src);
+    dst.make_ascii_lowercase();
+    std::str::from_utf8(dst).ok()
+}
+
+/// Digits with inner `,` or `.` separators.
+fn is_number(word: &str) -> bool {
+    let b = word.as_bytes();
+    !b.is_empty()
+        && b[0].is_ascii_digit()
+        && b[b.len() - 1].is_ascii_digit()
+        && b.iter()
+            .all(|c| c.is_ascii_digit() || *c == b',' || *c == b'.')
+}
+
+/// A day of the month (`3`, `31`): with a month name after it, a German-style date ordinal.
+fn is_day_number(word: &str) -> bool {
+    (1..=2).contains(&word.len()) && word.bytes().all(|c| c.is_ascii_digit())
+}
+
+/// A time-zone code after a clock time: `ET`, `EST`, `GMT`, `UTC`.
+fn is_time_zone(word: &str) -> bool {
+    (2..=4).contains(&word.len()) && word.bytes().all(|c| c.is_ascii_uppercase())
+}
+
+/// The end of a reference mark at `j`: `[1]`, `[2–11]`, `[3, 4]`, maybe after one space.
+fn citation_end(b: &[u8], j: usize) -> Option<usize> {
+    let open = if b.get(j) == Some(&b' ') { j + 1 } else { j };
+    if b.get(open) != Some(&b'[') {
+        return None;
+    }
+    let inner = open + 1;
+    let mut q = inner;
+    while q < b.len() && q - inner <= MAX_CITATION_BYTES {
+        match b[q] {
+            b']' => {
+                let digits = b[inner..q].iter().any(u8::is_ascii_digit);
+                return (digits && q > inner).then_some(q + 1);
+            }
+            b'0'..=b'9' | b',' | b' ' | b'-' => q += 1,
+            // en dash `–`
+            0xE2 if b.get(q + 1..q + 3) == Some(&[0x80, 0x93]) => q += 3,
+            _ => return None,
+        }
+    }
+    None
+}
+
+/// Closing quotes and brackets that belong to the sentence before them.
+fn is_closer(c: char) -> bool {
+    matches!(
+        c,
+        '"' | '\''
+            | ')'
+            | ']'
+            | '}'
+            | '”'
+            | '’'
+            | '»'
+            | '›'
+            | '」'
+            | '』'
+            | '）'
+            | '】'
+            | '〕'
+            | '〉'
+            | '》'
+            | '`'
+    )
+}
+
+/// Opening quotes and brackets skipped before the first letter of the next sentence.
+fn is_opener(c: char) -> bool {
+    matches!(
+        c,
+        '"' | '\''
+            | '('
+            | '['
+            | '{'
+            | '“'
+            | '‘'
+            | '«'
+            | '‹'
+            | '„'
+            | '‚'
+            | '¿'
+            | '¡'
+            | '「'
+            | '『'
+            | '（'
+            | '【'
+            | '《'
+            | '〈'
+            | '`'
+            | '*'
+    )
+}
+
+/// Looks at the token that starts at `p` (after whitespace).
+fn next_token(text: &str, p: usize) -> Next<'_> {
+    let other = Next {
+        kind: NextKind::Other,
+        word: "",
+        after_word: None,
+    };
+    let Some((first, first_len)) = char_at(text, p) else {
+        return other;
+    };
+    match first {
+        // `(b) Hello`: an enclosed list marker opens a new item.
+        '(' if parse_marker(text.as_bytes(), p).is_some() => {
+            return Next {
+                kind: NextKind::ListStart,
+                ..other
+            };
+        }
+        '•' | '‣' | '⁃' | '◦' | '▪' | '●' | '■' => {
+            return Next {
+                kind: NextKind::ListStart,
+                ..other
+            };
+        }
+        // `Smith. a. here it is b. another`: a marker whose next item follows opens a list.
+        // (Only short tokens can be markers: a digit run, one letter, or a Roman numeral.)
+        c if c.is_ascii_digit()
+            || (c.is_ascii_alphabetic()
+                && (matches!(text.as_bytes().get(p + 1), Some(b'.' | b')'))
+                    || matches!(c, 'i' | 'v' | 'x' | 'I' | 'V' | 'X'))) =>
+        {
+            if let Some((end, marker)) = parse_marker(text.as_bytes(), p) {
+                if find_next_item(text.as_bytes(), end, marker).is_some() {
+                    return Next {
+                        kind: NextKind::ListStart,
+                        ..other
+                    };
+                }
+            }
+        }
+        // `? - Posted like sentinels`: a dash that opens a new line of speech or a list item.
+        '-' | '–' | '—' => {
+            let q = p + first_len;
+            if char_at(text, q).is_some_and(|(c, _)| c.is_whitespace()) {
+                let after = next_token(text, skip_whitespace(text, q));
+                if after.kind == NextKind::Upper {
+                    return after;
+                }
+            }
+            return other;
+        }
+        _ => {}
+    }
+    let mut q = p;
+    let mut c = first;
+    let mut len = first_len;
+    while is_opener(c) {
+        q += len;
+        if matches!(c, '«' | '‹') {
+            // French spacing: `« Bonjour`
+            q = skip_whitespace(text, q);
+        }
+        match char_at(text, q) {
+            Some((c2, l2)) => (c, len) = (c2, l2),
+            None => return other,
+        }
+    }
+    let kind = if c.is_uppercase() {
+        NextKind::Upper
+    } else if c.is_lowercase() {
+        NextKind::Lower
+    } else if c.is_ascii_digit()
+        || (matches!(c, '$' | '€' | '£' | '¥' | '₹')
+            && char_at(text, q + len).is_some_and(|(d, _)| d.is_ascii_digit()))
+    {
+        NextKind::Digit
+    } else if c.is_alphabetic() {
+        NextKind::Uncased
+    } else {
+        NextKind::Other
+    };
+    if !c.is_alphabetic() {
+        return Next { kind, ..other };
+    }
+    let rest = text.get(q..).unwrap_or("");
+    let end = rest
+        .char_indices()
+        .find(|&(_, ch)| !ch.is_alphabetic())
+        .map_or(rest.len(), |(k, _)| k);
+    let word = &rest[..end];
+    Next {
+        kind,
+        word,
+        after_word: rest[end..].chars().next(),
+    }
+}
+
+/// Parses a list marker at `p`: `1.`, `12.)`, `3)`, `a.`, `b)`, `(iv)`, `(A)`, followed by
+/// whitespace or the end. Returns its end and the marker.
+fn parse_marker(b: &[u8], p: usize) -> Option<(usize, Marker)> {
+    let mut q = p;
+    let enclosed = b.get(q) == Some(&b'(');
+    if enclosed {
+        q += 1;
+    }
+    let label_start = q;
+    while q < b.len() && b[q].is_ascii_digit() && q - label_start < 4 {
+        q += 1;
+    }
+    let label = if q > label_start {
+        if q - label_start > 3 {
+            return None;
+        }
+        let mut v = 0u32;
+        for &d in &b[label_start..q] {
+            v = v * 10 + u32::from(d - b'0');
+        }
+        Label::Number(v)
+    } else {
+        while q < b.len() && b[q].is_ascii_alphabetic() && q - label_start < 5 {
+            q += 1;
+        }
+        match q - label_start {
+            0 => return None,
+            1 => Label::Letter(b[label_start]),
+            2..=4 if b[label_start..q].iter().all(|c| b"ivxIVX".contains(c)) => Label::Roman,
+            _ => return None,
+        }
+    };
+    let style = if enclosed {
+        if b.get(q) != Some(&b')') {
+            return None;
+        }
+        q += 1;
+        MarkerStyle::Enclosed
+    } else {
+        match b.get(q) {
+            Some(b'.') if b.get(q + 1) == Some(&b')') => {
+                q += 2;
+                MarkerStyle::DotParen
+            }
+            Some(b'.') => {
+                q += 1;
+                MarkerStyle::Dot
+            }
+            Some(b')') => {
+                q += 1;
+                MarkerStyle::Paren
+            }
+            _ => return None,
+        }
+    };
+    if q < b.len() && !b[q].is_ascii_whitespace() {
+        return None;
+    }
+    Some((q, Marker { label, style }))
+}
+
+/// Finds where the item after `marker` begins (`2.` after `1.`, `b)` after `a)`), preceded by
+/// whitespace, within [`MAX_LIST_ITEM_BYTES`] after `from`.
+fn find_next_item(b: &[u8], from: usize, marker: Marker) -> Option<usize> {
+    let mut label = [0u8; 4];
+    let label_len = match marker.label {
+        Label::Number(v) => {
+            let s = v + 1;
+            let mut digits = [0u8; 4];
+            let mut k = 0;
+            let mut x = s;
+            loop {
+                digits[k] = b'0' + u8::try_from(x % 10).unwrap_or(0);
+                k += 1;
+                x /= 10;
+                if x == 0 || k == digits.len() {
+                    break;
+                }
+            }
+            for (dst, src) in label.iter_mut().zip(digits[..k].iter().rev()) {
+                *dst = *src;
+            }
+            k
+        }
+        Label::Letter(c) if c != b'z' && c != b'Z' => {
+            label[0] = c + 1;
+            1
+        }
+        _ => return None,
+    };
+    let label = &label[..label_len];
+    let limit = (from + MAX_LIST_ITEM_BYTES).min(b.len());
+    let mut q = from + 1;
+    while q < limit {
+        if b[q - 1].is_ascii_whitespace() {
+            let start = q;
+            let mut r = q;
+            if marker.style == MarkerStyle::Enclosed {
+                if b.get(r) != Some(&b'(') {
+                    q += 1;
+                    continue;
+                }
+                r += 1;
+            }
+            if b.get(r) == label.first() && b.get(r..r + label.len()) == Some(label) {
+                if let Some((_, found)) = parse_marker(b, start) {
+                    if found.style == marker.style {
+                        return Some(start);
+                    }
+                }
+            }
+        }
+        q += 1;
+    }
+    None
+}
+
+/// The character starting at byte `i`, with its length; `None` at the end or off a boundary.
+fn char_at(text: &str, i: usize) -> Option<(char, usize)> {
+    let c = text.get(i..)?.chars().next()?;
+    Some((c, c.len_utf8()))
+}
+
+/// The character ending right before byte `i`.
+fn char_before(text: &str, i: usize) -> Option<char> {
+    text.get(..i)?.chars().next_back()
+}
+
+/// The first byte at or after `p` that is not whitespace.
+fn skip_whitespace(text: &str, mut p: usize) -> usize {
+    let b = text.as_bytes();
+    while p < b.len() {
+        if b[p].is_ascii_whitespace() {
+            p += 1;
+        } else if b[p] < 0x80 {
+            break;
+        } else {
+            match char_at(text, p) {
+                Some((c, len)) if c.is_whitespace() => p += len,
+                _ => break,
+            }
+        }
+    }
+    p
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn split(text: &str) -> Vec<&str> {
+        split_sentences(text)
+            .into_iter()
+            .map(|r| &text[r])
+            .collect()
+    }
+
+    #[test]
+    fn word_lists_are_sorted_and_unique() {
+        let lists: [&WordList; 11] = [
+            &TITLES,
+            &NEVER_END,
+            &NUMERIC,
+            &GENERIC,
+            &STATES,
+            &STRONG_STARTERS,
+            &STARTERS,
+            &PREPOSITIONS,
+            &TIME_CONTINUATIONS,
+            &MONTHS,
+            &EXCLAMATION_NAMES,
+        ];
+        for list in lists {
+            let w = list.words;
+            assert!(w.windows(2).all(|p| p[0] < p[1]), "unsorted: {w:?}");
+            for word in w {
+                assert!(list.contains(word), "{word} not found");
+            }
+        }
+        for list in [&TITLES, &NEVER_END, &NUMERIC, &GENERIC] {
+            for word in list.words {
+                assert!(
+                    word.len() <= MAX_ABBREVIATION_BYTES,
+                    "{word} longer than the limit"
+                );
+                assert!(list.contains_lower(&word.to_ascii_uppercase()));
+            }
+        }
+        for s in STRONG_STARTERS.words {
+            assert!(STARTERS.contains(s), "{s} missing from STARTERS");
+        }
+        assert!(!STARTERS.contains("Th") && !STARTERS.contains(""));
+    }
+
+    #[test]
+    fn classifies_words() {
+        assert_eq!(classify("Mr"), WordClass::Title);
+        assert_eq!(classify("U.S"), WordClass::Ambiguous);
+        assert_eq!(classify("p.m"), WordClass::Time);
+        assert_eq!(classify("e.g"), WordClass::NeverEnd);
+        assert_eq!(classify("1,000"), WordClass::Number);
+        assert_eq!(classify("Amazon.com"), WordClass::Plain);
+        assert_eq!(classify("D-Mass"), WordClass::Ambiguous);
+        assert_eq!(classify("ill"), WordClass::Plain);
+        assert_eq!(classify("Jan"), WordClass::Numeric);
+        assert_eq!(classify("N°"), WordClass::Numeric);
+    }
+
+    #[test]
+    fn interim_cases_still_hold() {
+        assert_eq!(split("One here. Two there."), ["One here.", "Two there."]);
+        assert_eq!(split(""), Vec::<&str>::new());
+        assert_eq!(split("   \n  "), Vec::<&str>::new());
+    }
+
+    #[test]
+    fn abbreviation_at_true_end() {
+        assert_eq!(
+            split("The firm cut 1,200 jobs in the U.S. The company employs 50,000 people."),
+            [
+                "The firm cut 1,200 jobs in the U.S.",
+                "The company employs 50,000 people."
+            ]
+        );
+        assert_eq!(
+            split("I work for the U.S. Government in Virginia."),
+            ["I work for the U.S. Government in Virginia."]
+        );
+    }
+
+    #[test]
+    fn abbreviation_after_bracket() {
+        assert_eq!(
+            split("(CNN)Sen. Harry Reid will retire. He said so on Friday."),
+            ["(CNN)Sen. Harry Reid will retire.", "He said so on Friday."]
+        );
+    }
+
+    #[test]
+    fn long_standalone_quotation_is_split() {
+        let t = "\"The first sentence of a long quote is here. The second one goes on for a while longer. \
+                 The third adds even more words to the quotation. A fourth one makes it longer \
+                 still. The fifth closes the quotation at last.\" The next sentence.";
+        assert_eq!(split(t).len(), 6);
+        let t = "\"The first sentence of a long quote is here. The second one goes on for a while longer. \
+                 The third adds even more words to the quotation. The fourth closes the quotation \
+                 at last,\" he said.";
+        assert_eq!(split(t).len(), 1);
+    }
+
+    #[test]
+    fn headline_and_dateline_lines() {
+        assert_eq!(
+            split(
+                "Storm hits coast\nWASHINGTON (Reuters) -\nThe storm left thousands without power."
+            ),
+            [
+                "Storm hits coast",
+                "WASHINGTON (Reuters) -",
+                "The storm left thousands without power."
+            ]
+        );
+    }
+
+    #[test]
+    fn wrapped_lines_are_joined() {
+        let t = "The committee said on Tuesday that the proposal would be\nreviewed again next month. It gave no reason.";
+        assert_eq!(
+            split(t),
+            [
+                "The committee said on Tuesday that the proposal would be\nreviewed again next month.",
+                "It gave no reason."
+            ]
+        );
+    }
+
+    #[test]
+    fn quotations() {
+        assert_eq!(
+            split("He said \"Go.\" Then he left."),
+            ["He said \"Go.\"", "Then he left."]
+        );
+        assert_eq!(
+            split("\"We lost. We will appeal,\" a spokesman said."),
+            ["\"We lost. We will appeal,\" a spokesman said."]
+        );
+        // An unclosed quotation does not swallow the paragraph.
+        assert_eq!(
+            split("\"We lost. We will appeal."),
+            ["\"We lost.", "We will appeal."]
+        );
+    }
+
+    #[test]
+    fn other_languages() {
+        assert_eq!(
+            split("今天天气很好。我们去公园吧！你去吗？"),
+            ["今天天气很好。", "我们去公园吧！", "你去吗？"]
+        );
+        assert_eq!(
+            split("「行くよ。」と彼は言った。"),
+            ["「行くよ。」と彼は言った。"]
+        );
+        assert_eq!(
+            split("यह एक वाक्य है। यह दूसरा है।"),
+            ["यह एक वाक्य है।", "यह दूसरा है।"]
+        );
+        assert_eq!(split("هل أنت بخير؟ نعم."), ["هل أنت بخير؟", "نعم."]);
+        assert_eq!(
+            split("Er kam am 3. Oktober an. Dr. Müller war da."),
+            ["Er kam am 3. Oktober an.", "Dr. Müller war da."]
+        );
+        assert_eq!(
+            split("¿Qué pasa? ¡Nada! Bien."),
+            ["¿Qué pasa?", "¡Nada!", "Bien."]
+        );
+        assert_eq!(split("Он пришёл. Она ушла."), ["Он пришёл.", "Она ушла."]);
+        assert_eq!(
+            split("Il est arrivé. « Bonjour. » Puis il est parti."),
+            ["Il est arrivé.", "« Bonjour. »", "Puis il est parti."]
+        );
     }
 }

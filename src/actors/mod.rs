@@ -1,0 +1,1073 @@
+//! Key actors: the people, organisations, governments and places a story is about.
+//!
+//! For naming the 3 to 8 parties that drive a story, most central first, each with a kind
+//! and a mention count. It works from capitalisation and a few word lists
+//! (`prompts/actors.toml`: titles, organisation words, generic words, countries and
+//! demonyms), so it is fast and needs no model. Not for a full named-entity tagger: names
+//! written in lower case, or parties only described ("the company"), are not found.
+//!
+//! The rules, each named below:
+//!
+//! - [`RULE_TITLES`]: "President Emmanuel Macron" is Emmanuel Macron; "the Minister" alone is
+//!   a role, not an actor; "Minister of Petroleum X Y" is X Y.
+//! - [`RULE_SENTENCE_INITIAL`]: a capitalised first word counts only if the text also
+//!   capitalises it elsewhere and never writes it in lower case ("Hackers" is not a name).
+//! - [`RULE_GENERIC`]: days, months, "The", "Company" and the like are never actors.
+//! - [`RULE_AND_SPLITS`]: "China Telecom and China Mobile" are two names, but "Securities and
+//!   Exchange Commission" is one (it ends in an organisation word).
+//! - [`RULE_DEMONYM_ACTS`]: "French authorities", "U.S. officials" make the country an actor;
+//!   "a Belgian midfielder" does not.
+//! - [`RULE_ALIASES`]: acronyms and expansions (DOJ = Department of Justice = Justice
+//!   Department), surname-only and short later mentions (Biden -> Joe Biden) merge.
+//! - [`RULE_HEADLINE`]: headlines are often in title case, so they do not create actors;
+//!   they lift the actors of the text that they name.
+//! - [`RULE_LOCATIVE`]: a name only ever used as a location ("in Mubende district", "at
+//!   Buckingham Palace") is the setting, not an actor; datelines and bylines are skipped.
+//! - [`RULE_ROLE_RANK`]: rank by mentions, plus the headline, the lead, being a sentence's
+//!   subject and a role verb (says, denies, confirms, reported) next to the name.
+//!
+//! Every candidate that passes these rules is an actor: news texts name few parties, and
+//! short stories' gold lists include names mentioned once (the sources, the accusers), so
+//! there is no score cut, only the cap of [`MAX_ACTORS`] best-ranked.
+
+mod names;
+
+use std::collections::{HashMap, HashSet};
+use std::sync::OnceLock;
+
+use serde::Deserialize;
+
+use crate::brief::{Actor, ActorKind};
+use crate::error::{Error, Result};
+use crate::text::Document;
+use names::{chains, skip_dateline, tokenize, Tok};
+
+/// Rule: titles before a name are stripped; a title alone is a role.
+pub const RULE_TITLES: &str = "titles";
+/// Rule: sentence-initial capitals need support elsewhere in the text.
+pub const RULE_SENTENCE_INITIAL: &str = "sentence-initial";
+/// Rule: generic capitalised words, adjectives ("Mumbai-based") and things that are not
+/// parties (laws, prizes, events: "Securities Act", "Europa League") are never actors.
+pub const RULE_GENERIC: &str = "generic";
+/// Rule: "and" joins two names unless the run ends in an organisation word.
+pub const RULE_AND_SPLITS: &str = "and-splits";
+/// Rule: a country acts through its government nouns; a demonym alone is no actor.
+pub const RULE_DEMONYM_ACTS: &str = "demonym-acts";
+/// Rule: acronyms, reordered department names and partial mentions merge.
+pub const RULE_ALIASES: &str = "aliases";
+/// Rule: the headline lifts actors found in the text; it adds none of its own.
+pub const RULE_HEADLINE: &str = "headline";
+/// Rule: names used only as locations, datelines and bylines are not actors.
+pub const RULE_LOCATIVE: &str = "locative";
+/// Rule: text not in English gets best-effort actors: names opening with one of its own stop
+/// words are dropped, and in languages that capitalise every noun (German) only multi-word
+/// names and acronyms are kept.
+pub const RULE_FOREIGN_TEXT: &str = "foreign-text";
+/// Languages (ISO 639-1) that capitalise every noun.
+pub const NOUN_CAPITALISING_LANGUAGES: &[&str] = &["de", "lb"];
+/// Rule: rank by mentions plus role (headline, lead, subject, role verb).
+pub const RULE_ROLE_RANK: &str = "role-rank";
+
+/// Most actors returned (the brief shows up to eight).
+pub const MAX_ACTORS: usize = 8;
+/// Bonus for being named in the headline: the headline names the story's subject.
+pub const TITLE_BONUS: f64 = 4.0;
+/// Bonus for being named in the lead sentences.
+pub const LEAD_BONUS: f64 = 2.0;
+/// Content sentences that make up the lead.
+pub const LEAD_SENTENCES: usize = 2;
+/// Bonus per mention as a sentence's subject (at most [`MAX_ROLE_MENTIONS`] count).
+pub const SUBJECT_BONUS: f64 = 0.75;
+/// Bonus per mention next to a role verb (at most [`MAX_ROLE_MENTIONS`] count).
+pub const ROLE_BONUS: f64 = 0.75;
+/// Role and subject mentions that count towards the bonus: beyond this, mentions count.
+pub const MAX_ROLE_MENTIONS: u32 = 2;
+/// Words that may come before a subject besides other names ("The X, the Y and Z said").
+pub const SUBJECT_LIST_WORDS: &[&str] = &["the", "a", "an", "and", "both", "&", "of"];
+/// Most words a name may have; longer runs are headline-case phrases, not names.
+pub const MAX_NAME_WORDS: usize = 7;
+/// Sentences with fewer words than this are bylines, captions or subheads.
+pub const MIN_CONTENT_WORDS: usize = 5;
+
+/// Word endings that make a capitalised word an adjective, not a name.
+pub const ADJECTIVE_SUFFIXES: &[&str] = &["-based", "-owned", "-led", "-backed", "-born", "-run"];
+
+/// Words before a name that make the mention a location ("in Mubende district").
+pub const LOCATIVE_WORDS: &[&str] = &["in", "at", "near", "outside", "inside", "across", "around"];
+
+/// The text of `prompts/actors.toml` compiled into the binary.
+pub const BUILTIN_ACTORS_TOML: &str = include_str!("../../prompts/actors.toml");
+
+/// Word lists for [`key_actors`], from `prompts/actors.toml`.
+#[derive(Debug, Clone, Default)]
+pub struct ActorRules {
+    titles: HashSet<String>,
+    org_words: HashSet<String>,
+    reorderable_heads: HashSet<String>,
+    particles: HashSet<String>,
+    generic: HashSet<String>,
+    government_nouns: HashSet<String>,
+    role_verbs: HashSet<String>,
+    role_preceders: HashSet<String>,
+    role_skip: HashSet<String>,
+    leading_words: HashSet<String>,
+    non_actor_nouns: HashSet<String>,
+    place_nouns: HashSet<String>,
+    places: HashSet<String>,
+    non_actor_heads: HashSet<String>,
+    countries: HashMap<String, String>,
+    demonyms: HashMap<String, String>,
+    stop_words: HashSet<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct RawActorRules {
+    titles: Vec<String>,
+    org_words: Vec<String>,
+    reorderable_heads: Vec<String>,
+    name_particles: Vec<String>,
+    generic: Vec<String>,
+    government_nouns: Vec<String>,
+    role_verbs: Vec<String>,
+    role_preceders: Vec<String>,
+    role_skip: Vec<String>,
+    leading_words: Vec<String>,
+    non_actor_nouns: Vec<String>,
+    place_nouns: Vec<String>,
+    places: Vec<String>,
+    non_actor_heads: Vec<String>,
+    countries: HashMap<String, String>,
+    demonyms: HashMap<String, String>,
+}
+
+fn lower_set(v: Vec<String>) -> HashSet<String> {
+    v.into_iter().map(|s| s.to_lowercase()).collect()
+}
+
+impl ActorRules {
+    /// The built-in lists (compiled in from `prompts/actors.toml`).
+    #[must_use]
+    pub fn builtin() -> Self {
+        // Checked by the `builtin_rules_parse` test; empty lists are the safe fallback.
+        Self::from_toml(BUILTIN_ACTORS_TOML).unwrap_or_default()
+    }
+
+    /// The built-in lists, parsed once and shared.
+    #[must_use]
+    pub fn shared() -> &'static Self {
+        static RULES: OnceLock<ActorRules> = OnceLock::new();
+        RULES.get_or_init(Self::builtin)
+    }
+
+    /// Parses the lists from the text of an `actors.toml` file.
+    ///
+    /// # Errors
+    /// [`Error::BadInput`] when the TOML is malformed or misses a list.
+    pub fn from_toml(text: &str) -> Result<Self> {
+        let raw: RawActorRules = toml::from_str(text)
+            .map_err(|e| Error::BadInput(format!("actor rules: {}", e.message())))?;
+        let stop_words = stop_words::get(stop_words::Language::English)
+            .iter()
+            .map(|s| s.to_lowercase())
+            .collect();
+        Ok(Self {
+            titles: lower_set(raw.titles),
+            org_words: lower_set(raw.org_words),
+            reorderable_heads: lower_set(raw.reorderable_heads),
+            particles: lower_set(raw.name_particles),
+            generic: lower_set(raw.generic),
+            government_nouns: lower_set(raw.government_nouns),
+            role_verbs: lower_set(raw.role_verbs),
+            role_preceders: lower_set(raw.role_preceders),
+            role_skip: lower_set(raw.role_skip),
+            leading_words: lower_set(raw.leading_words),
+            non_actor_nouns: lower_set(raw.non_actor_nouns),
+            place_nouns: lower_set(raw.place_nouns),
+            places: lower_set(raw.places),
+            non_actor_heads: lower_set(raw.non_actor_heads),
+            countries: raw
+                .countries
+                .into_iter()
+                .map(|(k, v)| (k.to_lowercase(), v))
+                .collect(),
+            demonyms: raw
+                .demonyms
+                .into_iter()
+                .map(|(k, v)| (k.to_lowercase(), v))
+                .collect(),
+            stop_words,
+        })
+    }
+
+    /// Loads `prompts/actors.toml` (or `actors.toml`) from `dir` when present, so users can
+    /// tune the word lists without a rebuild; otherwise the built-in lists.
+    ///
+    /// # Errors
+    /// [`Error::Io`] when the file exists but cannot be read, or any [`Self::from_toml`]
+    /// error.
+    pub fn load(dir: &std::path::Path) -> Result<Self> {
+        for path in [
+            dir.join("prompts").join("actors.toml"),
+            dir.join("actors.toml"),
+        ] {
+            if path.is_file() {
+                let text = std::fs::read_to_string(&path).map_err(|e| Error::Io {
+                    path: path.display().to_string(),
+                    reason: e.to_string(),
+                })?;
+                return Self::from_toml(&text);
+            }
+        }
+        Ok(Self::builtin())
+    }
+
+    fn is_title(&self, t: &Tok) -> bool {
+        self.titles.contains(t.lower().trim_end_matches('.'))
+    }
+
+    fn is_org_word(&self, w: &str) -> bool {
+        self.org_words.contains(&w.to_lowercase().replace('.', ""))
+    }
+
+    fn country_of(&self, words: &[&str]) -> Option<&String> {
+        self.countries.get(&words.join(" ").to_lowercase())
+    }
+}
+
+/// A name found in one run, before it becomes a [`Mention`].
+#[derive(Debug, Clone)]
+struct NameHit {
+    words: Vec<String>,
+    country: Option<String>,
+    kind: Option<ActorKind>,
+    /// Index of its first word in the sentence.
+    start: usize,
+}
+
+/// One mention of a candidate actor.
+#[derive(Debug, Clone)]
+struct Mention {
+    /// Name words as written (title and leading function words removed).
+    words: Vec<String>,
+    /// The country this names or acts for ("French authorities" -> France).
+    country: Option<String>,
+    /// Kind known from the mention itself (a title before it makes a person).
+    kind: Option<ActorKind>,
+    /// Part of the sentence's opening noun phrase: its subject.
+    subject: bool,
+    /// Position in the document, for ties.
+    order: usize,
+    lead: bool,
+    role: bool,
+    locative: bool,
+}
+
+/// A candidate actor: its mentions merged.
+#[derive(Debug, Clone)]
+struct Candidate {
+    /// Surface forms and how often each was used.
+    forms: Vec<(String, u32)>,
+    /// The fullest name words seen.
+    words: Vec<String>,
+    country: Option<String>,
+    person: bool,
+    mentions: u32,
+    first: usize,
+    lead: bool,
+    subject: u32,
+    role: u32,
+    title: bool,
+    /// Every mention so far is a location ("in Mubende").
+    locative: bool,
+}
+
+fn join(words: &[String]) -> String {
+    words.join(" ")
+}
+
+/// A comparison key: lower case, no dots, "the" dropped, "Justice Department" reordered to
+/// "department of justice".
+fn key_of(words: &[String], rules: &ActorRules) -> String {
+    let mut w: Vec<String> = words
+        .iter()
+        .map(|x| x.to_lowercase().replace('.', ""))
+        .filter(|x| !x.is_empty())
+        .collect();
+    if w.first().is_some_and(|x| x == "the") {
+        w.remove(0);
+    }
+    if w.len() == 2 && rules.reorderable_heads.contains(&w[1]) {
+        w = vec![w[1].clone(), "of".into(), w[0].clone()];
+    }
+    w.join(" ")
+}
+
+/// Initials of a name, with and without function words ("DOJ", "DJ").
+fn initials(key: &str) -> [String; 2] {
+    let words: Vec<&str> = key.split(' ').filter(|w| !w.is_empty()).collect();
+    let short = words
+        .iter()
+        .filter(|w| !matches!(**w, "of" | "the" | "and" | "for" | "&"))
+        .filter_map(|w| w.chars().next())
+        .collect();
+    let full = words
+        .iter()
+        .filter(|w| **w != "the")
+        .filter_map(|w| w.chars().next())
+        .collect();
+    [short, full]
+}
+
+struct DocContext {
+    /// Words the text writes in lower case somewhere (so not names on their own).
+    lower_words: HashSet<String>,
+    /// Words the text capitalises somewhere other than a sentence start.
+    mid_caps: HashSet<String>,
+    /// Capitalised words of a sentence-case headline (a headline-case one says nothing).
+    title_caps: HashSet<String>,
+    /// Words that open two or more sentences (the headline counts): a common word that
+    /// does so would show up in lower case too, so these are names ("Arsenal are ...").
+    repeated_initials: HashSet<String>,
+}
+
+fn doc_context(doc: &Document) -> DocContext {
+    let mut lower_words = HashSet::new();
+    let mut mid_caps = HashSet::new();
+    let mut initials: HashMap<String, u32> = HashMap::new();
+    let title = doc.title.as_deref().unwrap_or("");
+    if let Some(first) = tokenize(title).first().filter(|t| t.is_cap()) {
+        *initials.entry(first.lower()).or_default() += 1;
+    }
+    for i in 0..doc.sentences.len() {
+        let s = doc.sentence(i);
+        if s.starts_with(['—', '–', '-', '(']) && !is_content(s) {
+            // A wire credit ("— Reuters") holds nothing but a name.
+            mid_caps.extend(tokenize(s).iter().filter(|t| t.is_cap()).map(Tok::lower));
+            continue;
+        }
+        if (i == 0 && same_words(title, s)) || !is_content(s) {
+            continue; // headline case and bylines say nothing about names
+        }
+        for (j, t) in tokenize(s).iter().enumerate() {
+            if t.is_cap() {
+                if j > 0 {
+                    mid_caps.insert(t.lower());
+                } else {
+                    *initials.entry(t.lower()).or_default() += 1;
+                }
+            } else {
+                lower_words.insert(t.lower());
+            }
+        }
+    }
+    // A headline in sentence case capitalises names only; in headline case, every word.
+    let title_toks = tokenize(title);
+    let capitalised = title_toks.iter().skip(1).filter(|t| t.is_cap()).count();
+    let sentence_case = capitalised * 2 < title_toks.len().saturating_sub(1);
+    let title_caps = if sentence_case {
+        title_toks
+            .iter()
+            .skip(1)
+            .filter(|t| t.is_cap())
+            .map(Tok::lower)
+            .collect()
+    } else {
+        HashSet::new()
+    };
+    DocContext {
+        lower_words,
+        mid_caps,
+        title_caps,
+        repeated_initials: initials
+            .into_iter()
+            .filter(|(_, n)| *n >= 2)
+            .map(|(w, _)| w)
+            .collect(),
+    }
+}
+
+fn is_content(s: &str) -> bool {
+    crate::text::tokens::words(s).count() >= MIN_CONTENT_WORDS
+        && s.split_whitespace()
+            .any(|w| w.chars().next().is_some_and(char::is_lowercase))
+}
+
+fn same_words(a: &str, b: &str) -> bool {
+    let norm = |s: &str| -> Vec<String> {
+        crate::text::tokens::words(s)
+            .map(str::to_lowercase)
+            .collect()
+    };
+    norm(a) == norm(b)
+}
+
+/// [`RULE_AND_SPLITS`]: splits a run at "and" unless it ends in an organisation word.
+fn split_and<'a>(run: &'a [Tok], rules: &ActorRules) -> Vec<&'a [Tok]> {
+    let ends_org = run.last().is_some_and(|t| rules.is_org_word(&t.text));
+    let no_title = !run.iter().any(|t| rules.is_title(t));
+    // "China Telecom and China Mobile": the part before "and" is a whole name already.
+    let first_whole = run.iter().position(|t| t.text == "and").is_some_and(|i| {
+        let before = &run[..i];
+        let named = before
+            .iter()
+            .filter(|t| !rules.stop_words.contains(&t.lower()))
+            .count();
+        named >= 2 && before.last().is_some_and(|t| rules.is_org_word(&t.text))
+    });
+    if ends_org && no_title && !first_whole {
+        return vec![run];
+    }
+    run.split(|t| t.text == "and")
+        .filter(|p| !p.is_empty())
+        .collect()
+}
+
+/// [`RULE_TITLES`]: the person after the last title, or the portfolio after "Title of".
+fn strip_title<'a>(part: &'a [Tok], rules: &ActorRules) -> Option<(&'a [Tok], bool)> {
+    if part.iter().any(|x| rules.is_org_word(&x.text)) {
+        return Some((part, false)); // "Department of Justice": "Justice" is no title here
+    }
+    let Some(t) = part.iter().rposition(|x| rules.is_title(x)) else {
+        return Some((part, false));
+    };
+    let rest = &part[t + 1..];
+    if rest.is_empty() {
+        return None; // a role ("the Minister"), not an actor
+    }
+    if rest.iter().any(|x| rules.is_org_word(&x.text)) && rest[0].text != "of" {
+        return Some((part, false)); // "Justice Department", "President Hotel Group"
+    }
+    if rest[0].text != "of" {
+        let n = rest.len();
+        return Some((&rest[n.saturating_sub(3)..], true));
+    }
+
+    let mut portfolio = &rest[1..];
+    if portfolio.first().is_some_and(|x| x.text == "the") {
+        portfolio = &portfolio[1..];
+    }
+    let words: Vec<&str> = portfolio.iter().map(|x| x.text.as_str()).collect();
+    let is_body = rules.country_of(&words).is_some()
+        || portfolio.last().is_some_and(|x| rules.is_org_word(&x.text));
+    if is_body || portfolio.len() < 3 {
+        // "Prime Minister of the United Kingdom": the country; "Minister of Health": a role.
+        return is_body.then_some((portfolio, false));
+    }
+    // "Minister of Petroleum Resources Development Arjuna Ranatunga": the name ends the run.
+    let n = portfolio.len();
+    let take = if n >= 3 && portfolio[n - 2].text.chars().count() <= 2 {
+        3
+    } else {
+        2
+    };
+    Some((&portfolio[n - take..], true))
+}
+
+impl ActorRules {
+    /// Turns one name run into mentions (none, one, or several after splitting).
+    fn mentions_of(
+        &self,
+        toks: &[Tok],
+        run: std::ops::Range<usize>,
+        ctx: &DocContext,
+        role: bool,
+    ) -> Vec<NameHit> {
+        let next = toks.get(run.end).filter(|t| !t.brk).map(Tok::lower);
+        let run_end = run.end;
+        let run_start = run.start;
+        let mut out = Vec::new();
+        let base = run.start;
+        let mut parts = Vec::new();
+        for part in split_and(&toks[run], self) {
+            // "Microsoft Corporation MSFT": a trailing ticker is a name of its own.
+            match part.split_last() {
+                Some((last, head))
+                    if !head.is_empty()
+                        && last.is_all_caps()
+                        && !is_roman_numeral(&last.text)
+                        && !head.iter().any(Tok::is_all_caps)
+                        && head.last().is_some_and(Tok::is_cap)
+                        && head.iter().any(|t| !self.stop_words.contains(&t.lower())) =>
+                {
+                    parts.push(head); // the ticker itself is no actor
+                    let _ = last;
+                }
+                _ => parts.push(part),
+            }
+        }
+        for part in parts {
+            // Offset of this part within the sentence, for the subject test.
+            let offset = part
+                .first()
+                .and_then(|f| toks.iter().position(|t| std::ptr::eq(t, f)))
+                .unwrap_or(base);
+            // RULE_SENTENCE_INITIAL and RULE_GENERIC on leading words.
+            let mut p = part;
+            let mut skip = 0;
+            while let Some(first) = p.first() {
+                let l = first.lower();
+                let initial = offset == 0; // the run opens the sentence
+                                           // A lone word right before "officials", "prosecutors" names who acts.
+                let acts = p.len() == 1
+                    && next
+                        .as_ref()
+                        .is_some_and(|n| self.government_nouns.contains(n));
+                let known = self.is_title(first)
+                    || self.demonyms.contains_key(&l)
+                    || self.countries.contains_key(&l)
+                    || acts;
+                // Only a lone word at the sentence start is suspect: in a longer run the
+                // capital belongs to the name ("Ministry of Health", "Western Digital").
+                let lone_initial = initial && p.len() == 1;
+                let common = self.stop_words.contains(&l)
+                    || self.leading_words.contains(&l)
+                    || ADJECTIVE_SUFFIXES.iter().any(|x| l.ends_with(x))
+                    || (lone_initial
+                        && (ctx.lower_words.contains(&l)
+                            || (!ctx.mid_caps.contains(&l)
+                                && !ctx.title_caps.contains(&l)
+                                && !ctx.repeated_initials.contains(&l)
+                                && !first.is_all_caps())));
+                if common && !known {
+                    p = &p[1..];
+                    skip += 1;
+                } else {
+                    break;
+                }
+            }
+            if p.is_empty() || p.len() > MAX_NAME_WORDS {
+                continue;
+            }
+            // A demonym before a title ("Ukrainian President X") describes the person.
+            let Some((name, titled)) = strip_title(p, self) else {
+                continue;
+            };
+            let words: Vec<&str> = name.iter().map(|t| t.text.as_str()).collect();
+            let lower = words.join(" ").to_lowercase();
+            // RULE_GENERIC: generic words, and names made only of organisation words
+            // ("Company", "N.V.") or ending in an adjective suffix ("San Francisco-based").
+            let adjective = words.last().is_some_and(|w| {
+                let l = w.to_lowercase();
+                ADJECTIVE_SUFFIXES.iter().any(|x| l.ends_with(x))
+                    || (words.len() > 1 && self.demonyms.contains_key(&l))
+                    || (l.contains('-') && self.demonyms.contains_key(&l.replace('-', " ")))
+            }) || words.iter().any(|w| w.chars().any(|c| c.is_ascii_digit()));
+            // "Ugandans", "Americans": people of a country, not an actor.
+            let people = words.len() == 1
+                && lower
+                    .strip_suffix('s')
+                    .is_some_and(|x| self.demonyms.contains_key(x));
+            let object = words
+                .last()
+                .is_some_and(|w| self.non_actor_heads.contains(&w.to_lowercase()));
+            if self.generic.contains(&lower)
+                || adjective
+                || object
+                || people
+                || (words.len() == 1 && self.is_org_word(words[0]))
+                || words
+                    .iter()
+                    .all(|w| self.stop_words.contains(&w.to_lowercase()))
+            {
+                continue;
+            }
+            let acting = next
+                .as_ref()
+                .is_some_and(|n| self.government_nouns.contains(n));
+            let mut owned: Vec<String> = words.iter().map(|w| (*w).to_string()).collect();
+            // RULE_DEMONYM_ACTS
+            if let Some(country) = self.demonyms.get(&lower) {
+                if acting && !titled {
+                    owned.push(next.clone().unwrap_or_default());
+                    out.push(NameHit {
+                        words: owned,
+                        country: Some(country.clone()),
+                        kind: Some(ActorKind::Organization),
+                        start: offset + skip,
+                    });
+                }
+                continue;
+            }
+            let descriptor = next
+                .as_ref()
+                .is_some_and(|n| self.non_actor_nouns.contains(n))
+                || (name.last().is_some_and(|t| t.possessive)
+                    && toks.get(run_end).is_some_and(Tok::is_cap));
+            // RULE_LOCATIVE: a city or region is the setting unless it acts ("Paris
+            // prosecutors", "Beijing said").
+            if self.places.contains(&lower) && !acting && !role {
+                continue;
+            }
+            if let Some(country) = self.country_of(&words) {
+                if descriptor {
+                    continue; // "U.S. dollars", "South Africa's MTN": describes, does not act
+                }
+                let kind = if acting {
+                    owned.push(next.clone().unwrap_or_default());
+                    ActorKind::Organization
+                } else {
+                    ActorKind::Place
+                };
+                out.push(NameHit {
+                    words: owned,
+                    country: Some(country.clone()),
+                    kind: Some(kind),
+                    start: offset + skip,
+                });
+                continue;
+            }
+            // "striker Pablo Ruiz", "spokesman Majed Al-Ansari": a role noun before a name.
+            let after_role_noun = run_start.checked_sub(1).is_some_and(|i| {
+                !toks[run_start].brk && !toks[i].is_cap() && self.titles.contains(&toks[i].lower())
+            });
+            let person = titled || (after_role_noun && !words.iter().any(|w| self.is_org_word(w)));
+            let mut kind = person.then_some(ActorKind::Person);
+            let has_org_word = words.iter().any(|w| self.is_org_word(w));
+            if acting && !titled && !has_org_word {
+                // "The Trump administration", "Paris prosecutors": the body that acts.
+                owned.push(next.clone().unwrap_or_default());
+                kind = Some(ActorKind::Organization);
+            }
+            out.push(NameHit {
+                words: owned,
+                country: None,
+                kind,
+                start: offset + skip,
+            });
+        }
+        out
+    }
+
+    /// Whether a role verb follows the run or a role preceder comes before it.
+    fn has_role(&self, toks: &[Tok], run: &std::ops::Range<usize>) -> bool {
+        let after = toks[run.end..]
+            .iter()
+            .map(Tok::lower)
+            .find(|w| !self.role_skip.contains(w));
+        let before = toks[..run.start]
+            .iter()
+            .rev()
+            .map(Tok::lower)
+            .find(|w| !matches!(w.as_str(), "the" | "a" | "an"));
+        after.is_some_and(|w| self.role_verbs.contains(&w))
+            || before.is_some_and(|w| self.role_preceders.contains(&w))
+    }
+}
+
+/// Collects every mention in the text, skipping the headline line and non-content lines.
+fn collect_mentions(doc: &Document, rules: &ActorRules) -> Vec<Mention> {
+    let ctx = doc_context(doc);
+    let title = doc.title.as_deref().unwrap_or("");
+    let mut out = Vec::new();
+    let mut rank = 0;
+    let mut order = 0;
+    for i in 0..doc.sentences.len() {
+        let s = doc.sentence(i);
+        // A wire credit ("— Reuters", "(AP)") names the source outlet.
+        let credit = s.starts_with(['—', '–', '-', '(']) && !is_content(s);
+        if (i == 0 && same_words(title, s)) || (!is_content(s) && !credit) {
+            continue; // RULE_HEADLINE; bylines, captions
+        }
+        let lead = rank < LEAD_SENTENCES;
+        rank += 1;
+        let s = &s[skip_dateline(s)..];
+        let toks = tokenize(s);
+        for run in chains(&toks, &rules.particles) {
+            let role = rules.has_role(&toks, &run);
+            let after_place_noun = toks
+                .get(run.end)
+                .is_some_and(|t| !t.brk && rules.place_nouns.contains(&t.lower()));
+            // "in Berlin", "in the United States": the word before, articles skipped.
+            let before = toks[..run.start]
+                .iter()
+                .rev()
+                .map(Tok::lower)
+                .find(|w| !matches!(w.as_str(), "the" | "a" | "an"));
+            let locative = after_place_noun
+                || (!toks[run.start].brk
+                    && before.is_some_and(|w| LOCATIVE_WORDS.contains(&w.as_str())));
+            for hit in rules.mentions_of(&toks, run.clone(), &ctx, role) {
+                order += 1;
+                let names_body = hit.words.iter().any(|w| rules.is_org_word(w));
+                // A subject: only names and list words come before it.
+                let subject = toks[..hit.start.min(toks.len())]
+                    .iter()
+                    .all(|t| t.is_cap() || SUBJECT_LIST_WORDS.contains(&t.lower().as_str()));
+                out.push(Mention {
+                    words: hit.words,
+                    country: hit.country,
+                    kind: hit.kind,
+                    subject,
+                    order,
+                    lead,
+                    role,
+                    // "at the University of Hawaii" names a body, not a place.
+                    locative: locative && !names_body,
+                });
+            }
+        }
+    }
+    out
+}
+
+fn add_form(forms: &mut Vec<(String, u32)>, form: String, n: u32) {
+    if let Some(f) = forms.iter_mut().find(|f| f.0 == form) {
+        f.1 += n;
+    } else {
+        forms.push((form, n));
+    }
+}
+
+/// Groups mentions by key (countries by country).
+fn group(mentions: Vec<Mention>, rules: &ActorRules) -> Vec<Candidate> {
+    let mut by_key: HashMap<String, usize> = HashMap::new();
+    let mut out: Vec<Candidate> = Vec::new();
+    for m in mentions {
+        let key = match &m.country {
+            Some(c) => format!("country:{c}"),
+            None => key_of(&m.words, rules),
+        };
+        if key.is_empty() {
+            continue;
+        }
+        let idx = *by_key.entry(key).or_insert_with(|| {
+            out.push(Candidate {
+                forms: Vec::new(),
+                words: m.words.clone(),
+                country: m.country.clone(),
+                person: false,
+                mentions: 0,
+                first: m.order,
+                lead: false,
+                subject: 0,
+                role: 0,
+                title: false,
+                locative: true,
+            });
+            out.len() - 1
+        });
+        let c = &mut out[idx];
+        add_form(&mut c.forms, join(&m.words), 1);
+        if m.words.len() > c.words.len() {
+            c.words = m.words.clone();
+        }
+        c.person |= m.kind == Some(ActorKind::Person);
+        c.mentions += 1;
+        c.lead |= m.lead;
+        c.subject += u32::from(m.subject);
+        c.role += u32::from(m.role);
+        c.locative &= m.locative;
+    }
+    out
+}
+
+fn absorb(into: &mut Candidate, from: Candidate) {
+    for (f, n) in from.forms {
+        add_form(&mut into.forms, f, n);
+    }
+    if from.words.len() > into.words.len() {
+        into.words = from.words;
+    }
+    into.person |= from.person;
+    into.locative &= from.locative;
+    into.mentions += from.mentions;
+    into.first = into.first.min(from.first);
+    into.lead |= from.lead;
+    into.subject += from.subject;
+    into.role += from.role;
+}
+
+/// [`RULE_ALIASES`]: merges acronyms into expansions and short mentions into the one longer
+/// name they are the start or end of.
+fn merge_aliases(mut cands: Vec<Candidate>, rules: &ActorRules) -> Vec<Candidate> {
+    let mut i = 0;
+    while i < cands.len() {
+        let target = alias_target(&cands, i, rules);
+        if let Some(t) = target {
+            let from = cands.remove(i);
+            let t = if t > i { t - 1 } else { t };
+            let surname =
+                from.words.len() == 1 && cands[t].words.last().is_some_and(|l| l == &from.words[0]);
+            absorb(&mut cands[t], from);
+            cands[t].person |= surname
+                && cands[t].words.len() > 1
+                && !cands[t].words.iter().any(|w| rules.is_org_word(w));
+            // Stay at `i`: the next candidate moved into this slot.
+        } else {
+            i += 1;
+        }
+    }
+    cands
+}
+
+fn alias_target(cands: &[Candidate], i: usize, rules: &ActorRules) -> Option<usize> {
+    let c = &cands[i];
+    if c.country.is_some() {
+        return None;
+    }
+    let key = key_of(&c.words, rules);
+    let acronym = c.words.len() == 1
+        && c.words[0]
+            .chars()
+            .filter(|x| x.is_alphabetic())
+            .all(char::is_uppercase);
+    let mut found: Vec<usize> = Vec::new();
+    for (j, d) in cands.iter().enumerate() {
+        if j == i || d.country.is_some() || d.words.len() <= c.words.len() && !acronym {
+            continue;
+        }
+        let dkey = key_of(&d.words, rules);
+        // "FDA" = "U.S. Food and Drug Administration": a leading country may be left out.
+        let unqualified = dkey
+            .split_once(' ')
+            .filter(|(first, _)| rules.countries.contains_key(*first))
+            .map(|(_, rest)| rest.to_string());
+        let is_acronym = acronym
+            && d.words.len() >= 2
+            && std::iter::once(dkey.clone())
+                .chain(unqualified)
+                .any(|k| initials(&k).iter().any(|a| a.len() >= 2 && *a == key));
+        let dwords: Vec<&str> = dkey
+            .split(' ')
+            .map(|w| {
+                w.strip_prefix("al-")
+                    .or_else(|| w.strip_prefix("el-"))
+                    .unwrap_or(w)
+            })
+            .collect();
+        let cwords: Vec<&str> = key.split(' ').collect();
+        let n = cwords.len();
+        let partial = dwords.len() > n
+            && (dwords[..n] == cwords[..] || dwords[dwords.len() - n..] == cwords[..])
+            && !rules.generic.contains(&key);
+        if is_acronym || partial {
+            found.push(j);
+        }
+    }
+    (found.len() == 1).then(|| found[0])
+}
+
+/// The display name: for a country the form used most, otherwise the fullest form.
+fn display_name(c: &Candidate, rules: &ActorRules) -> String {
+    if c.country.is_some() {
+        // The government named after the country ("U.S. government") when the text uses
+        // it at least as often as the plain name; else the plain name used most ("Russia");
+        // a demonym form ("French authorities") only when the text has nothing else.
+        let words_of = |f: &str| f.split(' ').map(str::to_string).collect::<Vec<_>>();
+        let is_plain = |f: &str| {
+            let w = words_of(f);
+            let w: Vec<&str> = w.iter().map(String::as_str).collect();
+            rules.country_of(&w).is_some()
+        };
+        let is_named_gov = |f: &str| {
+            let w = words_of(f);
+            let w: Vec<&str> = w.iter().map(String::as_str).collect();
+            w.len() > 1 && rules.country_of(&w[..w.len() - 1]).is_some()
+        };
+        let pick = |keep: &dyn Fn(&str) -> bool| {
+            let pool: Vec<&(String, u32)> = c.forms.iter().filter(|(f, _)| keep(f)).collect();
+            let total: u32 = pool.iter().map(|f| f.1).sum();
+            let best = pool
+                .into_iter()
+                .max_by(|a, b| a.1.cmp(&b.1).then(b.0.len().cmp(&a.0.len())))
+                .map(|f| f.0.clone());
+            (total, best)
+        };
+        let (named_n, named) = pick(&is_named_gov);
+        let (plain_n, plain) = pick(&is_plain);
+        let (_, any) = pick(&|_| true);
+        let choice = if named_n > 0 && named_n >= plain_n {
+            named
+        } else {
+            plain.or(any)
+        };
+        if let Some(f) = choice {
+            return f;
+        }
+    }
+    // "Sanofi-Aventis officials" is shown as "Sanofi-Aventis" when that form is used too.
+    let n = c.words.len();
+    if n > 1
+        && rules
+            .government_nouns
+            .contains(&c.words[n - 1].to_lowercase())
+    {
+        let short = join(&c.words[..n - 1]);
+        if c.forms.iter().any(|(f, _)| *f == short) {
+            return short;
+        }
+    }
+    join(&c.words)
+}
+
+fn kind_of(c: &Candidate, name: &str, rules: &ActorRules) -> ActorKind {
+    let words: Vec<&str> = name.split(' ').collect();
+    if c.country.is_some() {
+        // A country that acts through its government ("U.S. officials") is an organisation.
+        let acts = c.forms.iter().any(|(f, _)| {
+            let w: Vec<&str> = f.split(' ').collect();
+            rules.country_of(&w).is_none()
+        });
+        return if acts {
+            ActorKind::Organization
+        } else {
+            ActorKind::Place
+        };
+    }
+    if words.iter().any(|w| rules.is_org_word(w))
+        || words.iter().all(|w| {
+            w.chars()
+                .filter(|x| x.is_alphabetic())
+                .all(char::is_uppercase)
+        })
+    {
+        return ActorKind::Organization;
+    }
+    if c.person {
+        return ActorKind::Person;
+    }
+    if words.len() == 1 {
+        ActorKind::Organization
+    } else {
+        ActorKind::Other
+    }
+}
+
+/// "II", "III", "IV": part of a name ("King Charles III"), not a ticker.
+fn is_roman_numeral(w: &str) -> bool {
+    !w.is_empty() && w.chars().all(|c| matches!(c, 'I' | 'V' | 'X'))
+}
+
+/// Whether the headline names `c` (case-insensitive, whole words).
+fn in_title(c: &Candidate, title_words: &[String]) -> bool {
+    let has = |phrase: &str| {
+        let p: Vec<String> = crate::text::tokens::words(phrase)
+            .map(str::to_lowercase)
+            .collect();
+        !p.is_empty() && title_words.windows(p.len()).any(|w| w == p.as_slice())
+    };
+    c.forms.iter().any(|(f, _)| has(f))
+        || has(&join(&c.words))
+        || (c.person && c.words.last().is_some_and(|l| has(l)))
+}
+
+/// [`RULE_FOREIGN_TEXT`]: a best-effort filter for text not in English.
+struct ForeignText {
+    /// The text's own stop words ("Die", "Ein"), when it is not English.
+    stop_words: Option<HashSet<String>>,
+    /// Every noun is capitalised in this language, so a lone capitalised word is no name.
+    nouns_capitalised: bool,
+}
+
+impl ForeignText {
+    fn of(doc: &Document) -> Self {
+        if doc.is_english() {
+            return Self {
+                stop_words: None,
+                nouns_capitalised: false,
+            };
+        }
+        let lang = doc.language.as_deref().unwrap_or("");
+        let code = lang.split(['-', '_']).next().unwrap_or("");
+        Self {
+            stop_words: Some(
+                stop_words::lookup(code)
+                    .unwrap_or(&[])
+                    .iter()
+                    .map(|w| w.to_lowercase())
+                    .collect(),
+            ),
+            nouns_capitalised: NOUN_CAPITALISING_LANGUAGES.contains(&code),
+        }
+    }
+
+    fn keeps(&self, c: &Candidate) -> bool {
+        let Some(stop) = &self.stop_words else {
+            return true;
+        };
+        let first_is_stop = c
+            .words
+            .first()
+            .is_some_and(|w| stop.contains(&w.to_lowercase()));
+        let acronym = c.words.len() == 1
+            && c.words[0]
+                .chars()
+                .filter(|x| x.is_alphabetic())
+                .all(char::is_uppercase);
+        !first_is_stop && (!self.nouns_capitalised || c.words.len() > 1 || acronym)
+    }
+}
+
+/// The key actors of `doc`, most central first (at most [`MAX_ACTORS`]).
+///
+/// Uses the built-in word lists; see [`key_actors_with`] to pass others.
+#[must_use]
+pub fn key_actors(doc: &Document) -> Vec<Actor> {
+    key_actors_with(doc, ActorRules::shared())
+}
+
+/// The key actors of `doc` using the given word lists.
+#[must_use]
+pub fn key_actors_with(doc: &Document, rules: &ActorRules) -> Vec<Actor> {
+    let foreign = ForeignText::of(doc);
+    let mentions = collect_mentions(doc, rules);
+    let cands = merge_aliases(group(mentions, rules), rules);
+    let title_words: Vec<String> = doc
+        .title
+        .as_deref()
+        .map(|t| {
+            crate::text::tokens::words(t)
+                .map(str::to_lowercase)
+                .collect()
+        })
+        .unwrap_or_default();
+    // RULE_ROLE_RANK
+    let mut scored: Vec<(f64, Candidate)> = cands
+        .into_iter()
+        .filter_map(|mut c| {
+            // RULE_LOCATIVE: a name only ever used as a location is a setting, not an actor.
+            c.title = in_title(&c, &title_words);
+            (c.title || !c.locative).then_some(c)
+        })
+        .filter(|c| foreign.keeps(c))
+        .map(|c| {
+            let score = f64::from(c.mentions)
+                + if c.title { TITLE_BONUS } else { 0.0 }
+                + if c.lead { LEAD_BONUS } else { 0.0 }
+                + SUBJECT_BONUS * f64::from(c.subject.min(MAX_ROLE_MENTIONS))
+                + ROLE_BONUS * f64::from(c.role.min(MAX_ROLE_MENTIONS));
+            (score, c)
+        })
+        .collect();
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.first.cmp(&b.1.first)));
+    scored
+        .into_iter()
+        .take(MAX_ACTORS)
+        .map(|(_, c)| {
+            let name = display_name(&c, rules);
+            Actor {
+                kind: kind_of(&c, &name, rules),
+                name,
+                mentions: c.mentions + u32::from(c.title),
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_rules_parse() {
+        let r = ActorRules::from_toml(BUILTIN_ACTORS_TOML).unwrap();
+        assert!(r.titles.contains("president"));
+        assert_eq!(r.demonyms.get("french").map(String::as_str), Some("France"));
+    }
+
+    #[test]
+    fn acronym_initials() {
+        assert!(initials("department of justice").contains(&"doj".to_string()));
+        assert!(initials("securities and exchange commission").contains(&"sec".to_string()));
+    }
+}

@@ -1,0 +1,311 @@
+//! Name-shaped runs of words in one sentence.
+//!
+//! For finding candidate names: capitalised words joined by name particles ("Department of
+//! Justice", "Naeem ul Haque", "Wells Fargo & Co."), with possessives cut off ("Lycamobile's"
+//! -> Lycamobile) and abbreviations kept whole ("U.S.", "Dr."). Not for deciding which runs
+//! are actors; `super` does that.
+
+use std::collections::HashSet;
+
+/// Abbreviations whose full stop belongs to the word (not a sentence end).
+const ABBREVIATIONS: &[&str] = &[
+    "dr", "mr", "mrs", "ms", "st", "co", "inc", "corp", "ltd", "jr", "sr", "gov", "sen", "rep",
+    "gen", "prof", "lt", "col", "vs", "rev", "mt", "ft",
+];
+
+/// Separators that end a dateline or a subhead label at the start of a sentence.
+const DATELINE_SEPARATORS: &[&str] = &[" — ", " – ", " - ", ": ", "—", ":"];
+
+/// Longest dateline or label prefix, in bytes ("PETALING JAYA - ", "What Happened: ").
+const MAX_DATELINE_BYTES: usize = 48;
+
+/// Most words in a dateline or label prefix.
+const MAX_DATELINE_WORDS: usize = 4;
+
+/// Month names and abbreviations, to spot "Madrid, Jan 27 (IANS)" datelines.
+const MONTHS: &[&str] = &[
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "may",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+    "january",
+    "february",
+    "march",
+    "april",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+];
+
+/// One word of a sentence.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Tok {
+    /// The word as written, possessive ending removed.
+    pub(crate) text: String,
+    /// It ended in "'s" or "s'".
+    pub(crate) possessive: bool,
+    /// Punctuation or a line break comes right before it (names do not span these).
+    pub(crate) brk: bool,
+}
+
+impl Tok {
+    /// Starts with an upper-case letter ("Reuters", "U.S.", "III").
+    pub(crate) fn is_cap(&self) -> bool {
+        self.text.chars().next().is_some_and(char::is_uppercase)
+    }
+
+    /// Two or more letters, all upper case ("DOJ", "U.S.", "AT&T").
+    pub(crate) fn is_all_caps(&self) -> bool {
+        let letters: Vec<char> = self.text.chars().filter(|c| c.is_alphabetic()).collect();
+        letters.len() >= 2 && letters.iter().all(|c| c.is_uppercase())
+    }
+
+    /// Lower-cased text.
+    pub(crate) fn lower(&self) -> String {
+        self.text.to_lowercase()
+    }
+}
+
+fn is_word_char(c: char) -> bool {
+    // '@' and '#' keep handles and hashtags whole, so they never look like names.
+    c.is_alphanumeric() || matches!(c, '&' | '.' | '-' | '\'' | '’' | '@' | '#')
+}
+
+/// Cleans one raw run of word characters; returns the token and whether a full stop that
+/// ended a sentence or abbreviation-less word was cut off.
+fn clean(run: &str) -> Option<(Tok, bool)> {
+    let mut t = run.trim_start_matches(['.', '-', '\'', '’']).to_string();
+    let mut possessive = false;
+    let mut cut_stop = false;
+    loop {
+        if let Some(s) = t.strip_suffix("'s").or_else(|| t.strip_suffix("’s")) {
+            t = s.to_string();
+            possessive = true;
+        } else if t.ends_with("s'") || t.ends_with("s’") {
+            t.pop();
+            possessive = true;
+        } else if t.ends_with(['\'', '’', '-']) {
+            t.pop();
+        } else if let Some(s) = t.strip_suffix('.') {
+            let keep = s.contains('.')
+                || s.chars().count() == 1
+                || ABBREVIATIONS.contains(&s.to_lowercase().as_str());
+            if keep {
+                break;
+            }
+            t = s.to_string();
+            cut_stop = true;
+        } else {
+            break;
+        }
+    }
+    (!t.is_empty()).then_some((
+        Tok {
+            text: t,
+            possessive,
+            brk: false,
+        },
+        cut_stop,
+    ))
+}
+
+/// Splits a sentence into words, marking punctuation breaks between them.
+pub(crate) fn tokenize(s: &str) -> Vec<Tok> {
+    let mut out: Vec<Tok> = Vec::new();
+    let mut brk = true;
+    let mut run_start: Option<usize> = None;
+    let push = |run: &str, brk: &mut bool, out: &mut Vec<Tok>| {
+        if let Some((mut tok, cut_stop)) = clean(run) {
+            tok.brk = *brk;
+            *brk = cut_stop || tok.possessive;
+            out.push(tok);
+        } else {
+            // A lone dash or stop between words is punctuation.
+            *brk = true;
+        }
+    };
+    for (i, c) in s.char_indices() {
+        if is_word_char(c) {
+            run_start.get_or_insert(i);
+            continue;
+        }
+        if let Some(st) = run_start.take() {
+            push(&s[st..i], &mut brk, &mut out);
+        }
+        if !c.is_whitespace() || c == '\n' {
+            brk = true;
+        }
+    }
+    if let Some(st) = run_start {
+        push(&s[st..], &mut brk, &mut out);
+    }
+    out
+}
+
+/// The byte offset where the sentence proper starts, past a dateline ("PEORIA, Illinois —",
+/// "MOSCOW (AP) —", "Madrid, Jan 27 (IANS)") or a subhead label ("What Happened:").
+pub(crate) fn skip_dateline(s: &str) -> usize {
+    let head_end = s
+        .char_indices()
+        .map(|(i, _)| i)
+        .take_while(|&i| i <= MAX_DATELINE_BYTES)
+        .last()
+        .unwrap_or(0);
+    let head = &s[..head_end];
+    for sep in DATELINE_SEPARATORS {
+        if let Some(pos) = head.find(sep) {
+            let prefix = &s[..pos];
+            let words: Vec<&str> = crate::text::tokens::words(prefix).collect();
+            let first_all_caps = words.first().is_some_and(|w| {
+                w.chars().filter(|c| c.is_alphabetic()).count() >= 3
+                    && w.chars().all(|c| !c.is_lowercase())
+            });
+            let all_capitalised = words
+                .iter()
+                .all(|w| w.chars().next().is_some_and(|c| !c.is_lowercase()));
+            let max_words = if first_all_caps {
+                MAX_DATELINE_WORDS + 2
+            } else {
+                MAX_DATELINE_WORDS
+            };
+            if !words.is_empty() && words.len() <= max_words && (first_all_caps || all_capitalised)
+            {
+                return pos + sep.len();
+            }
+        }
+    }
+    // "City, Mon DD (WIRE) ...": skip through the closing bracket.
+    let words: Vec<&str> = crate::text::tokens::words(head).collect();
+    let month_second = words.len() >= 2 && MONTHS.contains(&words[1].to_lowercase().as_str());
+    if month_second && head.split(',').next().is_some_and(|p| !p.contains(' ')) {
+        if let Some(close) = head.find(')') {
+            return close + 1;
+        }
+    }
+    0
+}
+
+/// Runs of capitalised words, joined by name particles ("of", "ul", "&"), not crossing
+/// punctuation and ending at a possessive. Returns token index ranges.
+pub(crate) fn chains(toks: &[Tok], particles: &HashSet<String>) -> Vec<std::ops::Range<usize>> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < toks.len() {
+        if !toks[i].is_cap() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        let mut end = i + 1;
+        while end < toks.len() && !toks[end - 1].possessive && !toks[end].brk {
+            if toks[end].is_cap() {
+                end += 1;
+                continue;
+            }
+            // Particles: "of", "of the", "and", "&", "ul" between capitalised words.
+            let mut j = end;
+            let mut joined = 0;
+            while j < toks.len() && !toks[j].brk && joined < 2 {
+                let l = toks[j].lower();
+                let ok = particles.contains(&l)
+                    || l == "and"
+                    || l == "&"
+                    || (l == "the" && j > 0 && toks[j - 1].lower() == "of");
+                if !ok {
+                    break;
+                }
+                j += 1;
+                joined += 1;
+            }
+            if joined > 0 && j < toks.len() && !toks[j].brk && toks[j].is_cap() {
+                end = j + 1;
+            } else {
+                break;
+            }
+        }
+        out.push(start..end);
+        i = end;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(s: &str) -> Vec<String> {
+        let p: HashSet<String> = ["of", "ul"].iter().map(|s| (*s).to_string()).collect();
+        let t = tokenize(s);
+        chains(&t, &p)
+            .into_iter()
+            .map(|r| {
+                t[r].iter()
+                    .map(|x| x.text.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .collect()
+    }
+
+    #[test]
+    fn multiword_names_with_particles() {
+        assert_eq!(
+            texts("The Department of Homeland Security met Naeem ul Haque."),
+            ["The Department of Homeland Security", "Naeem ul Haque"]
+        );
+    }
+
+    #[test]
+    fn possessive_and_punctuation_end_a_name() {
+        assert_eq!(
+            texts("Lycamobile's PR firm, BuzzFeed News said."),
+            ["Lycamobile", "PR", "BuzzFeed News"]
+        );
+    }
+
+    #[test]
+    fn abbreviations_keep_their_stop() {
+        let t = tokenize("U.S. officials met Dr. Lee at Acme Co. today.");
+        let words: Vec<&str> = t.iter().map(|x| x.text.as_str()).collect();
+        assert_eq!(
+            words,
+            [
+                "U.S.",
+                "officials",
+                "met",
+                "Dr.",
+                "Lee",
+                "at",
+                "Acme",
+                "Co.",
+                "today"
+            ]
+        );
+    }
+
+    #[test]
+    fn datelines_are_skipped() {
+        let s = "PEORIA, Illinois — Officials said so.";
+        assert_eq!(&s[skip_dateline(s)..], "Officials said so.");
+        let s = "Madrid, Jan 27 (IANS) Atletico Madrid confirmed it.";
+        assert_eq!(
+            s[skip_dateline(s)..].trim(),
+            "Atletico Madrid confirmed it."
+        );
+        let s = "The statement continued: more words here.";
+        assert_eq!(skip_dateline(s), 0);
+    }
+}

@@ -1,0 +1,202 @@
+//! Cue phrases and the word lists they are matched against.
+//!
+//! For matching short editable phrases ("declined to comment", "rejected ... claims") against
+//! one sentence's lower-cased words, and for telling whether the words just before a match
+//! negate it. Not a general tokenizer (see `crate::text::tokens` for that): it keeps clause
+//! breaks, because negation does not reach across a comma.
+
+/// Words looked at before a cue when checking it for negation or a conditional.
+pub(crate) const LOOKBACK_WORDS: usize = 5;
+
+/// Most words a `...` gap in a phrase may skip.
+pub(crate) const MAX_GAP_WORDS: usize = 4;
+
+/// The lower-cased words of one sentence, with the clause breaks between them.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Words {
+    /// Lower-cased words; curly apostrophes made straight.
+    pub(crate) words: Vec<String>,
+    /// `breaks[i]`: a clause break (comma, colon, quote, dash, bracket, full stop) comes
+    /// right before word `i`.
+    pub(crate) breaks: Vec<bool>,
+}
+
+impl Words {
+    /// Splits `text` into lower-cased words, noting clause breaks.
+    pub(crate) fn new(text: &str) -> Self {
+        let mut out = Self::default();
+        let mut cur = String::new();
+        let mut pending_break = false;
+        let mut chars = text.chars().peekable();
+        while let Some(c) = chars.next() {
+            let c = if c == '’' || c == '‘' { '\'' } else { c };
+            let inner_apostrophe =
+                c == '\'' && !cur.is_empty() && chars.peek().is_some_and(|n| n.is_alphanumeric());
+            if c.is_alphanumeric() || inner_apostrophe {
+                cur.extend(c.to_lowercase());
+                continue;
+            }
+            if !cur.is_empty() {
+                out.words.push(std::mem::take(&mut cur));
+                out.breaks.push(pending_break);
+                pending_break = false;
+            }
+            if is_clause_break(c) {
+                pending_break = true;
+            }
+        }
+        if !cur.is_empty() {
+            out.words.push(cur);
+            out.breaks.push(pending_break);
+        }
+        out
+    }
+
+    /// The words before `start` in the same clause, nearest first, at most `n`.
+    pub(crate) fn before(&self, start: usize, n: usize) -> impl Iterator<Item = &str> {
+        let mut i = start;
+        let mut taken = 0;
+        std::iter::from_fn(move || {
+            if i == 0 || taken == n || self.breaks[i] {
+                return None;
+            }
+            i -= 1;
+            taken += 1;
+            Some(self.words[i].as_str())
+        })
+    }
+}
+
+fn is_clause_break(c: char) -> bool {
+    matches!(
+        c,
+        ',' | ';' | ':' | '.' | '!' | '?' | '"' | '(' | ')' | '—' | '–' | '“' | '”' | '|'
+    )
+}
+
+/// One element of a phrase.
+#[derive(Debug, Clone, PartialEq)]
+enum Part {
+    /// This exact word.
+    Word(String),
+    /// Any word starting with this.
+    Prefix(String),
+    /// Zero to [`MAX_GAP_WORDS`] words.
+    Gap,
+}
+
+/// A cue phrase with its weight.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Cue {
+    parts: Vec<Part>,
+    /// How strongly a match shows its label.
+    pub(crate) weight: f64,
+    /// The phrase as written in the rules file.
+    pub(crate) phrase: String,
+}
+
+/// A match of a cue: word range in the sentence and the cue's weight.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Hit {
+    pub(crate) start: usize,
+    pub(crate) end: usize,
+    pub(crate) weight: f64,
+}
+
+impl Cue {
+    /// Parses a phrase: words, `word*` prefixes, `...` gaps. `None` if it has no word.
+    pub(crate) fn parse(phrase: &str, weight: f64) -> Option<Self> {
+        let lower = phrase.to_lowercase();
+        let parts: Vec<Part> = lower
+            .split_whitespace()
+            .map(|w| {
+                if w == "..." {
+                    Part::Gap
+                } else if let Some(p) = w.strip_suffix('*') {
+                    Part::Prefix(p.replace('’', "'"))
+                } else {
+                    Part::Word(w.replace('’', "'"))
+                }
+            })
+            .collect();
+        let first_is_word = matches!(parts.first(), Some(Part::Word(_) | Part::Prefix(_)));
+        let last_is_word = matches!(parts.last(), Some(Part::Word(_) | Part::Prefix(_)));
+        (first_is_word && last_is_word).then(|| Self {
+            parts,
+            weight,
+            phrase: phrase.to_string(),
+        })
+    }
+
+    /// Every match of this cue in `w` (the shortest one at each start).
+    pub(crate) fn find(&self, w: &Words) -> Vec<Hit> {
+        (0..w.words.len())
+            .filter_map(|start| {
+                match_from(&self.parts, &w.words, start).map(|end| Hit {
+                    start,
+                    end,
+                    weight: self.weight,
+                })
+            })
+            .collect()
+    }
+}
+
+/// Matches `parts` against `words` from `at`; returns the end (exclusive) of the match.
+fn match_from(parts: &[Part], words: &[String], at: usize) -> Option<usize> {
+    let Some((first, rest)) = parts.split_first() else {
+        return Some(at);
+    };
+    match first {
+        Part::Gap => (0..=MAX_GAP_WORDS)
+            .filter(|skip| at + skip <= words.len())
+            .find_map(|skip| match_from(rest, words, at + skip)),
+        Part::Word(x) => {
+            (words.get(at)? == x).then_some(())?;
+            match_from(rest, words, at + 1)
+        }
+        Part::Prefix(x) => {
+            words.get(at)?.starts_with(x.as_str()).then_some(())?;
+            match_from(rest, words, at + 1)
+        }
+    }
+}
+
+/// Whether `word` is one of `list`, or a contraction ending in "n't" when the list holds
+/// "not" (so "didn't", "hasn't" negate without listing each).
+pub(crate) fn word_in(word: &str, list: &[String]) -> bool {
+    list.iter().any(|x| x == word) || (word.ends_with("n't") && list.iter().any(|x| x == "not"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_keep_contractions_and_breaks() {
+        let w = Words::new("He didn’t say, “No.”");
+        assert_eq!(w.words, ["he", "didn't", "say", "no"]);
+        assert_eq!(w.breaks, [false, false, false, true]);
+    }
+
+    #[test]
+    fn phrases_with_prefix_and_gap() {
+        let c = Cue::parse("rejected ... claim*", 1.0).unwrap();
+        assert_eq!(
+            c.find(&Words::new("She rejected the claims outright"))
+                .len(),
+            1
+        );
+        assert!(c.find(&Words::new("She rejected the offer")).is_empty());
+        let far = "She rejected one two three four five claims";
+        assert!(c.find(&Words::new(far)).is_empty());
+    }
+
+    #[test]
+    fn lookback_stops_at_clause_break() {
+        let w = Words::new("Not now, he denied it");
+        let pos = w.words.iter().position(|x| x == "denied").unwrap();
+        let before: Vec<&str> = w.before(pos, 5).collect();
+        assert_eq!(before, ["he"]);
+    }
+}

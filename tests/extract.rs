@@ -1,0 +1,342 @@
+//! Extraction on realistic fixture pages: furniture gone, paragraphs kept, metadata right;
+//! and no panic on hostile input.
+
+use newsbrief::extract::{detect_language, extract, Article};
+use newsbrief::Error;
+
+fn fixture(name: &str) -> String {
+    let path = format!("{}/tests/fixtures/pages/{name}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+fn extract_fixture(name: &str, url: &str) -> Article {
+    extract(&fixture(name), Some(url)).unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+fn paragraphs(text: &str) -> Vec<&str> {
+    text.split("\n\n").collect()
+}
+
+/// The main-text format contract: paragraphs separated by exactly one blank line, no
+/// leading, trailing or doubled whitespace anywhere.
+fn assert_clean_format(text: &str) {
+    assert!(!text.is_empty());
+    assert_eq!(text.trim(), text, "text is trimmed");
+    assert!(!text.contains("\n\n\n"), "no double blank lines");
+    for line in text.lines() {
+        assert_eq!(line.trim(), line, "line {line:?} has stray whitespace");
+    }
+    for para in paragraphs(text) {
+        assert!(!para.is_empty(), "empty paragraph");
+        assert!(!para.contains("  "), "double space in {para:?}");
+    }
+}
+
+fn assert_absent(text: &str, furniture: &[&str]) {
+    for f in furniture {
+        assert!(!text.contains(f), "furniture {f:?} left in text:\n{text}");
+    }
+}
+
+/// Every paragraph of the story text, in order, as whole paragraphs of the output.
+fn assert_paragraphs_in_order(text: &str, expected: &[&str]) {
+    let got = paragraphs(text);
+    let mut from = 0;
+    for want in expected {
+        let at = got[from..]
+            .iter()
+            .position(|p| p == want)
+            .unwrap_or_else(|| panic!("paragraph {want:?} missing or out of order in:\n{text}"));
+        from += at + 1;
+    }
+}
+
+/// The story of `examples/example-article.txt`, copied here: tests never read shared data.
+const TELECOM_PARAGRAPHS: [&str; 7] = [
+    "The United States government is reportedly investigating China Telecom and China Mobile over potential risks to internet and cloud security, according to a recent report by Reuters. The probe is centered on concerns that these Chinese state-owned telecommunications companies may be using their infrastructure to spy on American communications or steal sensitive data.",
+    "The investigation comes at a time of heightened tensions between the U.S. and China over trade, technology, and national security issues. The Trump administration has taken a hardline stance against Chinese companies like Huawei, which it accuses of being a national security threat due to its close ties to the Chinese government.",
+    "China Telecom and China Mobile are among the largest telecommunications companies in the world, with vast networks that span across the globe. This has raised concerns that they could potentially use their infrastructure to intercept or manipulate internet traffic, giving the Chinese government access to sensitive information or the ability to disrupt communications.",
+    "The U.S. government has not publicly disclosed the details of the probe, but sources familiar with the matter told Reuters that the investigation is still in its early stages. The Department of Justice, the Department of Homeland Security, and other federal agencies are reportedly involved in the probe.",
+    "Both China Telecom and China Mobile have denied any wrongdoing and have stated that they operate in accordance with international standards for cybersecurity. However, the U.S. government remains concerned about the potential risks posed by Chinese telecommunications companies, especially in light of recent high-profile cyberattacks and data breaches.",
+    "The investigation into China Telecom and China Mobile is just the latest in a series of actions taken by the U.S. government to address cybersecurity threats from foreign entities. In recent years, the U.S. has imposed sanctions on Chinese companies, banned certain Chinese apps, and taken other measures to protect its networks and data from foreign interference.",
+    "As the investigation into China Telecom and China Mobile continues, it is likely to further strain relations between the U.S. and China. The outcome of the probe could have significant implications for the global telecommunications industry and the future of internet and cloud security. For now, both companies will have to navigate the challenges of operating in an increasingly hostile geopolitical environment while also maintaining the trust of their customers and partners.",
+];
+
+#[test]
+fn example_story_page_gives_exactly_the_story() {
+    let a = extract_fixture(
+        "daily-wire-telecom.html",
+        "https://dailywire.example/world/china-telecom-probe",
+    );
+    assert_clean_format(&a.text);
+    // Nothing but the seven story paragraphs survives the menus, share bar, caption, ad,
+    // newsletter box, "Read more" link, tags, author bio, related list and comments.
+    assert_eq!(paragraphs(&a.text), TELECOM_PARAGRAPHS);
+    assert_eq!(
+        a.title.as_deref(),
+        Some("U.S. probing China Telecom, China Mobile over internet and cloud risks, Reuters reports citing sources")
+    );
+    assert_eq!(a.site.as_deref(), Some("The Daily Wire Desk"));
+    assert_eq!(a.byline.as_deref(), Some("Staff Writer"));
+    assert_eq!(a.published.as_deref(), Some("2024-03-27T09:30:00Z"));
+    assert_eq!(a.language.as_deref(), Some("en"));
+}
+
+#[test]
+fn blog_with_json_ld_graph_keeps_headings_lists_and_quotes() {
+    let a = extract_fixture(
+        "garden-blog-graph.html",
+        "https://allotment.example/winter-compost/",
+    );
+    assert_clean_format(&a.text);
+    assert_paragraphs_in_order(
+        &a.text,
+        &[
+            "Most gardeners let the compost heap sleep through the winter, but a heap built well in November can keep working until the first frosts of spring. The trick is to give the microbes enough food, air and insulation to stay busy when the air temperature drops.",
+            "Choose a sheltered spot",
+            "Balance greens and browns",
+            "Greens: vegetable peelings, coffee grounds, fresh grass clippings.",
+            "Never: cooked food, meat, dairy or diseased plants.",
+            "“A compost heap is a slow fire. Feed it, cover it and leave it alone.”",
+            "Cover it up",
+            "An old carpet or a sheet of thick plastic over the top keeps the rain out and the warmth in. Turn the heap once in December and again in February, and by April the bottom third should be dark, crumbly and ready for the beds.",
+        ],
+    );
+    assert_absent(
+        &a.text,
+        &[
+            "affiliate",
+            "Sharing is caring",
+            "Pinterest",
+            "Photo: Margaret",
+            "Buy a compost thermometer",
+            "leaf mould",
+            "Tagged",
+            "Never miss a post",
+            "Previous: Planting garlic",
+            "Leave a Reply",
+            "Great tips",
+            "Recent Posts",
+            "powered by WordPress",
+            "Posted on",
+        ],
+    );
+    assert_eq!(
+        a.title.as_deref(),
+        Some("How to Start a Winter Compost Heap")
+    );
+    assert_eq!(a.site.as_deref(), Some("The Allotment Diaries"));
+    // The author comes through an `@id` reference, its entity decoded.
+    assert_eq!(a.byline.as_deref(), Some("Margaret O\u{2019}Neill"));
+    assert_eq!(a.published.as_deref(), Some("2023-11-05T08:15:00Z"));
+    assert_eq!(a.language.as_deref(), Some("en"));
+}
+
+#[test]
+fn german_page_without_lang_attribute_is_detected_and_cleaned() {
+    let a = extract_fixture(
+        "kurier-stadtrat-de.html",
+        "https://kurier.example/lokales/haushalt",
+    );
+    assert_clean_format(&a.text);
+    assert_eq!(paragraphs(&a.text).len(), 4);
+    assert!(a.text.starts_with("Der Stadtrat hat am Dienstagabend"));
+    assert!(a.text.ends_with("in den Sommerferien beginnen."));
+    assert_absent(
+        &a.text,
+        &[
+            "Von Anna Schmidt",
+            "Teilen",
+            "Foto: dpa",
+            "Anzeige",
+            "Mehr zum Thema",
+            "Eltern fordern",
+            "Kommentare",
+            "Meistgelesen",
+            "Impressum",
+            "Lokales",
+        ],
+    );
+    assert_eq!(
+        a.title.as_deref(),
+        Some("Stadtrat beschließt Haushalt mit Rekordinvestitionen in Schulen")
+    );
+    assert_eq!(a.site.as_deref(), Some("Rheinland Kurier"));
+    assert_eq!(a.byline.as_deref(), Some("Anna Schmidt"));
+    assert_eq!(a.published.as_deref(), Some("2024-03-12T14:05:00+01:00"));
+    assert_eq!(a.language.as_deref(), Some("de"), "detected from the text");
+}
+
+#[test]
+fn script_rendered_page_falls_back_to_json_ld_article_body() {
+    let a = extract_fixture(
+        "ledger-app-shell.html",
+        "https://ledger.example/transport/night-ferry",
+    );
+    assert_clean_format(&a.text);
+    let paras = paragraphs(&a.text);
+    assert_eq!(paras.len(), 3, "{paras:?}");
+    assert!(paras[0].starts_with("The harbour authority on Tuesday approved"));
+    assert!(paras[2].ends_with("whether the service becomes permanent."));
+    assert_absent(&a.text, &["enable JavaScript", "Loading"]);
+    assert_eq!(
+        a.title.as_deref(),
+        Some("Harbour authority approves night ferry trial")
+    );
+    assert_eq!(a.site.as_deref(), Some("Bay Ledger"));
+    assert_eq!(a.byline.as_deref(), Some("Lena Ortiz, Sam Whitaker"));
+    assert_eq!(a.published.as_deref(), Some("2022-06-01T08:00:00+02:00"));
+    assert_eq!(a.language.as_deref(), Some("en"), "from lang=\"EN-us\"");
+}
+
+#[test]
+fn old_style_page_with_br_paragraphs_and_no_metadata() {
+    // No URL: the site name can only come from the title's tail.
+    let a = extract(&fixture("parish-notes-plain.html"), None).expect("extracts");
+    assert_clean_format(&a.text);
+    let paras = paragraphs(&a.text);
+    assert_eq!(paras.len(), 3, "{paras:?}");
+    assert!(paras[0].starts_with("The bell tower of St Mary's has reopened"));
+    assert!(paras[2].starts_with("Bell ringing practice resumes"));
+    assert_absent(
+        &a.text,
+        &["Back to news", "Events", "written by volunteers"],
+    );
+    assert_eq!(
+        a.title.as_deref(),
+        Some("Bell tower repairs finish ahead of schedule")
+    );
+    assert_eq!(a.site.as_deref(), Some("Parish Notes"));
+    assert_eq!(a.byline, None);
+    assert_eq!(a.published.as_deref(), Some("2021-09-14"));
+    assert_eq!(a.language.as_deref(), Some("en"), "detected from the text");
+}
+
+#[test]
+fn site_name_falls_back_to_the_host() {
+    let html = "<html><head><title>Storm</title></head><body><article><p>A storm closed the coast road on Monday night and the council said it would stay shut until the sea wall had been checked by engineers. Residents were told to use the inland route.</p></article></body></html>";
+    let a = extract(html, Some("https://www.coastnews.example/storm")).expect("extracts");
+    assert_eq!(a.site.as_deref(), Some("coastnews.example"));
+    assert_eq!(a.title.as_deref(), Some("Storm"));
+}
+
+#[test]
+fn empty_and_blank_documents_are_empty_pages() {
+    for html in [
+        "",
+        "   \n\t ",
+        "<html></html>",
+        "<html><body>   </body></html>",
+    ] {
+        assert!(
+            matches!(extract(html, None), Err(Error::EmptyPage)),
+            "{html:?}"
+        );
+    }
+    // Only scripts and styles: nothing readable.
+    let html =
+        "<html><head><style>p{}</style></head><body><script>var a = 'text';</script></body></html>";
+    assert!(matches!(extract(html, None), Err(Error::EmptyPage)));
+}
+
+#[test]
+fn garbage_input_never_panics() {
+    let binary: String = (0u8..=255).map(char::from).cycle().take(20_000).collect();
+    let inputs = [
+        binary,
+        "<<<<>>>><<//>>".repeat(1000),
+        "<html><body><p>unclosed <b>bold <i>italic".to_string(),
+        "<div class=\"".to_string() + &"x".repeat(100_000),
+        "\u{0}\u{1}\u{2} plain words with no markup at all".to_string(),
+        "<script type=\"application/ld+json\">{\"@type\": [[[[[[</script><p>x</p>".to_string(),
+        "<html><head><title> | | - </title></head><body><h1>|</h1></body></html>".to_string(),
+    ];
+    for html in &inputs {
+        match extract(html, Some("not a url")) {
+            Ok(a) => assert!(!a.text.is_empty()),
+            Err(e) => assert!(matches!(e, Error::EmptyPage), "{e}"),
+        }
+    }
+}
+
+#[test]
+fn very_deep_nesting_returns_text_quickly_on_a_small_stack() {
+    let depth = 100_000;
+    let html = format!(
+        "<html><body>{}<p>Deep inside the page there is still a sentence worth reading.</p>{}</body></html>",
+        "<div>".repeat(depth),
+        "</div>".repeat(depth)
+    );
+    let unclosed = format!("<html><body>{}the end", "<div><span>".repeat(depth / 2));
+    // A 256 KiB stack proves the passes are iterative, not recursive.
+    let handle = std::thread::Builder::new()
+        .stack_size(256 * 1024)
+        .spawn(move || (extract(&html, None), extract(&unclosed, None)))
+        .expect("spawns");
+    let (closed, unclosed) = handle.join().expect("no panic or stack overflow");
+    assert_eq!(
+        closed.expect("text").text,
+        "Deep inside the page there is still a sentence worth reading."
+    );
+    assert_eq!(unclosed.expect("text").text, "the end");
+}
+
+#[test]
+fn language_detection_needs_enough_text() {
+    assert_eq!(
+        detect_language("The council approved the budget on Tuesday after a long debate about schools and roads.").as_deref(),
+        Some("en")
+    );
+    assert_eq!(
+        detect_language("Le conseil municipal a approuvé le budget mardi soir, après un long débat sur les écoles et les routes de la ville. Les travaux commenceront pendant les vacances d'été, selon le maire.").as_deref(),
+        Some("fr")
+    );
+    assert_eq!(detect_language(""), None);
+    assert_eq!(detect_language("12345 !!!"), None);
+}
+
+#[test]
+fn detected_language_overrides_a_wrong_template_lang() {
+    let html = r#"<html lang="en"><head><title>Haushalt beschlossen</title></head><body><article>
+        <p>Der Stadtrat hat am Dienstagabend nach mehr als fünf Stunden Debatte den Haushalt für das kommende Jahr beschlossen. Mit 31 zu 14 Stimmen setzte sich die Koalition gegen die Opposition durch.</p>
+        <p>Im Mittelpunkt stehen Investitionen in die Schulen der Stadt. Rund 48 Millionen Euro sollen in den kommenden zwei Jahren in Sanierungen, neue Klassenräume und die Digitalisierung fließen.</p>
+        <p>Die Bezirksregierung muss den Haushalt noch genehmigen. Eine Entscheidung wird im Mai erwartet, die ersten Bauarbeiten könnten in den Sommerferien beginnen.</p>
+        </article></body></html>"#;
+    let a = extract(html, None).expect("extracts");
+    assert_eq!(a.language.as_deref(), Some("de"));
+    // A short text keeps the declared language.
+    let short =
+        r#"<html lang="en"><body><p>Der Stadtrat hat den Haushalt beschlossen.</p></body></html>"#;
+    assert_eq!(
+        extract(short, None).expect("extracts").language.as_deref(),
+        Some("en")
+    );
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
+    /// Random tag soup: extraction returns text or `EmptyPage`, and the text keeps the
+    /// format contract.
+    #[test]
+    fn tag_soup_never_panics(parts in proptest::collection::vec(
+        proptest::sample::select(vec![
+            "<div>", "</div>", "<p>", "</p>", "<a href=x>", "</a>", "<br>", "<h2>", "</h2>",
+            "<script>", "</script>", "<nav>", "<aside class=share>", "<li>", "<ul>", "</ul>",
+            "<pre>", "</pre>", "<!--", "-->", "<title>", "</title>", "<meta property=og:title content=T>",
+            "word ", "Ünïcödé ", "日本語 ", "  \n ", "&amp;", "By Jane Doe", "Advertisement",
+            "<time datetime=2024-02-30>", "<html lang=xx-YY>", "<", ">", "\"", "'",
+        ]),
+        0..200,
+    )) {
+        let html: String = parts.concat();
+        match extract(&html, Some("https://example.com/a")) {
+            Ok(a) => {
+                proptest::prop_assert!(!a.text.is_empty());
+                proptest::prop_assert!(!a.text.contains("\n\n\n"));
+                proptest::prop_assert_eq!(a.text.trim(), a.text.as_str());
+            }
+            Err(e) => proptest::prop_assert!(matches!(e, Error::EmptyPage), "{}", e),
+        }
+    }
+}

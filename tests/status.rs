@@ -1,0 +1,213 @@
+//! Status rules, each checked with short sentences, plus the example story end to end.
+
+use newsbrief::status::{classify, StatusRules};
+use newsbrief::text::Document;
+use newsbrief::StatusLabel::{self, Confirmed, Denied, EarlyStage, Unconfirmed};
+
+fn doc(title: Option<&str>, text: &str) -> Document {
+    Document::new(
+        title.map(str::to_string),
+        Some("en".into()),
+        text.to_string(),
+    )
+}
+
+fn labels(title: Option<&str>, text: &str) -> Vec<StatusLabel> {
+    let d = doc(title, text);
+    let items = classify(&d, &StatusRules::builtin());
+    let sentences: Vec<&str> = (0..d.sentences.len()).map(|i| d.sentence(i)).collect();
+    for it in &items {
+        assert!(
+            sentences.contains(&it.evidence.as_str()),
+            "evidence is not a sentence of the text: {:?}",
+            it.evidence
+        );
+    }
+    items.into_iter().map(|i| i.label).collect()
+}
+
+#[test]
+fn named_party_denial_is_denied() {
+    let l = labels(None, "Acme Corp denied the allegations on Monday.");
+    assert_eq!(l, [Denied]);
+}
+
+#[test]
+fn negated_denial_is_not_denied() {
+    let l = labels(None, "Acme Corp did not deny the allegations on Monday.");
+    assert!(!l.contains(&Denied), "{l:?}");
+}
+
+#[test]
+fn silence_is_never_a_denial() {
+    let text = "Acme declined to comment on the allegations made in the lawsuit. \
+                A spokeswoman for the bank did not respond to requests for comment.";
+    assert!(!labels(None, text).contains(&Denied));
+}
+
+#[test]
+fn refusal_of_bail_is_not_a_denial() {
+    let l = labels(
+        None,
+        "The former banker was denied bail at a hearing on Friday.",
+    );
+    assert!(!l.contains(&Denied), "{l:?}");
+}
+
+#[test]
+fn reported_denial_still_counts_and_rests_on_a_report() {
+    let l = labels(
+        None,
+        "Acme has reportedly denied plans to close its largest factory.",
+    );
+    assert!(l.contains(&Denied) && l.contains(&Unconfirmed), "{l:?}");
+}
+
+#[test]
+fn confirming_a_denial_is_not_a_confirmation() {
+    let text = "Minister Jane Roe confirmed that the list of cabinet changes is totally false.";
+    let l = labels(None, text);
+    assert!(l.contains(&Denied), "{l:?}");
+    assert!(!l.contains(&Confirmed), "{l:?}");
+}
+
+#[test]
+fn not_confirmed_is_unconfirmed_not_confirmed() {
+    let text = "The ministry has not confirmed the report of a second outbreak in the north.";
+    let l = labels(None, text);
+    assert!(l.contains(&Unconfirmed) && !l.contains(&Confirmed), "{l:?}");
+}
+
+#[test]
+fn conditional_confirmation_is_not_a_confirmation() {
+    let text = "If confirmed, the appointment would make her the first woman to lead the bank.";
+    assert!(!labels(None, text).contains(&Confirmed));
+}
+
+#[test]
+fn anonymous_sources_on_talks_are_early_stage_and_unconfirmed() {
+    let text = "Acme is in talks to buy Beta Ltd, according to people familiar with the matter. \
+                The talks are at an early stage and may not lead to a deal.";
+    assert_eq!(labels(None, text), [EarlyStage, Unconfirmed]);
+}
+
+#[test]
+fn on_record_announcement_beats_an_earlier_media_report() {
+    let text = "Acme announced on Monday that it has signed a deal to buy Beta Ltd for $2 billion. \
+                The chief executive said in a statement that the deal was good for shareholders.\n\n\
+                The talks had first been reported by Bloomberg last month.";
+    assert_eq!(labels(None, text), [Confirmed]);
+}
+
+#[test]
+fn confirming_the_media_report_makes_it_confirmed() {
+    let text = "Acme Corp on Tuesday confirmed media reports that it is in talks to buy Beta Ltd. \
+                The talks are at an early stage, the company said in a statement.";
+    let l = labels(None, text);
+    assert!(l.contains(&Confirmed), "{l:?}");
+    assert!(!l.contains(&Unconfirmed), "{l:?}");
+    assert!(l.contains(&EarlyStage), "{l:?}");
+}
+
+#[test]
+fn formal_outcome_beats_the_process_behind_it() {
+    let text = "Prosecutors charged the former chief executive with fraud on Tuesday. \
+                The charges follow a two-year investigation by the regulator, the prosecutors said in a statement.";
+    let l = labels(None, text);
+    assert!(!l.contains(&EarlyStage), "{l:?}");
+    assert!(l.contains(&Confirmed), "{l:?}");
+}
+
+#[test]
+fn a_signed_deal_after_long_talks_is_not_early_stage() {
+    let text = "After months of talks and negotiations, Acme and Beta Ltd have signed a merger \
+                agreement, the companies announced on Monday. The talks had been difficult.";
+    let l = labels(None, text);
+    assert!(!l.contains(&EarlyStage), "{l:?}");
+    assert!(l.contains(&Confirmed), "{l:?}");
+}
+
+#[test]
+fn an_open_probe_is_early_stage() {
+    let text = "Regulators have opened an investigation into the accounts of Acme Corp. \
+                No decision has been made on whether to bring charges.";
+    assert!(labels(None, text).contains(&EarlyStage));
+}
+
+#[test]
+fn a_background_probe_does_not_make_the_story_early_stage() {
+    let text = "Acme Corp reported a record profit on Tuesday, the company said in a statement. \
+                Sales rose 12 percent in the quarter, helped by strong demand in Asia.\n\n\
+                Shares rose 4 percent in early trading on the news.\n\n\
+                Analysts had expected a smaller gain after a weak first half of the year.\n\n\
+                Last year, regulators opened a probe into the accounts of a subsidiary.";
+    let l = labels(None, text);
+    assert!(!l.contains(&EarlyStage), "{l:?}");
+    assert!(l.contains(&Confirmed), "{l:?}");
+}
+
+#[test]
+fn named_accuser_on_record_is_an_allegation_not_unconfirmed() {
+    let text = "A lawyer for the senator said the accusation is not true. \
+                The accuser, John Smith, claims the senator insulted him at a meeting in 2019.";
+    assert_eq!(labels(None, text), [Denied]);
+}
+
+#[test]
+fn headline_only_cue_gives_no_label_without_evidence_in_the_text() {
+    let text = "The firm issued a short statement on Friday about its future plans for staff.";
+    let l = labels(Some("Acme denies report"), text);
+    assert!(!l.contains(&Denied), "{l:?}");
+}
+
+#[test]
+fn non_english_gets_an_empty_status() {
+    let d = Document::new(
+        None,
+        Some("de".into()),
+        "Die Firma hat die Vorwürfe dementiert und bestreitet jede Schuld.".into(),
+    );
+    assert!(classify(&d, &StatusRules::builtin()).is_empty());
+}
+
+#[test]
+fn rules_can_be_tuned_from_toml() {
+    let text = "The company has been weighing a sale of its smallest unit for months.";
+    assert!(labels(None, text).contains(&EarlyStage));
+    let tuned =
+        newsbrief::status::BUILTIN_STATUS_TOML.replace("\"weighing\" = 1.0", "\"weighing\" = 0.1");
+    let rules = StatusRules::from_toml(&tuned).unwrap();
+    let got = classify(&doc(None, text), &rules);
+    assert!(got.iter().all(|i| i.label != EarlyStage), "{got:?}");
+}
+
+#[test]
+fn load_reads_the_prompts_folder_or_falls_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "Acme Corp denied the allegations on Monday.";
+    let builtin = StatusRules::load(dir.path()).unwrap();
+    assert_eq!(classify(&doc(None, text), &builtin).len(), 1);
+    std::fs::create_dir(dir.path().join("prompts")).unwrap();
+    let strict = newsbrief::status::BUILTIN_STATUS_TOML.replace("denied = 1.0", "denied = 9.0");
+    std::fs::write(dir.path().join("prompts/status.toml"), strict).unwrap();
+    let loaded = StatusRules::load(dir.path()).unwrap();
+    assert!(classify(&doc(None, text), &loaded).is_empty());
+    std::fs::write(dir.path().join("prompts/status.toml"), "not = [valid").unwrap();
+    assert!(StatusRules::load(dir.path()).is_err());
+}
+
+#[test]
+fn example_story_is_early_stage_denied_unconfirmed() {
+    let text = include_str!("fixtures/example-article.txt");
+    let (title, body) = text.split_once("\n\n").unwrap();
+    let t = format!("{title}\n\n{body}");
+    assert_eq!(labels(Some(title), &t), [EarlyStage, Denied, Unconfirmed]);
+}
+
+proptest::proptest! {
+    #[test]
+    fn never_panics(s in "\\PC{0,300}", t in proptest::option::of("\\PC{0,40}")) {
+        let d = Document::new(t, None, s);
+        let _ = classify(&d, &StatusRules::builtin());
+    }
+}
