@@ -37,6 +37,16 @@ pub struct CacheConfig {
     pub capacity: u64,
     /// Fetches (with their extraction) in flight at most.
     pub fetch_concurrency: usize,
+    /// Test hook, never read from the environment: the analysis of any page whose URL
+    /// contains this text panics on purpose, so tests of the real bot can prove that a
+    /// crash in one brief costs only that link. `None` (the default) in every real use.
+    #[doc(hidden)]
+    pub panic_on_url_containing: Option<String>,
+    /// Test hook, never read from the environment: fetching any page whose URL contains this
+    /// text panics on the async runtime (inside the coalesced cache lookup), as a bug in
+    /// decoding a hostile response would. `None` (the default) in every real use.
+    #[doc(hidden)]
+    pub panic_in_fetch_on_url_containing: Option<String>,
 }
 
 impl Default for CacheConfig {
@@ -45,6 +55,8 @@ impl Default for CacheConfig {
             ttl: DEFAULT_TTL,
             capacity: DEFAULT_CAPACITY,
             fetch_concurrency: DEFAULT_FETCH_CONCURRENCY,
+            panic_on_url_containing: None,
+            panic_in_fetch_on_url_containing: None,
         }
     }
 }
@@ -90,6 +102,10 @@ pub struct BriefService {
     cache: Cache<Key, Arc<Brief>>,
     permits: Arc<Semaphore>,
     fetches: Arc<AtomicU64>,
+    /// See [`CacheConfig::panic_on_url_containing`].
+    panic_on: Option<Arc<str>>,
+    /// See [`CacheConfig::panic_in_fetch_on_url_containing`].
+    panic_in_fetch_on: Option<Arc<str>>,
 }
 
 impl std::fmt::Debug for BriefService {
@@ -113,6 +129,8 @@ impl BriefService {
                 .build(),
             permits: Arc::new(Semaphore::new(config.fetch_concurrency.max(1))),
             fetches: Arc::new(AtomicU64::new(0)),
+            panic_on: hook(config.panic_on_url_containing.as_deref()),
+            panic_in_fetch_on: hook(config.panic_in_fetch_on_url_containing.as_deref()),
         }
     }
 
@@ -151,10 +169,22 @@ impl BriefService {
             .map_err(|e| BriefError::Internal(e.to_string()))?;
         self.fetches.fetch_add(1, Ordering::Relaxed);
         let page = self.engine.fetcher().fetch(&url).await?;
+        // The test hook (see `CacheConfig::panic_in_fetch_on_url_containing`).
+        if let Some(m) = self.panic_in_fetch_on.as_deref() {
+            if url.contains(m) {
+                panic!("forced panic while fetching {url} (test hook)");
+            }
+        }
         let engine = self.engine.clone();
         let opts = BriefOptions { sentences };
+        let panic_on = self.panic_on.clone();
         let brief = off_runtime(&url, move || {
             let final_url = page.url.to_string();
+            // The test hook (see `CacheConfig::panic_on_url_containing`): a deliberate crash
+            // exactly where a real bug in extraction or analysis would crash.
+            if panic_on.as_deref().is_some_and(|m| final_url.contains(m)) {
+                panic!("forced panic for {final_url} (test hook panic_on_url_containing)");
+            }
             let mut brief = match page.body {
                 Body::Html(html) => engine.brief_html(&html, Some(&final_url), &opts)?,
                 Body::Text(text) => {
@@ -169,6 +199,11 @@ impl BriefService {
         .await?;
         Ok(Arc::new(brief))
     }
+}
+
+/// A test hook's marker; an empty one would match every URL, so it counts as none.
+fn hook(marker: Option<&str>) -> Option<Arc<str>> {
+    marker.filter(|m| !m.is_empty()).map(Arc::from)
 }
 
 /// Runs CPU-bound `work` on the blocking pool; a panic in it becomes

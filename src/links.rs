@@ -115,7 +115,7 @@ pub fn find_article_links(text: &str) -> Vec<String> {
 }
 
 /// Normalises one http(s) URL: lowercase scheme and host (the URL parser does this), no
-/// trailing dot on the host, no fragment, no tracking parameters, no default port.
+/// trailing dots on the host, no fragment, no tracking parameters, no default port.
 /// Returns `None` for anything that is not an absolute http(s) URL with a host.
 #[must_use]
 pub fn normalize_url(raw: &str) -> Option<Url> {
@@ -124,13 +124,14 @@ pub fn normalize_url(raw: &str) -> Option<Url> {
         return None;
     }
     let host = url.host_str()?.to_string();
-    if host.is_empty() {
+    // Every trailing dot goes (one pass, so normalising twice changes nothing); a host made
+    // of dots alone names nothing.
+    let trimmed = host.trim_end_matches('.');
+    if trimmed.is_empty() {
         return None;
     }
-    if let Some(stripped) = host.strip_suffix('.') {
-        if !stripped.is_empty() && url.set_host(Some(stripped)).is_err() {
-            return None;
-        }
+    if trimmed.len() != host.len() && url.set_host(Some(trimmed)).is_err() {
+        return None;
     }
     url.set_fragment(None);
     if url.query().is_some() {
@@ -196,6 +197,16 @@ mod tests {
     fn empty_query_after_cleaning_is_removed() {
         let u = normalize_url("http://example.com/x?utm_medium=a&gclid=b").unwrap();
         assert_eq!(u.as_str(), "http://example.com/x");
+    }
+
+    #[test]
+    fn trailing_dots_all_go_at_once() {
+        let u = normalize_url("http://Example.com../x").unwrap();
+        assert_eq!(u.as_str(), "http://example.com/x");
+        // Found by the link-finding property: `_..` lost one dot per pass.
+        let once = normalize_url("HTTPS://_..").unwrap();
+        assert_eq!(normalize_url(once.as_str()).unwrap(), once);
+        assert!(normalize_url("http://../").is_none());
     }
 
     #[test]

@@ -132,7 +132,8 @@ async fn page(State(state): State<Arc<PageState>>, Path(name): Path<String>) -> 
     let html =
         |s: String| ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], s).into_response();
     let response = match name.as_str() {
-        "story" | "story2" | "story3" => html(ARTICLE.to_string()),
+        // `crash` is a good page; tests make its analysis panic through the test hook.
+        "story" | "story2" | "story3" | "crash" | "crashfetch" => html(ARTICLE.to_string()),
         "hostile" => html(HOSTILE.to_string()),
         "broken" => (StatusCode::INTERNAL_SERVER_ERROR, "boom").into_response(),
         // An image behind an extension-less link: only the response type shows it.
@@ -474,6 +475,72 @@ async fn failing_link_gets_one_friendly_line_and_media_links_are_skipped() {
         replies_to(&fake.calls(), image_only).is_empty(),
         "non-articles are skipped quietly"
     );
+    bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_panic_in_one_brief_costs_only_that_link() {
+    let fake = FakeDiscord::start(TOKEN).await;
+    let pages = Pages::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let bot = Bot::start(&fake, &dir.path().join("b.db"), |c| {
+        c.cache.panic_on_url_containing = Some("/crash".into());
+        c.cache.panic_in_fetch_on_url_containing = Some("/crashfetch".into());
+    })
+    .await;
+    let expected = expected_brief(ARTICLE, &pages.url("story"));
+
+    // Alone: one friendly line, no embed.
+    let alone = fake.send_message(CHANNEL, &person(41), &pages.url("crash"));
+    let reply = fake.wait_call("the reply", |c| is_reply_to(c, alone)).await;
+    let content = reply.body["content"].as_str().unwrap_or("");
+    assert_eq!(content.lines().count(), 1, "one line: {content}");
+    assert!(content.contains("something went wrong"), "{content}");
+    assert!(!content.contains("panic"), "no internals shown: {content}");
+    assert!(reply.body["embeds"].as_array().is_none_or(Vec::is_empty));
+
+    // Beside a good link in the same message: the good link is still briefed.
+    let mixed = fake.send_message(
+        CHANNEL,
+        &person(42),
+        &format!("{} and {}", pages.url("crash"), pages.url("story")),
+    );
+    let reply = fake
+        .wait_call("the mixed reply", |c| is_reply_to(c, mixed))
+        .await;
+    assert_eq!(replies_to(&fake.calls(), mixed).len(), 1);
+    let content = reply.body["content"].as_str().unwrap_or("");
+    assert!(content.contains("something went wrong"), "{content}");
+    let embeds = reply.body["embeds"].as_array().cloned().unwrap_or_default();
+    assert_eq!(embeds.len(), 1, "the good link is briefed: {}", reply.body);
+    assert_embed_shows(&embeds[0], &expected);
+    assert_eq!(pages.hits("crash"), 2, "a crash is not cached as a result");
+
+    // A panic on the async side (inside the coalesced cache lookup) is contained as well.
+    let both = fake.send_message(
+        CHANNEL,
+        &person(44),
+        &format!("{} then {}", pages.url("crashfetch"), pages.url("story3")),
+    );
+    let reply = fake.wait_call("the reply", |c| is_reply_to(c, both)).await;
+    let content = reply.body["content"].as_str().unwrap_or("");
+    assert_eq!(content.lines().count(), 1, "one line: {content}");
+    assert!(
+        content.contains("crashfetch") && content.contains("something went wrong"),
+        "{content}"
+    );
+    let embeds = reply.body["embeds"].as_array().cloned().unwrap_or_default();
+    assert_eq!(embeds.len(), 1, "the good link is briefed: {}", reply.body);
+    assert_embed_shows(&embeds[0], &expected_brief(ARTICLE, &pages.url("story3")));
+
+    // The bot keeps serving other people and channels, and still stops cleanly.
+    let after = fake.send_message(OTHER_CHANNEL, &person(43), &pages.url("story2"));
+    let reply = fake
+        .wait_call("a reply after the panics", |c| is_reply_to(c, after))
+        .await;
+    let embeds = reply.body["embeds"].as_array().cloned().unwrap_or_default();
+    assert_eq!(embeds.len(), 1, "{}", reply.body);
+    assert_embed_shows(&embeds[0], &expected_brief(ARTICLE, &pages.url("story2")));
     bot.stop().await;
 }
 

@@ -58,19 +58,18 @@ pub async fn brief_links(data: &Data, urls: &[String], sentences: Option<usize>)
         .map(|url| {
             let service = data.briefs.clone();
             let url = url.clone();
-            tokio::spawn(async move {
-                let r = service.brief(&url, sentences).await;
-                (url, r)
-            })
+            tokio::spawn(async move { service.brief(&url, sentences).await })
         })
         .collect();
     let mut out = Briefed::default();
-    for task in tasks {
-        let (url, result) = match task.await {
-            Ok(pair) => pair,
+    for (url, task) in urls.iter().zip(tasks) {
+        let result = match task.await {
+            Ok(result) => result,
+            // A panic (or cancellation) while briefing this link: it gets a failure line
+            // like any other error, and the other links of the message are unaffected.
             Err(e) => {
-                tracing::error!("brief task failed: {e}");
-                continue;
+                tracing::error!(url = %url, "briefing failed unexpectedly: {e}");
+                Err(std::sync::Arc::new(BriefError::Internal(e.to_string())))
             }
         };
         match result {
@@ -80,7 +79,7 @@ pub async fn brief_links(data: &Data, urls: &[String], sentences: Option<usize>)
             }
             Err(e) => {
                 tracing::info!(url = %url, kind = e.kind(), "brief failed: {e}");
-                out.failures.push(failure_line(data, &url, &e));
+                out.failures.push(failure_line(data, url, &e));
             }
         }
     }

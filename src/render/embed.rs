@@ -93,16 +93,33 @@ pub enum PromptError {
     },
 }
 
+/// Prefix of the built-in copy of every template in [`Prompts`]' environment: an override
+/// that fails to render falls back to it.
+const BUILTIN_PREFIX: &str = "builtin:";
+
 /// The bot's wording: templates by key (`section.name`, e.g. `embed.footer`).
+///
+/// Every template is compiled once, when the prompts are loaded, into one shared
+/// environment: rendering is then a lookup and an evaluation (an embed renders some twenty
+/// templates, and compiling them per call cost more than everything else in it).
 #[derive(Debug, Clone)]
 pub struct Prompts {
     templates: HashMap<String, String>,
+    env: std::sync::Arc<Environment<'static>>,
 }
 
 impl Default for Prompts {
     fn default() -> Self {
         Self::builtin()
     }
+}
+
+/// A template environment without auto-escaping (the texts are Discord markdown, escaped by
+/// this module, never HTML), as `render_str` on a fresh environment would render.
+fn new_environment() -> Environment<'static> {
+    let mut env = Environment::new();
+    env.set_auto_escape_callback(|_| minijinja::AutoEscape::None);
+    env
 }
 
 impl Prompts {
@@ -112,7 +129,19 @@ impl Prompts {
         // The built-in file is tested to parse (see tests); an empty map would only make
         // the bot fall back to template keys, never panic.
         let templates = flatten_toml(BUILTIN_PROMPTS, "prompts/bot.toml").unwrap_or_default();
-        Self { templates }
+        let mut env = new_environment();
+        for (key, template) in &templates {
+            // Built-in templates are tested to compile; one that did not would render as
+            // its key, like a missing one.
+            if let Err(e) = env.add_template_owned(key.clone(), template.clone()) {
+                tracing::error!("built-in prompt `{key}` does not compile: {e}");
+            }
+            let _ = env.add_template_owned(format!("{BUILTIN_PREFIX}{key}"), template.clone());
+        }
+        Self {
+            templates,
+            env: std::sync::Arc::new(env),
+        }
     }
 
     /// The built-in templates, overridden by `dir/bot.toml` when `dir` is given and the
@@ -135,9 +164,9 @@ impl Prompts {
             reason: e.to_string(),
         })?;
         let overrides = flatten_toml(&text, &shown)?;
-        let env = Environment::new();
+        let mut env = (*prompts.env).clone();
         for (key, template) in &overrides {
-            env.template_from_str(template)
+            env.add_template_owned(key.clone(), template.clone())
                 .map_err(|e| PromptError::Template {
                     path: shown.clone(),
                     key: key.clone(),
@@ -145,6 +174,7 @@ impl Prompts {
                 })?;
         }
         prompts.templates.extend(overrides);
+        prompts.env = std::sync::Arc::new(env);
         Ok(prompts)
     }
 
@@ -158,19 +188,16 @@ impl Prompts {
     /// built-in one, and failing that as the key itself: wording problems never stop a reply.
     #[must_use]
     pub fn render(&self, key: &str, ctx: Value) -> String {
-        let env = Environment::new();
-        if let Some(t) = self.templates.get(key) {
-            match env.render_str(t, ctx.clone()) {
+        if let Ok(t) = self.env.get_template(key) {
+            match t.render(ctx.clone()) {
                 Ok(s) => return s,
                 Err(e) => tracing::warn!("prompt `{key}` failed to render: {e}"),
             }
         }
-        let builtin = flatten_toml(BUILTIN_PROMPTS, "builtin")
-            .ok()
-            .and_then(|m| m.get(key).cloned());
-        builtin
-            .and_then(|t| env.render_str(&t, ctx).ok())
-            .unwrap_or_else(|| key.to_string())
+        self.env
+            .get_template(&format!("{BUILTIN_PREFIX}{key}"))
+            .and_then(|t| t.render(ctx))
+            .unwrap_or_else(|_| key.to_string())
     }
 
     /// Renders a template that takes no values.
@@ -723,6 +750,24 @@ mod tests {
         );
         assert_eq!(e.description.as_deref(), Some("• One sentence."));
         assert_eq!(e.footer.as_deref(), Some("0 words → 0 · 1 min read"));
+    }
+
+    #[test]
+    fn an_override_that_fails_at_render_time_falls_back_to_the_builtin() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join(PROMPTS_FILE),
+            "[embed]\nfooter = \"{{ words | no_such_filter }}\"\n",
+        )
+        .unwrap();
+        let p = Prompts::load(Some(dir.path())).unwrap();
+        let ctx = || context! { words => 5, summary_words => 2, minutes => 1 };
+        assert_eq!(
+            p.render("embed.footer", ctx()),
+            Prompts::builtin().render("embed.footer", ctx())
+        );
+        assert_eq!(p.text("no.such.key"), "no.such.key");
+        assert_eq!(p.raw("embed.footer"), Some("{{ words | no_such_filter }}"));
     }
 
     #[test]

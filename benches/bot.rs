@@ -1,0 +1,263 @@
+//! Bot benchmark: the real `newsbrief bot` binary against the test fake Discord, with the
+//! pages served on 127.0.0.1.
+//!
+//! usage: cargo bench --bench bot [-- [MESSAGES] [BENCH_DIR]]
+//!
+//! With BENCH_DIR (for example `../shared/bench`) the page server serves the dev pages of
+//! `extraction/html/*.html.gz` in turn (message `i` gets page `i` modulo their number);
+//! without it, the repository's example page at every path.
+//!
+//! Measures, for the release binary (cargo builds it for the bench):
+//! - start-up: from spawning the process to the gateway session being ready, and to the
+//!   commands being registered (median of a few starts);
+//! - idle memory: VmRSS of the process a moment after it is ready (and its peak VmHWM);
+//! - message to reply: from the MESSAGE_CREATE dispatch to the reply reaching the fake, one
+//!   message at a time (so nothing queues), first for distinct URLs (each one fetched,
+//!   extracted and analysed) then for the same URLs again (served from the cache). Each
+//!   message goes to its own channel so the per-channel pacing never delays it.
+//!
+//! The issue 7 targets are printed beside the figures: < 30 MiB idle, < 1 s to ready,
+//! < 50 ms median message to reply.
+
+#[path = "../tests/fake_discord/mod.rs"]
+mod fake_discord;
+
+use std::io::Read;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use axum::extract::Path as AxumPath;
+use axum::http::header;
+use axum::response::IntoResponse;
+use axum::routing::get;
+use axum::Router;
+use fake_discord::{user, Call, FakeDiscord};
+
+const TOKEN: &str = "MTAxNDU.bench-bot-token.NotASecret_xyz";
+const ARTICLE: &str = include_str!("../examples/example-article.html");
+const CHANNEL: u64 = 600_000_000_000_000_001;
+/// Start-ups timed (the last one also serves the latency runs).
+const STARTS: usize = 5;
+/// Messages per latency run unless given on the command line.
+const DEFAULT_MESSAGES: usize = 50;
+/// Time the bot is left alone after start-up before its memory is read.
+const SETTLE: Duration = Duration::from_secs(2);
+
+fn main() {
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with("--"))
+        .collect();
+    let messages = args
+        .iter()
+        .find_map(|a| a.parse().ok())
+        .unwrap_or(DEFAULT_MESSAGES);
+    let pages = args
+        .iter()
+        .find(|a| a.parse::<usize>().is_err())
+        .map(|d| read_pages(Path::new(d)))
+        .filter(|p| !p.is_empty())
+        .unwrap_or_else(|| vec![ARTICLE.to_string()]);
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    rt.block_on(run(messages, pages));
+}
+
+/// Serves `pages` as a news site would: `/storyN` is page N (modulo their number).
+async fn start_pages(pages: Vec<String>) -> String {
+    let pages = Arc::new(pages);
+    let app = Router::new().route(
+        "/:name",
+        get(move |AxumPath(name): AxumPath<String>| {
+            let pages = Arc::clone(&pages);
+            async move {
+                let n: usize = name.trim_start_matches("story").parse().unwrap_or_default();
+                (
+                    [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+                    pages[n % pages.len()].clone(),
+                )
+                    .into_response()
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], 0)))
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    format!("http://{addr}")
+}
+
+fn spawn_bot(fake: &FakeDiscord, dir: &std::path::Path) -> Child {
+    Command::new(env!("CARGO_BIN_EXE_newsbrief"))
+        .arg("bot")
+        .current_dir(dir)
+        .env_clear()
+        .env("DISCORD_TOKEN", TOKEN)
+        .env("DISCORD_PROXY_URL", &fake.base_url)
+        .env(
+            "NEWSBRIEF_DATABASE_URL",
+            format!("sqlite://{}", dir.join("bench.db").display()),
+        )
+        .env("NEWSBRIEF_ALLOW_PRIVATE_HOSTS", "true")
+        // Errors only: serenity warns about the fake not echoing the close frame at shutdown.
+        .env("RUST_LOG", "error")
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("spawn the bot")
+}
+
+/// A `/proc/PID/status` value in KiB (`VmRSS`, `VmHWM`, `Threads` as a count).
+fn proc_status(pid: u32, key: &str) -> Option<u64> {
+    let s = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    s.lines()
+        .find(|l| l.starts_with(key) && l[key.len()..].starts_with(':'))?
+        .split_whitespace()
+        .nth(1)?
+        .parse()
+        .ok()
+}
+
+fn mib(kib: Option<u64>) -> String {
+    kib.map_or("n/a".into(), |k| format!("{:.1} MiB", k as f64 / 1024.0))
+}
+
+fn stop(mut child: Child) {
+    let pid = child.id().to_string();
+    let _ = Command::new("kill").args(["-TERM", &pid]).status();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while Instant::now() < deadline {
+        if let Ok(Some(_)) = child.try_wait() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
+fn is_reply_to(c: &Call, message: u64) -> bool {
+    c.method == "POST"
+        && c.path.ends_with("/messages")
+        && c.body["message_reference"]["message_id"].as_str() == Some(&message.to_string())
+}
+
+fn median_ms(mut d: Vec<Duration>) -> (f64, f64, f64) {
+    d.sort();
+    let ms = |x: Duration| x.as_secs_f64() * 1e3;
+    (
+        ms(d[d.len() / 2]),
+        ms(d[(d.len() * 9 / 10).min(d.len() - 1)]),
+        ms(d[d.len() - 1]),
+    )
+}
+
+/// Sends one link message per URL, one at a time, and times each reply.
+async fn latencies(fake: &FakeDiscord, urls: &[String], channel0: u64) -> Vec<Duration> {
+    let author = user(4242, "bench", false);
+    let mut out = Vec::with_capacity(urls.len());
+    for (i, url) in urls.iter().enumerate() {
+        let from = fake.calls().len();
+        let started = Instant::now();
+        let id = fake.send_message(channel0 + i as u64, &author, &format!("look: {url}"));
+        let reply = fake
+            .wait_call_from(from, "the reply", |c| is_reply_to(c, id))
+            .await;
+        out.push(started.elapsed());
+        assert!(
+            reply.body["embeds"]
+                .as_array()
+                .is_some_and(|e| !e.is_empty()),
+            "the reply has a brief: {}",
+            reply.body
+        );
+    }
+    out
+}
+
+async fn run(messages: usize, pages: Vec<String>) {
+    let fake = FakeDiscord::start(TOKEN).await;
+    println!("{} page(s) served", pages.len());
+    let pages = start_pages(pages).await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    println!("binary: {}", env!("CARGO_BIN_EXE_newsbrief"));
+
+    let mut to_ready = Vec::new();
+    let mut to_registered = Vec::new();
+    let mut child = None;
+    for start in 0..STARTS {
+        let calls = fake.calls().len();
+        let t0 = Instant::now();
+        let c = spawn_bot(&fake, dir.path());
+        fake.wait_sessions(start + 1).await;
+        to_ready.push(t0.elapsed());
+        fake.wait_registered(calls).await;
+        to_registered.push(t0.elapsed());
+        if start + 1 < STARTS {
+            stop(c);
+        } else {
+            child = Some(c);
+        }
+    }
+    let child = child.expect("the last bot");
+    let pid = child.id();
+    tokio::time::sleep(SETTLE).await;
+    let idle_rss = proc_status(pid, "VmRSS");
+    let idle_hwm = proc_status(pid, "VmHWM");
+    let threads = proc_status(pid, "Threads");
+
+    let urls: Vec<String> = (0..messages).map(|i| format!("{pages}/story{i}")).collect();
+    let fresh = latencies(&fake, &urls, CHANNEL).await;
+    let cached = latencies(&fake, &urls, CHANNEL + 10_000).await;
+    if std::env::var_os("BENCH_VERBOSE").is_some() {
+        println!("fetched: {fresh:?}\ncached: {cached:?}");
+    }
+    let busy_rss = proc_status(pid, "VmRSS");
+    let busy_hwm = proc_status(pid, "VmHWM");
+    stop(child);
+
+    let (r, _, rmax) = median_ms(to_ready);
+    let (g, _, gmax) = median_ms(to_registered);
+    println!("start-up to gateway ready   median {r:7.1} ms  max {rmax:7.1} ms  ({STARTS} starts; target < 1000 ms)");
+    println!("start-up to commands set    median {g:7.1} ms  max {gmax:7.1} ms");
+    println!(
+        "idle after ready            VmRSS {}  VmHWM {}  threads {}  (target < 30 MiB)",
+        mib(idle_rss),
+        mib(idle_hwm),
+        threads.map_or("n/a".into(), |t| t.to_string())
+    );
+    let (m, p90, max) = median_ms(fresh);
+    println!("message -> reply, fetched   median {m:7.2} ms  p90 {p90:7.2} ms  max {max:7.2} ms  ({messages} distinct URLs; target < 50 ms)");
+    let (m, p90, max) = median_ms(cached);
+    println!("message -> reply, cached    median {m:7.2} ms  p90 {p90:7.2} ms  max {max:7.2} ms  (the same URLs again)");
+    println!(
+        "after the latency runs      VmRSS {}  VmHWM {}",
+        mib(busy_rss),
+        mib(busy_hwm)
+    );
+}
+
+fn read_pages(dir: &Path) -> Vec<String> {
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir.join("extraction/html"))
+        .map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())).collect())
+        .unwrap_or_default();
+    paths.sort();
+    paths
+        .iter()
+        .filter_map(|p| {
+            let f = std::fs::File::open(p).ok()?;
+            let mut s = String::new();
+            flate2::read::GzDecoder::new(f)
+                .read_to_string(&mut s)
+                .ok()?;
+            Some(s)
+        })
+        .collect()
+}
