@@ -244,24 +244,6 @@ pub fn brief_document(doc: &Document, rules: &Rules, opts: &BriefOptions) -> Bri
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn truncate_keeps_short_texts_and_cuts_long_ones_at_breaks() {
-        assert_eq!(truncate_text("short".into(), 10), "short");
-        assert_eq!(
-            truncate_text("One para.\n\nTwo para here.".into(), 20),
-            "One para."
-        );
-        assert_eq!(truncate_text("One. Two three four".into(), 12), "One.");
-        assert_eq!(truncate_text("abcdefghij".into(), 4), "abcd");
-        // Never splits a character.
-        assert_eq!(truncate_text("ééééé".into(), 3), "é");
-    }
-}
-
 /// Normalises plain text: unifies line endings, trims trailing spaces on lines and
 /// collapses runs of blank lines into one, so paragraphs are separated by one blank line.
 #[must_use]
@@ -283,4 +265,22 @@ pub fn normalize_text(text: &str) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn truncate_keeps_short_texts_and_cuts_long_ones_at_breaks() {
+        assert_eq!(truncate_text("short".into(), 10), "short");
+        assert_eq!(
+            truncate_text("One para.\n\nTwo para here.".into(), 20),
+            "One para."
+        );
+        assert_eq!(truncate_text("One. Two three four".into(), 12), "One.");
+        assert_eq!(truncate_text("abcdefghij".into(), 4), "abcd");
+        // Never splits a character.
+        assert_eq!(truncate_text("ééééé".into(), 3), "é");
+    }
 }
