@@ -37,11 +37,18 @@ const BYLINE: &str = r"^(?:By|BY|Von|Par|Por|Di)\s+\p{Lu}";
 
 /// A dateline: an optional place ("Coral Gables, Florida", "WASHINGTON"), a news source in
 /// parentheses ("(CNN)", "(Reuters)", "(The Hollywood Reporter)"), an optional dash.
-const DATELINE_SOURCE: &str = r"^(?:\p{Lu}[\p{L}\p{M}.'’\- ]{0,40}(?:,\s*\p{Lu}[\p{L}\p{M}.'’\- ]{0,30}){0,2}\s*)?\(\p{Lu}[\p{L}\p{N}.&'’ ]{0,29}\)\s*(?:--|—|–|-|:)?\s*";
+///
+/// Repeats are unbounded (`*`) because counted repeats of Unicode classes compile to
+/// automata of many megabytes; the length bound comes from [`DATELINE_WINDOW`] instead.
+const DATELINE_SOURCE: &str = r"^(?:\p{Lu}[\p{L}\p{M}.'’\- ]*(?:,\s*\p{Lu}[\p{L}\p{M}.'’\- ]*){0,2}\s*)?\(\p{Lu}[\p{L}\p{N}.&'’ ]*\)\s*(?:--|—|–|-|:)?\s*";
 
 /// An AP-style dateline: a place in capitals and a dash ("WASHINGTON — ", "PARIS, France -- ").
 const DATELINE_CAPS: &str =
-    r"^\p{Lu}[\p{Lu}\p{M}.'’\- ]{1,30}(?:,\s*\p{Lu}[\p{L}\p{M}.'’\- ]{0,30})?\s+(?:--|—|–)\s*";
+    r"^\p{Lu}[\p{Lu}\p{M}.'’\- ]+(?:,\s*\p{Lu}[\p{L}\p{M}.'’\- ]*)?\s+(?:--|—|–)\s*";
+
+/// Datelines are looked for only in this many leading bytes of a sentence: a place, up to
+/// two qualifiers and a source fit ("Coral Gables, Florida (CNN) -- "), a clause does not.
+const DATELINE_WINDOW: usize = 72;
 
 struct Patterns {
     furniture_start: Regex,
@@ -73,10 +80,15 @@ fn patterns() -> &'static Patterns {
 #[must_use]
 pub fn dateline_len(sentence: &str) -> usize {
     let p = patterns();
+    let mut window = sentence.len().min(DATELINE_WINDOW);
+    while !sentence.is_char_boundary(window) {
+        window -= 1;
+    }
+    let head = &sentence[..window];
     let m = p
         .dateline_source
-        .find(sentence)
-        .or_else(|| p.dateline_caps.find(sentence));
+        .find(head)
+        .or_else(|| p.dateline_caps.find(head));
     match m {
         Some(m) if m.end() < sentence.len() => {
             let starts_sentence = sentence[m.end()..]
