@@ -32,7 +32,7 @@
 
 mod names;
 
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use std::sync::OnceLock;
 
 use serde::Deserialize;

@@ -5,7 +5,7 @@
 //! -> Lycamobile) and abbreviations kept whole ("U.S.", "Dr."). Not for deciding which runs
 //! are actors; `super` does that.
 
-use std::collections::HashSet;
+use foldhash::HashSet;
 
 /// Abbreviations whose full stop belongs to the word (not a sentence end).
 const ABBREVIATIONS: &[&str] = &[

@@ -5,6 +5,8 @@
 //! negate it. Not a general tokenizer (see `crate::text::tokens` for that): it keeps clause
 //! breaks, because negation does not reach across a comma.
 
+use foldhash::HashMap;
+
 /// Words looked at before a cue when checking it for negation or a conditional.
 pub(crate) const LOOKBACK_WORDS: usize = 5;
 
@@ -19,6 +21,10 @@ pub(crate) struct Words {
     /// `breaks[i]`: a clause break (comma, colon, quote, dash, bracket, full stop) comes
     /// right before word `i`.
     pub(crate) breaks: Vec<bool>,
+    /// Where each distinct word occurs (ascending), so a cue is tried only at the starts
+    /// where its first word is: with hundreds of cues this turns a scan of every cue at
+    /// every word into a lookup per cue.
+    positions: HashMap<String, Vec<usize>>,
 }
 
 impl Words {
@@ -48,6 +54,9 @@ impl Words {
         if !cur.is_empty() {
             out.words.push(cur);
             out.breaks.push(pending_break);
+        }
+        for (i, w) in out.words.iter().enumerate() {
+            out.positions.entry(w.clone()).or_default().push(i);
         }
         out
     }
@@ -130,15 +139,22 @@ impl Cue {
 
     /// Every match of this cue in `w` (the shortest one at each start).
     pub(crate) fn find(&self, w: &Words) -> Vec<Hit> {
-        (0..w.words.len())
-            .filter_map(|start| {
-                match_from(&self.parts, &w.words, start).map(|end| Hit {
-                    start,
-                    end,
-                    weight: self.weight,
-                })
+        let hit = |start: usize| {
+            match_from(&self.parts, &w.words, start).map(|end| Hit {
+                start,
+                end,
+                weight: self.weight,
             })
-            .collect()
+        };
+        match self.parts.first() {
+            // Only where the first word occurs.
+            Some(Part::Word(first)) => w
+                .positions
+                .get(first)
+                .map(|starts| starts.iter().filter_map(|&s| hit(s)).collect())
+                .unwrap_or_default(),
+            _ => (0..w.words.len()).filter_map(hit).collect(),
+        }
     }
 }
 

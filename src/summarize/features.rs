@@ -5,7 +5,7 @@
 //! document centroid and to the lead), and how informative it looks (names, numbers,
 //! quotes). Term vectors are kept for redundancy control at selection time.
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 use std::ops::Range;
 
 use super::filter;

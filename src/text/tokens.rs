@@ -10,7 +10,7 @@
 //! names; tokens here are plain runs of letters and digits.
 
 use std::borrow::Cow;
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashSet};
 use std::sync::OnceLock;
 
 use rust_stemmers::Algorithm;
