@@ -346,6 +346,11 @@ pub fn shorten(s: &str, max: usize, ellipsis: &str) -> String {
     if trailing % 2 == 1 {
         cut.pop();
     }
+    // A cut between `@` and its neutralising zero-width space would leave a bare `@`
+    // before the ellipsis: drop the `@` as well, so every `@` kept stays neutralised.
+    while cut.ends_with('@') {
+        cut.pop();
+    }
     cut.push_str(ellipsis);
     cut
 }
@@ -677,6 +682,21 @@ mod tests {
         assert!(!s.contains("<@1"), "{s}");
         assert!(s.contains("\\[x\\]\\(http\\:"));
         assert!(s.contains("\\*\\*now\\*\\*"));
+    }
+
+    #[test]
+    fn shorten_never_leaves_a_bare_at_sign() {
+        // Found by the `embed` fuzz target: the cut fell between `@` and its zero-width space.
+        let s = format!("n1{}", format!("@{ZERO_WIDTH_SPACE}").repeat(40));
+        for max in 3..40 {
+            let out = shorten(&s, max, "…");
+            let mut chars = out.chars().peekable();
+            while let Some(c) = chars.next() {
+                if c == '@' {
+                    assert_eq!(chars.peek(), Some(&ZERO_WIDTH_SPACE), "{out:?}");
+                }
+            }
+        }
     }
 
     #[test]

@@ -21,10 +21,6 @@ pub(crate) struct Words {
     /// `breaks[i]`: a clause break (comma, colon, quote, dash, bracket, full stop) comes
     /// right before word `i`.
     pub(crate) breaks: Vec<bool>,
-    /// Where each distinct word occurs (ascending), so a cue is tried only at the starts
-    /// where its first word is: with hundreds of cues this turns a scan of every cue at
-    /// every word into a lookup per cue.
-    positions: HashMap<String, Vec<usize>>,
 }
 
 impl Words {
@@ -54,9 +50,6 @@ impl Words {
         if !cur.is_empty() {
             out.words.push(cur);
             out.breaks.push(pending_break);
-        }
-        for (i, w) in out.words.iter().enumerate() {
-            out.positions.entry(w.clone()).or_default().push(i);
         }
         out
     }
@@ -138,23 +131,72 @@ impl Cue {
     }
 
     /// Every match of this cue in `w` (the shortest one at each start).
+    #[cfg(test)]
     pub(crate) fn find(&self, w: &Words) -> Vec<Hit> {
-        let hit = |start: usize| {
-            match_from(&self.parts, &w.words, start).map(|end| Hit {
-                start,
-                end,
-                weight: self.weight,
-            })
-        };
-        match self.parts.first() {
-            // Only where the first word occurs.
-            Some(Part::Word(first)) => w
-                .positions
-                .get(first)
-                .map(|starts| starts.iter().filter_map(|&s| hit(s)).collect())
-                .unwrap_or_default(),
-            _ => (0..w.words.len()).filter_map(hit).collect(),
+        (0..w.words.len())
+            .filter_map(|start| self.find_at(w, start))
+            .collect()
+    }
+
+    /// The shortest match of this cue starting at word `start`, if any.
+    fn find_at(&self, w: &Words, start: usize) -> Option<Hit> {
+        match_from(&self.parts, &w.words, start).map(|end| Hit {
+            start,
+            end,
+            weight: self.weight,
+        })
+    }
+}
+
+/// The cues of one label, indexed by their first word.
+///
+/// With hundreds of cues, trying every cue at every word of every sentence dominated the
+/// cost of a brief; looking up the cues that start with each word of the sentence makes it
+/// one hash lookup per word. Cues that open with a `word*` prefix are few and tried
+/// everywhere.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct CueGroup {
+    cues: Vec<Cue>,
+    by_first_word: HashMap<String, Vec<usize>>,
+    prefix_first: Vec<usize>,
+}
+
+impl CueGroup {
+    /// Indexes `cues`.
+    pub(crate) fn new(cues: Vec<Cue>) -> Self {
+        let mut g = Self::default();
+        for (i, c) in cues.iter().enumerate() {
+            match c.parts.first() {
+                Some(Part::Word(first)) => {
+                    g.by_first_word.entry(first.clone()).or_default().push(i)
+                }
+                _ => g.prefix_first.push(i),
+            }
         }
+        g.cues = cues;
+        g
+    }
+
+    /// Whether the group has no cue.
+    #[cfg(test)]
+    pub(crate) fn is_empty(&self) -> bool {
+        self.cues.is_empty()
+    }
+
+    /// Every match of every cue in `w` (the shortest one per cue and start), in no
+    /// particular order.
+    pub(crate) fn find<'a>(&'a self, w: &'a Words) -> impl Iterator<Item = Hit> + 'a {
+        let indexed = w.words.iter().enumerate().flat_map(move |(start, word)| {
+            self.by_first_word
+                .get(word.as_str())
+                .into_iter()
+                .flatten()
+                .filter_map(move |&i| self.cues[i].find_at(w, start))
+        });
+        let prefixed = self.prefix_first.iter().flat_map(move |&i| {
+            (0..w.words.len()).filter_map(move |start| self.cues[i].find_at(w, start))
+        });
+        indexed.chain(prefixed)
     }
 }
 

@@ -33,7 +33,7 @@ use serde::Deserialize;
 use crate::brief::{StatusItem, StatusLabel};
 use crate::error::{Error, Result};
 use crate::text::Document;
-use cues::{word_in, Cue, Hit, Words, LOOKBACK_WORDS};
+use cues::{word_in, Cue, CueGroup, Hit, Words, LOOKBACK_WORDS};
 
 /// Rule: the main claim is in the headline and lead; later sentences weigh less, and those
 /// that call themselves background ("last year", "previously") less again.
@@ -131,13 +131,13 @@ pub struct StatusRules {
     thresholds: Thresholds,
     position: Position,
     words: WordLists,
-    process: Vec<Cue>,
-    outcome: Vec<Cue>,
-    denied: Vec<Cue>,
-    non_denial: Vec<Cue>,
-    unconfirmed: Vec<Cue>,
-    confirmed: Vec<Cue>,
-    background: Vec<Cue>,
+    process: CueGroup,
+    outcome: CueGroup,
+    denied: CueGroup,
+    non_denial: CueGroup,
+    unconfirmed: CueGroup,
+    confirmed: CueGroup,
+    background: CueGroup,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -179,7 +179,7 @@ struct RawRules {
     confirmed: BTreeMap<String, f64>,
 }
 
-fn compile(section: &str, map: &BTreeMap<String, f64>) -> Result<Vec<Cue>> {
+fn compile(section: &str, map: &BTreeMap<String, f64>) -> Result<CueGroup> {
     map.iter()
         .map(|(phrase, &w)| {
             Cue::parse(phrase, w).ok_or_else(|| {
@@ -188,7 +188,8 @@ fn compile(section: &str, map: &BTreeMap<String, f64>) -> Result<Vec<Cue>> {
                 ))
             })
         })
-        .collect()
+        .collect::<Result<Vec<Cue>>>()
+        .map(CueGroup::new)
 }
 
 impl StatusRules {
@@ -217,6 +218,7 @@ impl StatusRules {
             .iter()
             .filter_map(|p| Cue::parse(p, 1.0))
             .collect();
+        let background = CueGroup::new(background);
         Ok(Self {
             process: compile("process", &raw.process)?,
             outcome: compile("outcome", &raw.outcome)?,
@@ -274,13 +276,13 @@ impl StatusRules {
                 be_forms: Vec::new(),
                 background: Vec::new(),
             },
-            process: Vec::new(),
-            outcome: Vec::new(),
-            denied: Vec::new(),
-            non_denial: Vec::new(),
-            unconfirmed: Vec::new(),
-            confirmed: Vec::new(),
-            background: Vec::new(),
+            process: CueGroup::default(),
+            outcome: CueGroup::default(),
+            denied: CueGroup::default(),
+            non_denial: CueGroup::default(),
+            unconfirmed: CueGroup::default(),
+            confirmed: CueGroup::default(),
+            background: CueGroup::default(),
         }
     }
 }
@@ -339,8 +341,8 @@ impl StatusRules {
             && !matches!(next, Some("by" | "that"))
     }
 
-    fn hits<'a>(&self, cues: &'a [Cue], w: &'a Words) -> impl Iterator<Item = Hit> + 'a {
-        cues.iter().flat_map(move |c| c.find(w))
+    fn hits<'a>(&self, cues: &'a CueGroup, w: &'a Words) -> impl Iterator<Item = Hit> + 'a {
+        cues.find(w)
     }
 
     /// Scores one sentence for every cue group, applying the per-sentence rules.

@@ -9,8 +9,8 @@
 //! What it is not for: sentence splitting (see [`super::sentences`]) or recognising
 //! names; tokens here are plain runs of letters and digits.
 
-use std::borrow::Cow;
 use foldhash::{HashMap, HashSet};
+use std::borrow::Cow;
 use std::sync::OnceLock;
 
 use rust_stemmers::Algorithm;
