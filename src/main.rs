@@ -556,7 +556,11 @@ fn sentences(io: &IoArgs) -> anyhow::Result<ExitCode> {
 // ---- bot ---------------------------------------------------------------------------------
 
 fn bot(settings: &Settings) -> anyhow::Result<ExitCode> {
-    let config = newsbrief::bot::BotConfig::from_env()?;
+    let mut config = newsbrief::bot::BotConfig::from_env()?;
+    // `--prompts-dir` is the same folder for the engine's cue lists and the bot's wording.
+    if config.prompts_dir.is_none() {
+        config.prompts_dir.clone_from(&settings.prompts_dir);
+    }
     let rt = runtime()?;
     let result = rt.block_on(newsbrief::bot::run(settings, config));
     // A fetch or analysis still running after the grace period must not hold the exit.
