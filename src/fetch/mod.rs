@@ -318,7 +318,16 @@ fn parse_http_url(input: &str) -> Result<Url> {
     if !matches!(url.scheme(), "http" | "https") {
         return Err(Error::UnsupportedScheme(url.scheme().to_string()));
     }
-    Ok(url)
+    Ok(without_credentials(url))
+}
+
+/// Drops a `user:password@` part: reqwest would send it to the site as a login, and a
+/// pasted secret must not travel on, nor reach a brief's `url` or a log.
+fn without_credentials(mut url: Url) -> Url {
+    // Both setters only fail for URLs that cannot have credentials, which then have none.
+    let _ = url.set_username("");
+    let _ = url.set_password(None);
+    url
 }
 
 /// The statuses whose Location is followed (300, 304 and 305 are not redirects to follow).
@@ -335,7 +344,7 @@ fn redirect_target(current: &Url, location: &[u8]) -> Result<Url> {
     if !matches!(next.scheme(), "http" | "https") {
         return Err(Error::UnsupportedScheme(next.scheme().to_string()));
     }
-    Ok(next)
+    Ok(without_credentials(next))
 }
 
 /// A body read failure: a broken or malformed transfer, or corrupt compression (the
@@ -355,4 +364,21 @@ fn root_cause(err: &(dyn StdError + 'static)) -> String {
         last = next;
     }
     last.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn credentials_in_links_are_dropped_before_fetching_and_on_redirects() {
+        let u = parse_http_url("http://alice:s3cret@example.com/a?b=1").unwrap();
+        assert_eq!(u.as_str(), "http://example.com/a?b=1");
+        let next = redirect_target(&u, b"https://bob:pw@news.example.org/story").unwrap();
+        assert_eq!(next.as_str(), "https://news.example.org/story");
+        // The host after `@` is the one fetched; the part before it is gone.
+        let u = parse_http_url("http://example.com@127.0.0.1/").unwrap();
+        assert_eq!(u.host_str(), Some("127.0.0.1"));
+        assert_eq!(u.username(), "");
+    }
 }
