@@ -22,9 +22,10 @@
 #[path = "../tests/fake_discord/mod.rs"]
 mod fake_discord;
 
-use std::io::Read;
+mod common;
+
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -58,7 +59,7 @@ fn main() {
     let pages = args
         .iter()
         .find(|a| a.parse::<usize>().is_err())
-        .map(|d| read_pages(Path::new(d)))
+        .map(|d| common::read_pages(Path::new(d)))
         .filter(|p| !p.is_empty())
         .unwrap_or_else(|| vec![ARTICLE.to_string()]);
     let rt = tokio::runtime::Builder::new_multi_thread()
@@ -242,22 +243,4 @@ async fn run(messages: usize, pages: Vec<String>) {
         mib(busy_rss),
         mib(busy_hwm)
     );
-}
-
-fn read_pages(dir: &Path) -> Vec<String> {
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir.join("extraction/html"))
-        .map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())).collect())
-        .unwrap_or_default();
-    paths.sort();
-    paths
-        .iter()
-        .filter_map(|p| {
-            let f = std::fs::File::open(p).ok()?;
-            let mut s = String::new();
-            flate2::read::GzDecoder::new(f)
-                .read_to_string(&mut s)
-                .ok()?;
-            Some(s)
-        })
-        .collect()
 }

@@ -9,7 +9,9 @@
 //! next to a baseline measured in the same run: extraction alone with `dom_smoothie`
 //! defaults for pages, and sentence splitting alone for texts.
 
-use std::io::{BufRead, Read};
+mod common;
+
+use std::io::BufRead;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -21,7 +23,7 @@ fn main() {
         .find(|a| !a.starts_with("--"))
         .map(PathBuf::from);
     let (pages, texts) = match &dir {
-        Some(d) => (read_pages(d), read_texts(d)),
+        Some(d) => (common::read_pages(d), read_texts(d)),
         None => {
             let root = Path::new(env!("CARGO_MANIFEST_DIR"));
             (
@@ -74,42 +76,11 @@ fn time_each(items: &[String], mut f: impl FnMut(&String)) -> Vec<Duration> {
     out
 }
 
-fn stats(d: &[Duration]) -> (f64, f64, f64) {
-    if d.is_empty() {
-        return (0.0, 0.0, 0.0);
-    }
-    let ms = |x: Duration| x.as_secs_f64() * 1e3;
-    let total: Duration = d.iter().sum();
-    (
-        ms(d[d.len() / 2]),
-        ms(d[(d.len() * 9 / 10).min(d.len() - 1)]),
-        d.len() as f64 / total.as_secs_f64(),
-    )
-}
-
 fn report(name: &str, full: &[Duration], base_name: &str, base: &[Duration]) {
     let (m, p90, tput) = stats(full);
     let (bm, bp90, btput) = stats(base);
     println!("{name:<16} median {m:8.3} ms  p90 {p90:8.3} ms  {tput:9.1} items/s");
     println!("  baseline: {base_name:<22} median {bm:8.3} ms  p90 {bp90:8.3} ms  {btput:9.1} items/s  (ratio of medians {:.2})", m / bm.max(1e-9));
-}
-
-fn read_pages(dir: &Path) -> Vec<String> {
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir.join("extraction/html"))
-        .map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())).collect())
-        .unwrap_or_default();
-    paths.sort();
-    paths
-        .iter()
-        .filter_map(|p| {
-            let f = std::fs::File::open(p).ok()?;
-            let mut s = String::new();
-            flate2::read::GzDecoder::new(f)
-                .read_to_string(&mut s)
-                .ok()?;
-            Some(s)
-        })
-        .collect()
 }
 
 fn read_texts(dir: &Path) -> Vec<String> {
@@ -127,4 +98,10 @@ fn read_texts(dir: &Path) -> Vec<String> {
                 .map(str::to_string)
         })
         .collect()
+}
+
+/// Median, p90 (in milliseconds) and throughput of sorted timings.
+fn stats(d: &[Duration]) -> (f64, f64, f64) {
+    let (m, p90, tput) = common::summary(d);
+    (m.as_secs_f64() * 1e3, p90.as_secs_f64() * 1e3, tput)
 }

@@ -9,7 +9,8 @@
 //! message packing, and for a baseline in the same run: the plain text renderer
 //! (`newsbrief::render::text`).
 
-use std::io::Read;
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -27,7 +28,7 @@ fn main() {
     let engine = Engine::new(&Settings::default()).expect("engine");
     let opts = BriefOptions::default();
     let briefs: Vec<Brief> = match &dir {
-        Some(d) => read_pages(d)
+        Some(d) => common::read_pages(d)
             .iter()
             .filter_map(|h| {
                 engine
@@ -82,19 +83,6 @@ fn time_each(items: &[Brief], mut f: impl FnMut(&Brief)) -> Vec<Duration> {
     out
 }
 
-fn stats(d: &[Duration]) -> (f64, f64, f64) {
-    if d.is_empty() {
-        return (0.0, 0.0, 0.0);
-    }
-    let us = |x: Duration| x.as_secs_f64() * 1e6;
-    let total: Duration = d.iter().sum();
-    (
-        us(d[d.len() / 2]),
-        us(d[(d.len() * 9 / 10).min(d.len() - 1)]),
-        d.len() as f64 / total.as_secs_f64(),
-    )
-}
-
 fn report(name: &str, full: &[Duration], base: &[Duration]) {
     let (m, p90, tput) = stats(full);
     let (bm, bp90, btput) = stats(base);
@@ -105,20 +93,8 @@ fn report(name: &str, full: &[Duration], base: &[Duration]) {
     );
 }
 
-fn read_pages(dir: &Path) -> Vec<String> {
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir.join("extraction/html"))
-        .map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())).collect())
-        .unwrap_or_default();
-    paths.sort();
-    paths
-        .iter()
-        .filter_map(|p| {
-            let f = std::fs::File::open(p).ok()?;
-            let mut s = String::new();
-            flate2::read::GzDecoder::new(f)
-                .read_to_string(&mut s)
-                .ok()?;
-            Some(s)
-        })
-        .collect()
+/// Median, p90 (in microseconds) and throughput of sorted timings.
+fn stats(d: &[Duration]) -> (f64, f64, f64) {
+    let (m, p90, tput) = common::summary(d);
+    (m.as_secs_f64() * 1e6, p90.as_secs_f64() * 1e6, tput)
 }

@@ -1,0 +1,42 @@
+//! Helpers shared by the benchmarks: reading the benchmark pages and summarising timings.
+
+// Each benchmark uses only part of this module.
+#![allow(dead_code)]
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// The gzip-compressed dev pages under `dir/extraction/html`, in file-name order; pages
+/// that cannot be read are skipped.
+pub fn read_pages(dir: &Path) -> Vec<String> {
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir.join("extraction/html"))
+        .map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())).collect())
+        .unwrap_or_default();
+    paths.sort();
+    paths
+        .iter()
+        .filter_map(|p| {
+            let f = std::fs::File::open(p).ok()?;
+            let mut s = String::new();
+            flate2::read::GzDecoder::new(f)
+                .read_to_string(&mut s)
+                .ok()?;
+            Some(s)
+        })
+        .collect()
+}
+
+/// Median, 90th percentile and throughput (items a second) of sorted timings; zeros when
+/// there are none.
+pub fn summary(sorted: &[Duration]) -> (Duration, Duration, f64) {
+    if sorted.is_empty() {
+        return (Duration::ZERO, Duration::ZERO, 0.0);
+    }
+    let total: Duration = sorted.iter().sum();
+    (
+        sorted[sorted.len() / 2],
+        sorted[(sorted.len() * 9 / 10).min(sorted.len() - 1)],
+        sorted.len() as f64 / total.as_secs_f64(),
+    )
+}
