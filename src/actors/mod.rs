@@ -206,19 +206,10 @@ impl ActorRules {
     /// [`Error::Io`] when the file exists but cannot be read, or any [`Self::from_toml`]
     /// error.
     pub fn load(dir: &std::path::Path) -> Result<Self> {
-        for path in [
-            dir.join("prompts").join("actors.toml"),
-            dir.join("actors.toml"),
-        ] {
-            if path.is_file() {
-                let text = std::fs::read_to_string(&path).map_err(|e| Error::Io {
-                    path: path.display().to_string(),
-                    reason: e.to_string(),
-                })?;
-                return Self::from_toml(&text);
-            }
+        match crate::config::read_rules_file(dir, "actors.toml")? {
+            Some(text) => Self::from_toml(&text),
+            None => Ok(Self::builtin()),
         }
-        Ok(Self::builtin())
     }
 
     fn is_title(&self, t: &Tok) -> bool {

@@ -240,19 +240,10 @@ impl StatusRules {
     /// [`Error::Io`] when the file exists but cannot be read, or any [`Self::from_toml`]
     /// error.
     pub fn load(dir: &Path) -> Result<Self> {
-        for path in [
-            dir.join("prompts").join("status.toml"),
-            dir.join("status.toml"),
-        ] {
-            if path.is_file() {
-                let text = std::fs::read_to_string(&path).map_err(|e| Error::Io {
-                    path: path.display().to_string(),
-                    reason: e.to_string(),
-                })?;
-                return Self::from_toml(&text);
-            }
+        match crate::config::read_rules_file(dir, "status.toml")? {
+            Some(text) => Self::from_toml(&text),
+            None => Ok(Self::builtin()),
         }
-        Ok(Self::builtin())
     }
 
     fn empty() -> Self {
