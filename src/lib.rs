@@ -149,11 +149,7 @@ impl Engine {
         let final_url = page.url.to_string();
         match page.body {
             fetch::Body::Html(html) => self.brief_html(&html, Some(&final_url), opts),
-            fetch::Body::Text(text) => {
-                let mut b = self.brief_text(&text, None, Some(&final_url), opts)?;
-                b.url = Some(final_url);
-                Ok(b)
-            }
+            fetch::Body::Text(text) => self.brief_text(&text, None, Some(&final_url), opts),
         }
     }
 
