@@ -435,24 +435,22 @@ fn batch(settings: &Settings, io: &IoArgs) -> anyhow::Result<ExitCode> {
         // CPU work on every core with rayon; fetches concurrently on the async runtime.
         let fetched = rt.block_on(fetch_all(&engine, &jobs));
         let mut fetched = fetched.into_iter();
-        let results: Vec<(Value, Result<Brief, Error>)> = jobs
+        // `None` marks a fetched record: its result comes from `fetched`, in the same order.
+        let results: Vec<(Value, Option<Result<Brief, Error>>)> = jobs
             .into_par_iter()
             .map(|job| match job {
-                Job::Done(id, r) => (id, r),
+                Job::Done(id, r) => (id, Some(r)),
                 Job::Local(id, rec) => {
                     let r = brief_local(&engine, &rec);
-                    (id, r)
+                    (id, Some(r))
                 }
-                Job::Fetch(id, _, _) => (id, Err(Error::BadInput(String::new()))),
+                Job::Fetch(id, _, _) => (id, None),
             })
             .collect();
         for (id, result) in results {
-            let result = match result {
-                Err(Error::BadInput(m)) if m.is_empty() => fetched.next().unwrap_or(Err(
-                    Error::BadInput("internal: missing fetch result".into()),
-                )),
-                r => r,
-            };
+            let result = result
+                .or_else(|| fetched.next())
+                .unwrap_or_else(|| Err(Error::BadInput("internal: missing fetch result".into())));
             if !write_record(&mut *out, &id, &result)? {
                 failed += 1;
             }
