@@ -14,10 +14,14 @@ pub(crate) const LOOKBACK_WORDS: usize = 5;
 pub(crate) const MAX_GAP_WORDS: usize = 4;
 
 /// The lower-cased words of one sentence, with the clause breaks between them.
+///
+/// The words live in one buffer (a sentence costs three allocations, not one per word).
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Words {
-    /// Lower-cased words; curly apostrophes made straight.
-    pub(crate) words: Vec<String>,
+    /// Every word, lower-cased and with curly apostrophes made straight, back to back.
+    buf: String,
+    /// `ends[i]`: the end of word `i` in `buf` (it starts where word `i - 1` ends).
+    ends: Vec<usize>,
     /// `breaks[i]`: a clause break (comma, colon, quote, dash, bracket, full stop) comes
     /// right before word `i`.
     pub(crate) breaks: Vec<bool>,
@@ -26,32 +30,59 @@ pub(crate) struct Words {
 impl Words {
     /// Splits `text` into lower-cased words, noting clause breaks.
     pub(crate) fn new(text: &str) -> Self {
-        let mut out = Self::default();
-        let mut cur = String::new();
+        let mut out = Self {
+            buf: String::with_capacity(text.len()),
+            ends: Vec::with_capacity(text.len() / 5),
+            breaks: Vec::with_capacity(text.len() / 5),
+        };
+        let mut start = 0;
         let mut pending_break = false;
         let mut chars = text.chars().peekable();
         while let Some(c) = chars.next() {
             let c = if c == '’' || c == '‘' { '\'' } else { c };
-            let inner_apostrophe =
-                c == '\'' && !cur.is_empty() && chars.peek().is_some_and(|n| n.is_alphanumeric());
-            if c.is_alphanumeric() || inner_apostrophe {
-                cur.extend(c.to_lowercase());
+            let inner_apostrophe = c == '\''
+                && out.buf.len() > start
+                && chars.peek().is_some_and(|n| n.is_alphanumeric());
+            if c.is_ascii_alphanumeric() || inner_apostrophe {
+                out.buf.push(c.to_ascii_lowercase());
                 continue;
             }
-            if !cur.is_empty() {
-                out.words.push(std::mem::take(&mut cur));
+            if c.is_alphanumeric() {
+                out.buf.extend(c.to_lowercase());
+                continue;
+            }
+            if out.buf.len() > start {
+                out.ends.push(out.buf.len());
                 out.breaks.push(pending_break);
+                start = out.buf.len();
                 pending_break = false;
             }
             if is_clause_break(c) {
                 pending_break = true;
             }
         }
-        if !cur.is_empty() {
-            out.words.push(cur);
+        if out.buf.len() > start {
+            out.ends.push(out.buf.len());
             out.breaks.push(pending_break);
         }
         out
+    }
+
+    /// How many words the sentence has.
+    pub(crate) fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// Word `i`, if there is one.
+    pub(crate) fn get(&self, i: usize) -> Option<&str> {
+        let end = *self.ends.get(i)?;
+        let start = i.checked_sub(1).map_or(0, |p| self.ends[p]);
+        Some(&self.buf[start..end])
+    }
+
+    /// The words in order.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &str> {
+        (0..self.len()).filter_map(|i| self.get(i))
     }
 
     /// The words before `start` in the same clause, nearest first, at most `n`.
@@ -64,7 +95,7 @@ impl Words {
             }
             i -= 1;
             taken += 1;
-            Some(self.words[i].as_str())
+            self.get(i)
         })
     }
 }
@@ -133,14 +164,14 @@ impl Cue {
     /// Every match of this cue in `w` (the shortest one at each start).
     #[cfg(test)]
     pub(crate) fn find(&self, w: &Words) -> Vec<Hit> {
-        (0..w.words.len())
+        (0..w.len())
             .filter_map(|start| self.find_at(w, start))
             .collect()
     }
 
     /// The shortest match of this cue starting at word `start`, if any.
     fn find_at(&self, w: &Words, start: usize) -> Option<Hit> {
-        match_from(&self.parts, &w.words, start).map(|end| Hit {
+        match_from(&self.parts, w, start).map(|end| Hit {
             start,
             end,
             weight: self.weight,
@@ -186,22 +217,22 @@ impl CueGroup {
     /// Every match of every cue in `w` (the shortest one per cue and start), in no
     /// particular order.
     pub(crate) fn find<'a>(&'a self, w: &'a Words) -> impl Iterator<Item = Hit> + 'a {
-        let indexed = w.words.iter().enumerate().flat_map(move |(start, word)| {
+        let indexed = w.iter().enumerate().flat_map(move |(start, word)| {
             self.by_first_word
-                .get(word.as_str())
+                .get(word)
                 .into_iter()
                 .flatten()
                 .filter_map(move |&i| self.cues[i].find_at(w, start))
         });
         let prefixed = self.prefix_first.iter().flat_map(move |&i| {
-            (0..w.words.len()).filter_map(move |start| self.cues[i].find_at(w, start))
+            (0..w.len()).filter_map(move |start| self.cues[i].find_at(w, start))
         });
         indexed.chain(prefixed)
     }
 }
 
 /// Matches `parts` against `words` from `at`; returns the end (exclusive) of the match.
-fn match_from(parts: &[Part], words: &[String], at: usize) -> Option<usize> {
+fn match_from(parts: &[Part], words: &Words, at: usize) -> Option<usize> {
     let Some((first, rest)) = parts.split_first() else {
         return Some(at);
     };
@@ -210,7 +241,7 @@ fn match_from(parts: &[Part], words: &[String], at: usize) -> Option<usize> {
             .filter(|skip| at + skip <= words.len())
             .find_map(|skip| match_from(rest, words, at + skip)),
         Part::Word(x) => {
-            (words.get(at)? == x).then_some(())?;
+            (words.get(at)? == x.as_str()).then_some(())?;
             match_from(rest, words, at + 1)
         }
         Part::Prefix(x) => {
@@ -233,7 +264,7 @@ mod tests {
     #[test]
     fn words_keep_contractions_and_breaks() {
         let w = Words::new("He didn’t say, “No.”");
-        assert_eq!(w.words, ["he", "didn't", "say", "no"]);
+        assert_eq!(w.iter().collect::<Vec<_>>(), ["he", "didn't", "say", "no"]);
         assert_eq!(w.breaks, [false, false, false, true]);
     }
 
@@ -253,7 +284,7 @@ mod tests {
     #[test]
     fn lookback_stops_at_clause_break() {
         let w = Words::new("Not now, he denied it");
-        let pos = w.words.iter().position(|x| x == "denied").unwrap();
+        let pos = w.iter().position(|x| x == "denied").unwrap();
         let before: Vec<&str> = w.before(pos, 5).collect();
         assert_eq!(before, ["he"]);
     }

@@ -324,9 +324,9 @@ impl StatusRules {
 
     /// [`RULE_REFUSAL_IS_NOT_DENIAL`]: "was denied bail".
     fn is_refusal(&self, w: &Words, h: &Hit) -> bool {
-        let first = w.words[h.start].as_str();
-        let prev = h.start.checked_sub(1).map(|i| w.words[i].as_str());
-        let next = w.words.get(h.start + 1).map(String::as_str);
+        let first = w.get(h.start).unwrap_or_default();
+        let prev = h.start.checked_sub(1).and_then(|i| w.get(i));
+        let next = w.get(h.start + 1);
         first == "denied"
             && prev.is_some_and(|p| word_in(p, &self.words.be_forms))
             && !matches!(next, Some("by" | "that"))
