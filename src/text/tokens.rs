@@ -52,8 +52,25 @@ pub const DEFAULT_LANGUAGE: &str = "en";
 
 /// A Snowball stemmer chosen from a language code, or no stemming when the language has
 /// none (the word is then returned unchanged).
+///
+/// Stems are remembered per thread (see [`STEM_CACHE_WORDS`]): a Snowball stem costs
+/// thousands of instructions, and news articles share most of their words, so a batch or
+/// a long-running bot stems each word about once.
 pub struct Stemmer {
-    inner: Option<rust_stemmers::Stemmer>,
+    inner: Option<(rust_stemmers::Stemmer, Algorithm)>,
+}
+
+/// Most words whose stems one thread remembers per language; past this the memory is
+/// cleared and filled again (about 1 MiB per thread at most).
+pub const STEM_CACHE_WORDS: usize = 16_384;
+
+/// Remembered stems, per Snowball algorithm: word -> its stem, or `None` when the stem is
+/// the word itself.
+type StemCache = HashMap<Box<str>, Option<Box<str>>>;
+
+thread_local! {
+    static STEM_CACHE: std::cell::RefCell<Vec<StemCache>> =
+        const { std::cell::RefCell::new(Vec::new()) };
 }
 
 impl std::fmt::Debug for Stemmer {
@@ -71,7 +88,7 @@ impl Stemmer {
     pub fn for_language(code: Option<&str>) -> Self {
         let code = primary_language(code.unwrap_or(DEFAULT_LANGUAGE));
         Self {
-            inner: snowball_algorithm(&code).map(rust_stemmers::Stemmer::create),
+            inner: snowball_algorithm(&code).map(|a| (rust_stemmers::Stemmer::create(a), a)),
         }
     }
 
@@ -84,10 +101,29 @@ impl Stemmer {
     /// The stem of a lower-cased word.
     #[must_use]
     pub fn stem<'a>(&self, word: &'a str) -> Cow<'a, str> {
-        match &self.inner {
-            Some(s) => s.stem(word),
-            None => Cow::Borrowed(word),
-        }
+        let Some((stemmer, algorithm)) = &self.inner else {
+            return Cow::Borrowed(word);
+        };
+        // Fieldless enum: its discriminant indexes the per-language caches.
+        let slot = *algorithm as usize;
+        STEM_CACHE.with_borrow_mut(|caches| {
+            if caches.len() <= slot {
+                caches.resize_with(slot + 1, StemCache::default);
+            }
+            let cache = &mut caches[slot];
+            if let Some(known) = cache.get(word) {
+                return known
+                    .as_deref()
+                    .map_or(Cow::Borrowed(word), |s| Cow::Owned(s.to_string()));
+            }
+            let stem = stemmer.stem(word);
+            if cache.len() >= STEM_CACHE_WORDS {
+                cache.clear();
+            }
+            let remembered = (stem != word).then(|| Box::from(stem.as_ref()));
+            cache.insert(Box::from(word), remembered);
+            stem
+        })
     }
 }
 
@@ -220,9 +256,28 @@ mod tests {
             "offic"
         );
         assert_eq!(Stemmer::for_language(Some("de")).stem("häuser"), "haus");
+        // The second call is answered from the cache, with the same result.
+        let en = Stemmer::for_language(Some("en"));
+        assert_eq!(en.stem("officers"), en.stem("officers"));
+        assert_eq!(en.stem("police"), "polic");
+        assert_eq!(en.stem("police"), "polic");
+        assert_eq!(en.stem("the"), "the");
+        assert_eq!(en.stem("the"), "the");
         let none = Stemmer::for_language(Some("zz"));
         assert!(!none.is_active());
         assert_eq!(none.stem("running"), "running");
+    }
+
+    #[test]
+    fn stem_cache_stays_bounded_and_correct() {
+        let en = Stemmer::for_language(Some("en"));
+        for i in 0..STEM_CACHE_WORDS + 10 {
+            let w = format!("walk{i}ing");
+            assert_eq!(en.stem(&w), format!("walk{i}"));
+        }
+        let size = STEM_CACHE.with_borrow(|c| c.iter().map(HashMap::len).max().unwrap_or(0));
+        assert!(size <= STEM_CACHE_WORDS, "{size} cached");
+        assert_eq!(en.stem("walk3ing"), "walk3");
     }
 
     #[test]
