@@ -9,7 +9,9 @@
 //! picked ranges (text normalisation, paragraph and sentence splitting, tokens,
 //! features, selection), best of `--repeat` runs each, single-threaded; the median,
 //! mean and 90th percentile per article are printed, plus the summarizer alone
-//! (on an already split document).
+//! (on an already split document). Repeats after the first find the article's stems in the
+//! per-thread stem cache; `--repeat 1` times each article the first time it is seen (with
+//! the stems of the articles before it cached, as in a long-running bot).
 
 use std::hint::black_box;
 use std::path::Path;
