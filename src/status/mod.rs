@@ -452,7 +452,8 @@ fn score_document(doc: &Document, rules: &StatusRules) -> Vec<Scored> {
 
 /// Whether `s` is a content sentence rather than a byline, caption or subhead.
 fn is_content(s: &str) -> bool {
-    crate::text::tokens::words(s).count() >= MIN_CONTENT_WORDS && s.chars().any(char::is_lowercase)
+    crate::text::tokens::words(s).take(MIN_CONTENT_WORDS).count() >= MIN_CONTENT_WORDS
+        && s.chars().any(char::is_lowercase)
 }
 
 /// A label's score (sum of its best [`SCORED_SENTENCES`]) and its best evidence sentence.
