@@ -179,55 +179,98 @@ impl Cue {
     }
 }
 
-/// The cues of one label, indexed by their first word.
-///
-/// With hundreds of cues, trying every cue at every word of every sentence dominated the
-/// cost of a brief; looking up the cues that start with each word of the sentence makes it
-/// one hash lookup per word. Cues that open with a `word*` prefix are few and tried
-/// everywhere.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub(crate) struct CueGroup {
-    cues: Vec<Cue>,
-    by_first_word: HashMap<String, Vec<usize>>,
-    prefix_first: Vec<usize>,
+/// The kinds of cue a sentence is scored on, one group of phrases each.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Group {
+    /// Early-stage process: probes, talks, plans.
+    Process,
+    /// A decided outcome.
+    Outcome,
+    /// A named party denies the claim.
+    Denied,
+    /// Declining to comment and the like: not a denial.
+    NonDenial,
+    /// Anonymous sourcing, "reportedly".
+    Unconfirmed,
+    /// On-record confirmation.
+    Confirmed,
+    /// The sentence calls itself background.
+    Background,
 }
 
-impl CueGroup {
-    /// Indexes `cues`.
-    pub(crate) fn new(cues: Vec<Cue>) -> Self {
-        let mut g = Self::default();
-        for (i, c) in cues.iter().enumerate() {
+/// How many [`Group`]s there are.
+pub(crate) const GROUPS: usize = 7;
+
+/// Every cue of every group, indexed together by first word.
+///
+/// With hundreds of cues, trying every cue at every word of every sentence dominated the
+/// cost of a brief; looking up the cues that start with each word makes it one hash lookup
+/// per word for all the groups at once. Cues that open with a `word*` prefix are few and
+/// tried everywhere.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct CueSet {
+    /// The cues, one list per [`Group`] (in declaration order).
+    groups: [Vec<Cue>; GROUPS],
+    /// First word -> (group, cue) pairs.
+    by_first_word: HashMap<String, Vec<(Group, usize)>>,
+    prefix_first: Vec<(Group, usize)>,
+}
+
+/// The matches of a [`CueSet`] in one sentence.
+#[derive(Debug, Default)]
+pub(crate) struct Found {
+    hits: Vec<(Group, Hit)>,
+}
+
+impl Found {
+    /// The matches of one group, in no particular order.
+    pub(crate) fn of(&self, group: Group) -> impl Iterator<Item = Hit> + '_ {
+        self.hits
+            .iter()
+            .filter(move |(g, _)| *g == group)
+            .map(|&(_, h)| h)
+    }
+}
+
+impl CueSet {
+    /// Adds the cues of `group` to the set.
+    pub(crate) fn add(&mut self, group: Group, cues: Vec<Cue>) {
+        let list = &mut self.groups[group as usize];
+        for c in cues {
+            let key = (group, list.len());
             match c.parts.first() {
-                Some(Part::Word(first)) => {
-                    g.by_first_word.entry(first.clone()).or_default().push(i)
-                }
-                _ => g.prefix_first.push(i),
+                Some(Part::Word(first)) => self
+                    .by_first_word
+                    .entry(first.clone())
+                    .or_default()
+                    .push(key),
+                _ => self.prefix_first.push(key),
+            }
+            list.push(c);
+        }
+    }
+
+    /// The cues of one group.
+    #[cfg(test)]
+    pub(crate) fn group(&self, group: Group) -> &[Cue] {
+        &self.groups[group as usize]
+    }
+
+    /// Every match of every cue in `w` (the shortest one per cue and start).
+    pub(crate) fn find(&self, w: &Words) -> Found {
+        let cue = |(g, i): (Group, usize)| &self.groups[g as usize][i];
+        let mut hits = Vec::new();
+        for (start, word) in w.iter().enumerate() {
+            for &key in self.by_first_word.get(word).into_iter().flatten() {
+                hits.extend(cue(key).find_at(w, start).map(|h| (key.0, h)));
             }
         }
-        g.cues = cues;
-        g
-    }
-
-    /// Whether the group has no cue.
-    #[cfg(test)]
-    pub(crate) fn is_empty(&self) -> bool {
-        self.cues.is_empty()
-    }
-
-    /// Every match of every cue in `w` (the shortest one per cue and start), in no
-    /// particular order.
-    pub(crate) fn find<'a>(&'a self, w: &'a Words) -> impl Iterator<Item = Hit> + 'a {
-        let indexed = w.iter().enumerate().flat_map(move |(start, word)| {
-            self.by_first_word
-                .get(word)
-                .into_iter()
-                .flatten()
-                .filter_map(move |&i| self.cues[i].find_at(w, start))
-        });
-        let prefixed = self.prefix_first.iter().flat_map(move |&i| {
-            (0..w.len()).filter_map(move |start| self.cues[i].find_at(w, start))
-        });
-        indexed.chain(prefixed)
+        for &key in &self.prefix_first {
+            for start in 0..w.len() {
+                hits.extend(cue(key).find_at(w, start).map(|h| (key.0, h)));
+            }
+        }
+        Found { hits }
     }
 }
 

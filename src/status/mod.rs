@@ -33,7 +33,7 @@ use serde::Deserialize;
 use crate::brief::{StatusItem, StatusLabel};
 use crate::error::{Error, Result};
 use crate::text::Document;
-use cues::{word_in, Cue, CueGroup, Hit, Words, LOOKBACK_WORDS};
+use cues::{word_in, Cue, CueSet, Group, Hit, Words, LOOKBACK_WORDS};
 
 /// Rule: the main claim is in the headline and lead; later sentences weigh less, and those
 /// that call themselves background ("last year", "previously") less again.
@@ -131,13 +131,7 @@ pub struct StatusRules {
     thresholds: Thresholds,
     position: Position,
     words: WordLists,
-    process: CueGroup,
-    outcome: CueGroup,
-    denied: CueGroup,
-    non_denial: CueGroup,
-    unconfirmed: CueGroup,
-    confirmed: CueGroup,
-    background: CueGroup,
+    cues: CueSet,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -179,7 +173,7 @@ struct RawRules {
     confirmed: BTreeMap<String, f64>,
 }
 
-fn compile(section: &str, map: &BTreeMap<String, f64>) -> Result<CueGroup> {
+fn compile(section: &str, map: &BTreeMap<String, f64>) -> Result<Vec<Cue>> {
     map.iter()
         .map(|(phrase, &w)| {
             Cue::parse(phrase, w).ok_or_else(|| {
@@ -188,8 +182,7 @@ fn compile(section: &str, map: &BTreeMap<String, f64>) -> Result<CueGroup> {
                 ))
             })
         })
-        .collect::<Result<Vec<Cue>>>()
-        .map(CueGroup::new)
+        .collect()
 }
 
 impl StatusRules {
@@ -218,15 +211,19 @@ impl StatusRules {
             .iter()
             .filter_map(|p| Cue::parse(p, 1.0))
             .collect();
-        let background = CueGroup::new(background);
+        let mut cues = CueSet::default();
+        cues.add(Group::Process, compile("process", &raw.process)?);
+        cues.add(Group::Outcome, compile("outcome", &raw.outcome)?);
+        cues.add(Group::Denied, compile("denied", &raw.denied)?);
+        cues.add(Group::NonDenial, compile("non_denial", &raw.non_denial)?);
+        cues.add(
+            Group::Unconfirmed,
+            compile("unconfirmed", &raw.unconfirmed)?,
+        );
+        cues.add(Group::Confirmed, compile("confirmed", &raw.confirmed)?);
+        cues.add(Group::Background, background);
         Ok(Self {
-            process: compile("process", &raw.process)?,
-            outcome: compile("outcome", &raw.outcome)?,
-            denied: compile("denied", &raw.denied)?,
-            non_denial: compile("non_denial", &raw.non_denial)?,
-            unconfirmed: compile("unconfirmed", &raw.unconfirmed)?,
-            confirmed: compile("confirmed", &raw.confirmed)?,
-            background,
+            cues,
             thresholds: raw.thresholds,
             position: raw.position,
             words: raw.words,
@@ -267,13 +264,7 @@ impl StatusRules {
                 be_forms: Vec::new(),
                 background: Vec::new(),
             },
-            process: CueGroup::default(),
-            outcome: CueGroup::default(),
-            denied: CueGroup::default(),
-            non_denial: CueGroup::default(),
-            unconfirmed: CueGroup::default(),
-            confirmed: CueGroup::default(),
-            background: CueGroup::default(),
+            cues: CueSet::default(),
         }
     }
 }
@@ -332,34 +323,30 @@ impl StatusRules {
             && !matches!(next, Some("by" | "that"))
     }
 
-    fn hits<'a>(&self, cues: &'a CueGroup, w: &'a Words) -> impl Iterator<Item = Hit> + 'a {
-        cues.find(w)
-    }
-
     /// Scores one sentence for every cue group, applying the per-sentence rules.
     #[must_use]
     pub fn sentence_cues(&self, sentence: &str) -> SentenceCues {
         let w = Words::new(sentence);
-        let silence: Vec<Hit> = self.hits(&self.non_denial, &w).collect();
-        let denied = best(self.hits(&self.denied, &w).filter(|h| {
+        let found = self.cues.find(&w);
+        let silence: Vec<Hit> = found.of(Group::NonDenial).collect();
+        let denied = best(found.of(Group::Denied).filter(|h| {
             // RULE_SILENCE_IS_NOT_DENIAL, RULE_NEGATION, RULE_REFUSAL_IS_NOT_DENIAL
             !silence.iter().any(|s| h.start < s.end && s.start < h.end)
                 && !self.negated(&w, h)
                 && !self.is_refusal(&w, h)
         }));
-        let unconfirmed = best(self.hits(&self.unconfirmed, &w));
-        let process = best(
-            self.hits(&self.process, &w)
-                .filter(|h| !self.negated(&w, h)),
-        );
+        let unconfirmed = best(found.of(Group::Unconfirmed));
+        let process = best(found.of(Group::Process).filter(|h| !self.negated(&w, h)));
         let outcome_raw = best(
-            self.hits(&self.outcome, &w)
+            found
+                .of(Group::Outcome)
                 .filter(|h| !self.negated(&w, h) && !self.hypothetical(&w, h)),
         );
         // RULE_REPORTED_CONFIRMATION: an outcome inside a denial did not happen.
         let outcome = if denied > 0.0 { 0.0 } else { outcome_raw };
         let stated = best(
-            self.hits(&self.confirmed, &w)
+            found
+                .of(Group::Confirmed)
                 .filter(|h| !self.negated(&w, h) && !self.conditional(&w, h)),
         )
         .max(outcome * OUTCOME_AS_CONFIRMATION); // RULE_OUTCOME_IS_ON_RECORD
@@ -371,7 +358,7 @@ impl StatusRules {
             } else {
                 stated
             };
-        let background = self.hits(&self.background, &w).next().is_some();
+        let background = found.of(Group::Background).next().is_some();
         SentenceCues {
             process,
             outcome,
@@ -452,7 +439,10 @@ fn score_document(doc: &Document, rules: &StatusRules) -> Vec<Scored> {
 
 /// Whether `s` is a content sentence rather than a byline, caption or subhead.
 fn is_content(s: &str) -> bool {
-    crate::text::tokens::words(s).take(MIN_CONTENT_WORDS).count() >= MIN_CONTENT_WORDS
+    crate::text::tokens::words(s)
+        .take(MIN_CONTENT_WORDS)
+        .count()
+        >= MIN_CONTENT_WORDS
         && s.chars().any(char::is_lowercase)
 }
 
@@ -571,7 +561,17 @@ mod tests {
     #[test]
     fn builtin_rules_parse() {
         let r = StatusRules::from_toml(BUILTIN_STATUS_TOML).unwrap();
-        assert!(!r.denied.is_empty() && !r.confirmed.is_empty());
+        for g in [
+            Group::Process,
+            Group::Outcome,
+            Group::Denied,
+            Group::NonDenial,
+            Group::Unconfirmed,
+            Group::Confirmed,
+            Group::Background,
+        ] {
+            assert!(!r.cues.group(g).is_empty(), "{g:?} has no cue");
+        }
     }
 
     #[test]
