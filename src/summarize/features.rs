@@ -112,26 +112,33 @@ impl<'a> Vocabulary<'a> {
 
     /// The words of `text` in one pass: term ids and counts (see [`SentenceWords`]).
     fn ids(&mut self, text: &str) -> SentenceWords {
-        let mut out = Vec::new();
+        let mut out = Vec::with_capacity(text.len() / 8);
         let mut caps = Vec::new();
         let mut sw = SentenceWords::default();
+        let mut buf = String::new();
         for (k, w) in tokens::words(text).enumerate() {
             let capitalised = k > 0 && w.chars().next().is_some_and(char::is_uppercase);
             sw.words += 1;
             sw.capitalised += usize::from(capitalised);
             sw.numeric += usize::from(w.chars().any(char::is_numeric));
-            let lower = tokens::normalize(w);
-            let id = match self.surface.get(lower.as_ref()) {
+            let lower = tokens::normalize_into(w, &mut buf);
+            let id = match self.surface.get(lower) {
                 Some(&id) => id,
                 None => {
-                    let id = if self.analyzer.is_stop_word(&lower) {
+                    let id = if self.analyzer.is_stop_word(lower) {
                         None
                     } else {
-                        let stem = self.analyzer.stem(&lower).into_owned();
+                        let stem = self.analyzer.stem(lower);
                         let next = u32::try_from(self.stems.len()).unwrap_or(u32::MAX);
-                        Some(*self.stems.entry(stem).or_insert(next))
+                        Some(match self.stems.get(stem.as_ref()) {
+                            Some(&id) => id,
+                            None => {
+                                self.stems.insert(stem.into_owned(), next);
+                                next
+                            }
+                        })
                     };
-                    self.surface.insert(lower.into_owned(), id);
+                    self.surface.insert(lower.to_string(), id);
                     id
                 }
             };

@@ -34,6 +34,22 @@ pub fn normalize(word: &str) -> Cow<'_, str> {
     }
 }
 
+/// [`normalize`] without allocating: the changed form is written into `buf` (cleared
+/// first) and borrowed from there; an unchanged word is borrowed as is.
+pub fn normalize_into<'a>(word: &'a str, buf: &'a mut String) -> &'a str {
+    if !word.chars().any(|c| c.is_uppercase() || c == '’') {
+        return word;
+    }
+    buf.clear();
+    if word.is_ascii() {
+        buf.extend(word.chars().map(|c| c.to_ascii_lowercase()));
+    } else {
+        // `str::to_lowercase` knows context rules (a final Σ is ς); rare enough to allocate.
+        buf.push_str(&word.to_lowercase().replace('’', "'"));
+    }
+    buf
+}
+
 /// The primary ISO 639-1 code of a language tag: "en-US" -> "en", "DE" -> "de".
 /// Borrows when the tag is already a lower-case code (the common case).
 #[must_use]
@@ -238,6 +254,22 @@ mod tests {
         assert_eq!(normalize("Don’t"), "don't");
         assert!(matches!(normalize("plain"), Cow::Borrowed(_)));
         assert_eq!(normalize("ÉCOLE"), "école");
+    }
+
+    #[test]
+    fn normalize_into_matches_normalize() {
+        let mut buf = String::from("left over");
+        for w in [
+            "Don’t",
+            "plain",
+            "ÉCOLE",
+            "İstanbul",
+            "ΣΟΦΟΣ",
+            "McDonald’s",
+            "",
+        ] {
+            assert_eq!(normalize_into(w, &mut buf), normalize(w), "{w}");
+        }
     }
 
     #[test]
