@@ -33,6 +33,7 @@
 mod names;
 
 use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
+use std::borrow::Cow;
 use std::sync::OnceLock;
 
 use serde::Deserialize;
@@ -321,25 +322,58 @@ struct DocContext {
     repeated_initials: HashSet<String>,
 }
 
-fn doc_context(doc: &Document) -> DocContext {
+/// One sentence of the document, read once and shared by [`doc_context`] and
+/// [`collect_mentions`].
+struct Line<'a> {
+    /// The sentence as written.
+    text: &'a str,
+    /// Its words, dateline included; empty when neither pass reads them.
+    toks: Vec<Tok>,
+    /// The first line, repeating the headline ([`RULE_HEADLINE`]).
+    headline: bool,
+    /// Enough words and some lower case: not a byline, caption or subhead.
+    content: bool,
+    /// A wire credit ("— Reuters", "(AP)"): names the source outlet.
+    credit: bool,
+}
+
+/// Classifies every sentence of `doc` and tokenizes, once, those that are read.
+fn lines<'a>(doc: &'a Document, title: &str) -> Vec<Line<'a>> {
+    (0..doc.sentences.len())
+        .map(|i| {
+            let text = doc.sentence(i);
+            let headline = i == 0 && same_words(title, text);
+            let content = is_content(text);
+            let credit = text.starts_with(['—', '–', '-', '(']) && !content;
+            let read = credit || (content && !headline);
+            Line {
+                text,
+                toks: if read { tokenize(text) } else { Vec::new() },
+                headline,
+                content,
+                credit,
+            }
+        })
+        .collect()
+}
+
+fn doc_context(lines: &[Line], title_toks: &[Tok]) -> DocContext {
     let mut lower_words = HashSet::new();
     let mut mid_caps = HashSet::new();
     let mut initials: HashMap<String, u32> = HashMap::new();
-    let title = doc.title.as_deref().unwrap_or("");
-    if let Some(first) = tokenize(title).first().filter(|t| t.is_cap()) {
+    if let Some(first) = title_toks.first().filter(|t| t.is_cap()) {
         *initials.entry(first.lower()).or_default() += 1;
     }
-    for i in 0..doc.sentences.len() {
-        let s = doc.sentence(i);
-        if s.starts_with(['—', '–', '-', '(']) && !is_content(s) {
+    for line in lines {
+        if line.credit {
             // A wire credit ("— Reuters") holds nothing but a name.
-            mid_caps.extend(tokenize(s).iter().filter(|t| t.is_cap()).map(Tok::lower));
+            mid_caps.extend(line.toks.iter().filter(|t| t.is_cap()).map(Tok::lower));
             continue;
         }
-        if (i == 0 && same_words(title, s)) || !is_content(s) {
+        if line.headline || !line.content {
             continue; // headline case and bylines say nothing about names
         }
-        for (j, t) in tokenize(s).iter().enumerate() {
+        for (j, t) in line.toks.iter().enumerate() {
             if t.is_cap() {
                 if j > 0 {
                     mid_caps.insert(t.lower());
@@ -352,7 +386,6 @@ fn doc_context(doc: &Document) -> DocContext {
         }
     }
     // A headline in sentence case capitalises names only; in headline case, every word.
-    let title_toks = tokenize(title);
     let capitalised = title_toks.iter().skip(1).filter(|t| t.is_cap()).count();
     let sentence_case = capitalised * 2 < title_toks.len().saturating_sub(1);
     let title_caps = if sentence_case {
@@ -647,22 +680,25 @@ impl ActorRules {
 
 /// Collects every mention in the text, skipping the headline line and non-content lines.
 fn collect_mentions(doc: &Document, rules: &ActorRules) -> Vec<Mention> {
-    let ctx = doc_context(doc);
     let title = doc.title.as_deref().unwrap_or("");
+    let lines = lines(doc, title);
+    let ctx = doc_context(&lines, &tokenize(title));
     let mut out = Vec::new();
     let mut rank = 0;
     let mut order = 0;
-    for i in 0..doc.sentences.len() {
-        let s = doc.sentence(i);
-        // A wire credit ("— Reuters", "(AP)") names the source outlet.
-        let credit = s.starts_with(['—', '–', '-', '(']) && !is_content(s);
-        if (i == 0 && same_words(title, s)) || (!is_content(s) && !credit) {
+    for line in &lines {
+        if line.headline || (!line.content && !line.credit) {
             continue; // RULE_HEADLINE; bylines, captions
         }
         let lead = rank < LEAD_SENTENCES;
         rank += 1;
-        let s = &s[skip_dateline(s)..];
-        let toks = tokenize(s);
+        let from = skip_dateline(line.text);
+        // Most sentences have no dateline; the others are read again without it.
+        let toks: Cow<[Tok]> = if from == 0 {
+            Cow::Borrowed(&line.toks)
+        } else {
+            Cow::Owned(tokenize(&line.text[from..]))
+        };
         for run in chains(&toks, &rules.particles) {
             let role = rules.has_role(&toks, &run);
             let after_place_noun = toks
