@@ -217,8 +217,15 @@ impl ActorRules {
         self.titles.contains(t.lower().trim_end_matches('.'))
     }
 
+    /// Whether `w` is an organisation word, in any case and with or without dots
+    /// ("Ministry", "INC.", "N.V.").
     fn is_org_word(&self, w: &str) -> bool {
-        self.org_words.contains(&w.to_lowercase().replace('.', ""))
+        let l = names::lowercase(w);
+        if l.contains('.') {
+            self.org_words.contains(&l.replace('.', ""))
+        } else {
+            self.org_words.contains(l.as_ref())
+        }
     }
 
     fn country_of(&self, words: &[&str]) -> Option<&String> {
@@ -310,16 +317,17 @@ fn initials(key: &str) -> [String; 2] {
     [short, full]
 }
 
-struct DocContext {
+/// What the whole text says about its words, in lower case (borrowed from its tokens).
+struct DocContext<'a> {
     /// Words the text writes in lower case somewhere (so not names on their own).
-    lower_words: HashSet<String>,
+    lower_words: HashSet<&'a str>,
     /// Words the text capitalises somewhere other than a sentence start.
-    mid_caps: HashSet<String>,
+    mid_caps: HashSet<&'a str>,
     /// Capitalised words of a sentence-case headline (a headline-case one says nothing).
-    title_caps: HashSet<String>,
+    title_caps: HashSet<&'a str>,
     /// Words that open two or more sentences (the headline counts): a common word that
     /// does so would show up in lower case too, so these are names ("Arsenal are ...").
-    repeated_initials: HashSet<String>,
+    repeated_initials: HashSet<&'a str>,
 }
 
 /// One sentence of the document, read once and shared by [`doc_context`] and
@@ -357,10 +365,10 @@ fn lines<'a>(doc: &'a Document, title: &str) -> Vec<Line<'a>> {
         .collect()
 }
 
-fn doc_context(lines: &[Line], title_toks: &[Tok]) -> DocContext {
+fn doc_context<'a>(lines: &'a [Line], title_toks: &'a [Tok]) -> DocContext<'a> {
     let mut lower_words = HashSet::new();
     let mut mid_caps = HashSet::new();
-    let mut initials: HashMap<String, u32> = HashMap::new();
+    let mut initials: HashMap<&str, u32> = HashMap::new();
     if let Some(first) = title_toks.first().filter(|t| t.is_cap()) {
         *initials.entry(first.lower()).or_default() += 1;
     }
@@ -427,16 +435,16 @@ fn same_words(a: &str, b: &str) -> bool {
 
 /// [`RULE_AND_SPLITS`]: splits a run at "and" unless it ends in an organisation word.
 fn split_and<'a>(run: &'a [Tok], rules: &ActorRules) -> Vec<&'a [Tok]> {
-    let ends_org = run.last().is_some_and(|t| rules.is_org_word(&t.text));
+    let ends_org = run.last().is_some_and(|t| rules.is_org_word(t.lower()));
     let no_title = !run.iter().any(|t| rules.is_title(t));
     // "China Telecom and China Mobile": the part before "and" is a whole name already.
     let first_whole = run.iter().position(|t| t.text == "and").is_some_and(|i| {
         let before = &run[..i];
         let named = before
             .iter()
-            .filter(|t| !rules.stop_words.contains(&t.lower()))
+            .filter(|t| !rules.stop_words.contains(t.lower()))
             .count();
-        named >= 2 && before.last().is_some_and(|t| rules.is_org_word(&t.text))
+        named >= 2 && before.last().is_some_and(|t| rules.is_org_word(t.lower()))
     });
     if ends_org && no_title && !first_whole {
         return vec![run];
@@ -448,7 +456,7 @@ fn split_and<'a>(run: &'a [Tok], rules: &ActorRules) -> Vec<&'a [Tok]> {
 
 /// [`RULE_TITLES`]: the person after the last title, or the portfolio after "Title of".
 fn strip_title<'a>(part: &'a [Tok], rules: &ActorRules) -> Option<(&'a [Tok], bool)> {
-    if part.iter().any(|x| rules.is_org_word(&x.text)) {
+    if part.iter().any(|x| rules.is_org_word(x.lower())) {
         return Some((part, false)); // "Department of Justice": "Justice" is no title here
     }
     let Some(t) = part.iter().rposition(|x| rules.is_title(x)) else {
@@ -458,7 +466,7 @@ fn strip_title<'a>(part: &'a [Tok], rules: &ActorRules) -> Option<(&'a [Tok], bo
     if rest.is_empty() {
         return None; // a role ("the Minister"), not an actor
     }
-    if rest.iter().any(|x| rules.is_org_word(&x.text)) && rest[0].text != "of" {
+    if rest.iter().any(|x| rules.is_org_word(x.lower())) && rest[0].text != "of" {
         return Some((part, false)); // "Justice Department", "President Hotel Group"
     }
     if rest[0].text != "of" {
@@ -472,7 +480,9 @@ fn strip_title<'a>(part: &'a [Tok], rules: &ActorRules) -> Option<(&'a [Tok], bo
     }
     let words: Vec<&str> = portfolio.iter().map(|x| x.text.as_str()).collect();
     let is_body = rules.country_of(&words).is_some()
-        || portfolio.last().is_some_and(|x| rules.is_org_word(&x.text));
+        || portfolio
+            .last()
+            .is_some_and(|x| rules.is_org_word(x.lower()));
     if is_body || portfolio.len() < 3 {
         // "Prime Minister of the United Kingdom": the country; "Minister of Health": a role.
         return is_body.then_some((portfolio, false));
@@ -493,7 +503,7 @@ impl ActorRules {
         &self,
         toks: &[Tok],
         run: std::ops::Range<usize>,
-        ctx: &DocContext,
+        ctx: &DocContext<'_>,
         role: bool,
     ) -> Vec<NameHit> {
         let next = toks.get(run.end).filter(|t| !t.brk).map(Tok::lower);
@@ -511,7 +521,7 @@ impl ActorRules {
                         && !is_roman_numeral(&last.text)
                         && !head.iter().any(Tok::is_all_caps)
                         && head.last().is_some_and(Tok::is_cap)
-                        && head.iter().any(|t| !self.stop_words.contains(&t.lower())) =>
+                        && head.iter().any(|t| !self.stop_words.contains(t.lower())) =>
                 {
                     parts.push(head); // the ticker itself is no actor
                     let _ = last;
@@ -532,25 +542,22 @@ impl ActorRules {
                 let l = first.lower();
                 let initial = offset == 0; // the run opens the sentence
                                            // A lone word right before "officials", "prosecutors" names who acts.
-                let acts = p.len() == 1
-                    && next
-                        .as_ref()
-                        .is_some_and(|n| self.government_nouns.contains(n));
+                let acts = p.len() == 1 && next.is_some_and(|n| self.government_nouns.contains(n));
                 let known = self.is_title(first)
-                    || self.demonyms.contains_key(&l)
-                    || self.countries.contains_key(&l)
+                    || self.demonyms.contains_key(l)
+                    || self.countries.contains_key(l)
                     || acts;
                 // Only a lone word at the sentence start is suspect: in a longer run the
                 // capital belongs to the name ("Ministry of Health", "Western Digital").
                 let lone_initial = initial && p.len() == 1;
-                let common = self.stop_words.contains(&l)
-                    || self.leading_words.contains(&l)
+                let common = self.stop_words.contains(l)
+                    || self.leading_words.contains(l)
                     || ADJECTIVE_SUFFIXES.iter().any(|x| l.ends_with(x))
                     || (lone_initial
-                        && (ctx.lower_words.contains(&l)
-                            || (!ctx.mid_caps.contains(&l)
-                                && !ctx.title_caps.contains(&l)
-                                && !ctx.repeated_initials.contains(&l)
+                        && (ctx.lower_words.contains(l)
+                            || (!ctx.mid_caps.contains(l)
+                                && !ctx.title_caps.contains(l)
+                                && !ctx.repeated_initials.contains(l)
                                 && !first.is_all_caps())));
                 if common && !known {
                     p = &p[1..];
@@ -570,10 +577,10 @@ impl ActorRules {
             let lower = words.join(" ").to_lowercase();
             // RULE_GENERIC: generic words, and names made only of organisation words
             // ("Company", "N.V.") or ending in an adjective suffix ("San Francisco-based").
-            let adjective = words.last().is_some_and(|w| {
-                let l = w.to_lowercase();
+            let adjective = name.last().is_some_and(|t| {
+                let l = t.lower();
                 ADJECTIVE_SUFFIXES.iter().any(|x| l.ends_with(x))
-                    || (words.len() > 1 && self.demonyms.contains_key(&l))
+                    || (words.len() > 1 && self.demonyms.contains_key(l))
                     || (l.contains('-') && self.demonyms.contains_key(&l.replace('-', " ")))
             }) || words.iter().any(|w| w.chars().any(|c| c.is_ascii_digit()));
             // "Ugandans", "Americans": people of a country, not an actor.
@@ -581,28 +588,24 @@ impl ActorRules {
                 && lower
                     .strip_suffix('s')
                     .is_some_and(|x| self.demonyms.contains_key(x));
-            let object = words
+            let object = name
                 .last()
-                .is_some_and(|w| self.non_actor_heads.contains(&w.to_lowercase()));
+                .is_some_and(|t| self.non_actor_heads.contains(t.lower()));
             if self.generic.contains(&lower)
                 || adjective
                 || object
                 || people
-                || (words.len() == 1 && self.is_org_word(words[0]))
-                || words
-                    .iter()
-                    .all(|w| self.stop_words.contains(&w.to_lowercase()))
+                || (words.len() == 1 && self.is_org_word(name[0].lower()))
+                || name.iter().all(|t| self.stop_words.contains(t.lower()))
             {
                 continue;
             }
-            let acting = next
-                .as_ref()
-                .is_some_and(|n| self.government_nouns.contains(n));
+            let acting = next.is_some_and(|n| self.government_nouns.contains(n));
             let mut owned: Vec<String> = words.iter().map(|w| (*w).to_string()).collect();
             // RULE_DEMONYM_ACTS
             if let Some(country) = self.demonyms.get(&lower) {
                 if acting && !titled {
-                    owned.push(next.clone().unwrap_or_default());
+                    owned.push(next.unwrap_or_default().to_string());
                     out.push(NameHit {
                         words: owned,
                         country: Some(country.clone()),
@@ -612,9 +615,7 @@ impl ActorRules {
                 }
                 continue;
             }
-            let descriptor = next
-                .as_ref()
-                .is_some_and(|n| self.non_actor_nouns.contains(n))
+            let descriptor = next.is_some_and(|n| self.non_actor_nouns.contains(n))
                 || (name.last().is_some_and(|t| t.possessive)
                     && toks.get(run_end).is_some_and(Tok::is_cap));
             // RULE_LOCATIVE: a city or region is the setting unless it acts ("Paris
@@ -627,7 +628,7 @@ impl ActorRules {
                     continue; // "U.S. dollars", "South Africa's MTN": describes, does not act
                 }
                 let kind = if acting {
-                    owned.push(next.clone().unwrap_or_default());
+                    owned.push(next.unwrap_or_default().to_string());
                     ActorKind::Organization
                 } else {
                     ActorKind::Place
@@ -642,14 +643,14 @@ impl ActorRules {
             }
             // "striker Pablo Ruiz", "spokesman Majed Al-Ansari": a role noun before a name.
             let after_role_noun = run_start.checked_sub(1).is_some_and(|i| {
-                !toks[run_start].brk && !toks[i].is_cap() && self.titles.contains(&toks[i].lower())
+                !toks[run_start].brk && !toks[i].is_cap() && self.titles.contains(toks[i].lower())
             });
-            let person = titled || (after_role_noun && !words.iter().any(|w| self.is_org_word(w)));
+            let has_org_word = name.iter().any(|t| self.is_org_word(t.lower()));
+            let person = titled || (after_role_noun && !has_org_word);
             let mut kind = person.then_some(ActorKind::Person);
-            let has_org_word = words.iter().any(|w| self.is_org_word(w));
             if acting && !titled && !has_org_word {
                 // "The Trump administration", "Paris prosecutors": the body that acts.
-                owned.push(next.clone().unwrap_or_default());
+                owned.push(next.unwrap_or_default().to_string());
                 kind = Some(ActorKind::Organization);
             }
             out.push(NameHit {
@@ -667,14 +668,14 @@ impl ActorRules {
         let after = toks[run.end..]
             .iter()
             .map(Tok::lower)
-            .find(|w| !self.role_skip.contains(w));
+            .find(|w| !self.role_skip.contains(*w));
         let before = toks[..run.start]
             .iter()
             .rev()
             .map(Tok::lower)
-            .find(|w| !matches!(w.as_str(), "the" | "a" | "an"));
-        after.is_some_and(|w| self.role_verbs.contains(&w))
-            || before.is_some_and(|w| self.role_preceders.contains(&w))
+            .find(|w| !matches!(*w, "the" | "a" | "an"));
+        after.is_some_and(|w| self.role_verbs.contains(w))
+            || before.is_some_and(|w| self.role_preceders.contains(w))
     }
 }
 
@@ -682,7 +683,8 @@ impl ActorRules {
 fn collect_mentions(doc: &Document, rules: &ActorRules) -> Vec<Mention> {
     let title = doc.title.as_deref().unwrap_or("");
     let lines = lines(doc, title);
-    let ctx = doc_context(&lines, &tokenize(title));
+    let title_toks = tokenize(title);
+    let ctx = doc_context(&lines, &title_toks);
     let mut out = Vec::new();
     let mut rank = 0;
     let mut order = 0;
@@ -703,23 +705,22 @@ fn collect_mentions(doc: &Document, rules: &ActorRules) -> Vec<Mention> {
             let role = rules.has_role(&toks, &run);
             let after_place_noun = toks
                 .get(run.end)
-                .is_some_and(|t| !t.brk && rules.place_nouns.contains(&t.lower()));
+                .is_some_and(|t| !t.brk && rules.place_nouns.contains(t.lower()));
             // "in Berlin", "in the United States": the word before, articles skipped.
             let before = toks[..run.start]
                 .iter()
                 .rev()
                 .map(Tok::lower)
-                .find(|w| !matches!(w.as_str(), "the" | "a" | "an"));
+                .find(|w| !matches!(*w, "the" | "a" | "an"));
             let locative = after_place_noun
-                || (!toks[run.start].brk
-                    && before.is_some_and(|w| LOCATIVE_WORDS.contains(&w.as_str())));
+                || (!toks[run.start].brk && before.is_some_and(|w| LOCATIVE_WORDS.contains(&w)));
             for hit in rules.mentions_of(&toks, run.clone(), &ctx, role) {
                 order += 1;
                 let names_body = hit.words.iter().any(|w| rules.is_org_word(w));
                 // A subject: only names and list words come before it.
                 let subject = toks[..hit.start.min(toks.len())]
                     .iter()
-                    .all(|t| t.is_cap() || SUBJECT_LIST_WORDS.contains(&t.lower().as_str()));
+                    .all(|t| t.is_cap() || SUBJECT_LIST_WORDS.contains(&t.lower()));
                 out.push(Mention {
                     words: hit.words,
                     country: hit.country,

@@ -5,6 +5,8 @@
 //! -> Lycamobile) and abbreviations kept whole ("U.S.", "Dr."). Not for deciding which runs
 //! are actors; `super` does that.
 
+use std::borrow::Cow;
+
 use foldhash::HashSet;
 
 /// Abbreviations whose full stop belongs to the word (not a sentence end).
@@ -55,6 +57,8 @@ const MONTHS: &[&str] = &[
 pub(crate) struct Tok {
     /// The word as written, possessive ending removed.
     pub(crate) text: String,
+    /// The word in lower case, when that differs from `text` (see [`Tok::lower`]).
+    lower: Option<String>,
     /// It ended in "'s" or "s'".
     pub(crate) possessive: bool,
     /// Punctuation or a line break comes right before it (names do not span these).
@@ -62,6 +66,20 @@ pub(crate) struct Tok {
 }
 
 impl Tok {
+    /// A word as written; lower-cased once here, as most tests on it ignore case.
+    fn new(text: String, possessive: bool) -> Self {
+        let lower = match lowercase(&text) {
+            Cow::Borrowed(_) => None,
+            Cow::Owned(l) => Some(l),
+        };
+        Self {
+            text,
+            lower,
+            possessive,
+            brk: false,
+        }
+    }
+
     /// Starts with an upper-case letter ("Reuters", "U.S.", "III").
     pub(crate) fn is_cap(&self) -> bool {
         self.text.chars().next().is_some_and(char::is_uppercase)
@@ -69,13 +87,34 @@ impl Tok {
 
     /// Two or more letters, all upper case ("DOJ", "U.S.", "AT&T").
     pub(crate) fn is_all_caps(&self) -> bool {
-        let letters: Vec<char> = self.text.chars().filter(|c| c.is_alphabetic()).collect();
-        letters.len() >= 2 && letters.iter().all(|c| c.is_uppercase())
+        let mut letters = 0;
+        for c in self.text.chars().filter(|c| c.is_alphabetic()) {
+            if !c.is_uppercase() {
+                return false;
+            }
+            letters += 1;
+        }
+        letters >= 2
     }
 
     /// Lower-cased text.
-    pub(crate) fn lower(&self) -> String {
-        self.text.to_lowercase()
+    pub(crate) fn lower(&self) -> &str {
+        self.lower.as_deref().unwrap_or(&self.text)
+    }
+}
+
+/// `s` lower-cased exactly as [`str::to_lowercase`] does, borrowed when no character
+/// changes (most words of a text).
+pub(crate) fn lowercase(s: &str) -> Cow<'_, str> {
+    let unchanged = if s.is_ascii() {
+        !s.bytes().any(|b| b.is_ascii_uppercase())
+    } else {
+        s.chars().all(|c| c.to_lowercase().eq([c]))
+    };
+    if unchanged {
+        Cow::Borrowed(s)
+    } else {
+        Cow::Owned(s.to_lowercase())
     }
 }
 
@@ -84,42 +123,40 @@ fn is_word_char(c: char) -> bool {
     c.is_alphanumeric() || matches!(c, '&' | '.' | '-' | '\'' | '’' | '@' | '#')
 }
 
+/// `s` without its last character.
+fn drop_last(s: &str) -> &str {
+    s.char_indices().next_back().map_or(s, |(i, _)| &s[..i])
+}
+
 /// Cleans one raw run of word characters; returns the token and whether a full stop that
 /// ended a sentence or abbreviation-less word was cut off.
 fn clean(run: &str) -> Option<(Tok, bool)> {
-    let mut t = run.trim_start_matches(['.', '-', '\'', '’']).to_string();
+    let mut t = run.trim_start_matches(['.', '-', '\'', '’']);
     let mut possessive = false;
     let mut cut_stop = false;
     loop {
         if let Some(s) = t.strip_suffix("'s").or_else(|| t.strip_suffix("’s")) {
-            t = s.to_string();
+            t = s;
             possessive = true;
         } else if t.ends_with("s'") || t.ends_with("s’") {
-            t.pop();
+            t = drop_last(t);
             possessive = true;
         } else if t.ends_with(['\'', '’', '-']) {
-            t.pop();
+            t = drop_last(t);
         } else if let Some(s) = t.strip_suffix('.') {
             let keep = s.contains('.')
                 || s.chars().count() == 1
-                || ABBREVIATIONS.contains(&s.to_lowercase().as_str());
+                || ABBREVIATIONS.contains(&&*lowercase(s));
             if keep {
                 break;
             }
-            t = s.to_string();
+            t = s;
             cut_stop = true;
         } else {
             break;
         }
     }
-    (!t.is_empty()).then_some((
-        Tok {
-            text: t,
-            possessive,
-            brk: false,
-        },
-        cut_stop,
-    ))
+    (!t.is_empty()).then(|| (Tok::new(t.to_string(), possessive), cut_stop))
 }
 
 /// Splits a sentence into words, marking punctuation breaks between them.
@@ -220,7 +257,7 @@ pub(crate) fn chains(toks: &[Tok], particles: &HashSet<String>) -> Vec<std::ops:
             let mut joined = 0;
             while j < toks.len() && !toks[j].brk && joined < 2 {
                 let l = toks[j].lower();
-                let ok = particles.contains(&l)
+                let ok = particles.contains(l)
                     || l == "and"
                     || l == "&"
                     || (l == "the" && j > 0 && toks[j - 1].lower() == "of");
