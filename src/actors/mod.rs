@@ -287,16 +287,15 @@ fn join(words: &[String]) -> String {
 /// A comparison key: lower case, no dots, "the" dropped, "Justice Department" reordered to
 /// "department of justice".
 fn key_of(words: &[String], rules: &ActorRules) -> String {
-    let mut w: Vec<String> = words
-        .iter()
-        .map(|x| x.to_lowercase().replace('.', ""))
-        .filter(|x| !x.is_empty())
-        .collect();
-    if w.first().is_some_and(|x| x == "the") {
+    // Words hold no spaces, so lower-casing them joined is lower-casing each one.
+    let mut text = join(words).to_lowercase();
+    text.retain(|c| c != '.');
+    let mut w: Vec<&str> = text.split(' ').filter(|x| !x.is_empty()).collect();
+    if w.first() == Some(&"the") {
         w.remove(0);
     }
-    if w.len() == 2 && rules.reorderable_heads.contains(&w[1]) {
-        w = vec![w[1].clone(), "of".into(), w[0].clone()];
+    if w.len() == 2 && rules.reorderable_heads.contains(w[1]) {
+        w = vec![w[1], "of", w[0]];
     }
     w.join(" ")
 }
@@ -808,12 +807,18 @@ fn absorb(into: &mut Candidate, from: Candidate) {
 /// [`RULE_ALIASES`]: merges acronyms into expansions and short mentions into the one longer
 /// name they are the start or end of.
 fn merge_aliases(mut cands: Vec<Candidate>, rules: &ActorRules) -> Vec<Candidate> {
+    // Each candidate's key_of(words), kept in step with `cands`.
+    let mut keys: Vec<String> = cands.iter().map(|c| key_of(&c.words, rules)).collect();
     let mut i = 0;
     while i < cands.len() {
-        let target = alias_target(&cands, i, rules);
+        let target = alias_target(&cands, &keys, i, rules);
         if let Some(t) = target {
             let from = cands.remove(i);
+            let from_key = keys.remove(i);
             let t = if t > i { t - 1 } else { t };
+            if from.words.len() > cands[t].words.len() {
+                keys[t] = from_key; // absorb takes the longer words
+            }
             let surname =
                 from.words.len() == 1 && cands[t].words.last().is_some_and(|l| l == &from.words[0]);
             absorb(&mut cands[t], from);
@@ -828,51 +833,60 @@ fn merge_aliases(mut cands: Vec<Candidate>, rules: &ActorRules) -> Vec<Candidate
     cands
 }
 
-fn alias_target(cands: &[Candidate], i: usize, rules: &ActorRules) -> Option<usize> {
+/// The one candidate that candidate `i` is an alias of, if exactly one; `keys[j]` is the
+/// [`key_of`] of `cands[j]`.
+fn alias_target(
+    cands: &[Candidate],
+    keys: &[String],
+    i: usize,
+    rules: &ActorRules,
+) -> Option<usize> {
     let c = &cands[i];
     if c.country.is_some() {
         return None;
     }
-    let key = key_of(&c.words, rules);
+    let key = keys[i].as_str();
     let acronym = c.words.len() == 1
         && c.words[0]
             .chars()
             .filter(|x| x.is_alphabetic())
             .all(char::is_uppercase);
-    let mut found: Vec<usize> = Vec::new();
+    let cwords: Vec<&str> = key.split(' ').collect();
+    let n = cwords.len();
+    let mut dwords: Vec<&str> = Vec::new();
+    let mut found = None;
     for (j, d) in cands.iter().enumerate() {
         if j == i || d.country.is_some() || d.words.len() <= c.words.len() && !acronym {
             continue;
         }
-        let dkey = key_of(&d.words, rules);
-        // "FDA" = "U.S. Food and Drug Administration": a leading country may be left out.
-        let unqualified = dkey
-            .split_once(' ')
-            .filter(|(first, _)| rules.countries.contains_key(*first))
-            .map(|(_, rest)| rest.to_string());
-        let is_acronym = acronym
-            && d.words.len() >= 2
-            && std::iter::once(dkey.clone())
+        let dkey = keys[j].as_str();
+        let is_acronym = acronym && d.words.len() >= 2 && {
+            // "FDA" = "U.S. Food and Drug Administration": a leading country may be left out.
+            let unqualified = dkey
+                .split_once(' ')
+                .filter(|(first, _)| rules.countries.contains_key(*first))
+                .map(|(_, rest)| rest);
+            std::iter::once(dkey)
                 .chain(unqualified)
-                .any(|k| initials(&k).iter().any(|a| a.len() >= 2 && *a == key));
-        let dwords: Vec<&str> = dkey
-            .split(' ')
-            .map(|w| {
-                w.strip_prefix("al-")
-                    .or_else(|| w.strip_prefix("el-"))
-                    .unwrap_or(w)
-            })
-            .collect();
-        let cwords: Vec<&str> = key.split(' ').collect();
-        let n = cwords.len();
+                .any(|k| initials(k).iter().any(|a| a.len() >= 2 && *a == key))
+        };
+        dwords.clear();
+        dwords.extend(dkey.split(' ').map(|w| {
+            w.strip_prefix("al-")
+                .or_else(|| w.strip_prefix("el-"))
+                .unwrap_or(w)
+        }));
         let partial = dwords.len() > n
             && (dwords[..n] == cwords[..] || dwords[dwords.len() - n..] == cwords[..])
-            && !rules.generic.contains(&key);
+            && !rules.generic.contains(key);
         if is_acronym || partial {
-            found.push(j);
+            if found.is_some() {
+                return None; // more than one: ambiguous
+            }
+            found = Some(j);
         }
     }
-    (found.len() == 1).then(|| found[0])
+    found
 }
 
 /// The display name: for a country the form used most, otherwise the fullest form.
