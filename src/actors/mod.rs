@@ -417,8 +417,11 @@ fn doc_context<'a>(lines: &'a [Line], title_toks: &'a [Tok]) -> DocContext<'a> {
     }
 }
 
+/// Enough words and some lower case: not a byline, caption or subhead.
 fn is_content(s: &str) -> bool {
-    crate::text::tokens::words(s).count() >= MIN_CONTENT_WORDS
+    crate::text::tokens::words(s)
+        .nth(MIN_CONTENT_WORDS - 1)
+        .is_some()
         && s.split_whitespace()
             .any(|w| w.chars().next().is_some_and(char::is_lowercase))
 }

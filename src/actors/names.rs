@@ -195,42 +195,48 @@ pub(crate) fn tokenize(s: &str) -> Vec<Tok> {
 /// The byte offset where the sentence proper starts, past a dateline ("PEORIA, Illinois —",
 /// "MOSCOW (AP) —", "Madrid, Jan 27 (IANS)") or a subhead label ("What Happened:").
 pub(crate) fn skip_dateline(s: &str) -> usize {
-    let head_end = s
-        .char_indices()
-        .map(|(i, _)| i)
-        .take_while(|&i| i <= MAX_DATELINE_BYTES)
-        .last()
-        .unwrap_or(0);
+    // The head ends at the start of the last character that starts within the limit.
+    let mut head_end = MAX_DATELINE_BYTES.min(s.len().saturating_sub(1));
+    while !s.is_char_boundary(head_end) {
+        head_end -= 1;
+    }
     let head = &s[..head_end];
-    for sep in DATELINE_SEPARATORS {
-        if let Some(pos) = head.find(sep) {
-            let prefix = &s[..pos];
-            let words: Vec<&str> = crate::text::tokens::words(prefix).collect();
-            let first_all_caps = words.first().is_some_and(|w| {
-                w.chars().filter(|c| c.is_alphabetic()).count() >= 3
-                    && w.chars().all(|c| !c.is_lowercase())
-            });
-            let all_capitalised = words
-                .iter()
-                .all(|w| w.chars().next().is_some_and(|c| !c.is_lowercase()));
-            let max_words = if first_all_caps {
-                MAX_DATELINE_WORDS + 2
-            } else {
-                MAX_DATELINE_WORDS
-            };
-            if !words.is_empty() && words.len() <= max_words && (first_all_caps || all_capitalised)
-            {
-                return pos + sep.len();
+    // Every separator holds one of these characters; most heads hold none.
+    if head.contains(['—', '–', '-', ':']) {
+        for sep in DATELINE_SEPARATORS {
+            if let Some(pos) = head.find(sep) {
+                let prefix = &s[..pos];
+                let words: Vec<&str> = crate::text::tokens::words(prefix).collect();
+                let first_all_caps = words.first().is_some_and(|w| {
+                    w.chars().filter(|c| c.is_alphabetic()).count() >= 3
+                        && w.chars().all(|c| !c.is_lowercase())
+                });
+                let all_capitalised = words
+                    .iter()
+                    .all(|w| w.chars().next().is_some_and(|c| !c.is_lowercase()));
+                let max_words = if first_all_caps {
+                    MAX_DATELINE_WORDS + 2
+                } else {
+                    MAX_DATELINE_WORDS
+                };
+                if !words.is_empty()
+                    && words.len() <= max_words
+                    && (first_all_caps || all_capitalised)
+                {
+                    return pos + sep.len();
+                }
             }
         }
     }
     // "City, Mon DD (WIRE) ...": skip through the closing bracket.
-    let words: Vec<&str> = crate::text::tokens::words(head).collect();
-    let month_second = words.len() >= 2 && MONTHS.contains(&words[1].to_lowercase().as_str());
+    let Some(close) = head.find(')') else {
+        return 0;
+    };
+    let month_second = crate::text::tokens::words(head)
+        .nth(1)
+        .is_some_and(|w| MONTHS.contains(&&*lowercase(w)));
     if month_second && head.split(',').next().is_some_and(|p| !p.contains(' ')) {
-        if let Some(close) = head.find(')') {
-            return close + 1;
-        }
+        return close + 1;
     }
     0
 }
