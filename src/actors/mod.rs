@@ -335,7 +335,7 @@ struct Line<'a> {
     /// The sentence as written.
     text: &'a str,
     /// Its words, dateline included; empty when neither pass reads them.
-    toks: Vec<Tok>,
+    toks: Vec<Tok<'a>>,
     /// The first line, repeating the headline ([`RULE_HEADLINE`]).
     headline: bool,
     /// Enough words and some lower case: not a byline, caption or subhead.
@@ -364,7 +364,7 @@ fn lines<'a>(doc: &'a Document, title: &str) -> Vec<Line<'a>> {
         .collect()
 }
 
-fn doc_context<'a>(lines: &'a [Line], title_toks: &'a [Tok]) -> DocContext<'a> {
+fn doc_context<'a>(lines: &'a [Line<'_>], title_toks: &'a [Tok<'_>]) -> DocContext<'a> {
     let mut lower_words = HashSet::new();
     let mut mid_caps = HashSet::new();
     let mut initials: HashMap<&str, u32> = HashMap::new();
@@ -436,7 +436,7 @@ fn same_words(a: &str, b: &str) -> bool {
 }
 
 /// [`RULE_AND_SPLITS`]: splits a run at "and" unless it ends in an organisation word.
-fn split_and<'a>(run: &'a [Tok], rules: &ActorRules) -> Vec<&'a [Tok]> {
+fn split_and<'a, 't>(run: &'a [Tok<'t>], rules: &ActorRules) -> Vec<&'a [Tok<'t>]> {
     let ends_org = run.last().is_some_and(|t| rules.is_org_word(t.lower()));
     let no_title = !run.iter().any(|t| rules.is_title(t));
     // "China Telecom and China Mobile": the part before "and" is a whole name already.
@@ -457,7 +457,7 @@ fn split_and<'a>(run: &'a [Tok], rules: &ActorRules) -> Vec<&'a [Tok]> {
 }
 
 /// [`RULE_TITLES`]: the person after the last title, or the portfolio after "Title of".
-fn strip_title<'a>(part: &'a [Tok], rules: &ActorRules) -> Option<(&'a [Tok], bool)> {
+fn strip_title<'a, 't>(part: &'a [Tok<'t>], rules: &ActorRules) -> Option<(&'a [Tok<'t>], bool)> {
     if part.iter().any(|x| rules.is_org_word(x.lower())) {
         return Some((part, false)); // "Department of Justice": "Justice" is no title here
     }
@@ -480,7 +480,7 @@ fn strip_title<'a>(part: &'a [Tok], rules: &ActorRules) -> Option<(&'a [Tok], bo
     if portfolio.first().is_some_and(|x| x.text == "the") {
         portfolio = &portfolio[1..];
     }
-    let words: Vec<&str> = portfolio.iter().map(|x| x.text.as_str()).collect();
+    let words: Vec<&str> = portfolio.iter().map(|x| x.text).collect();
     let is_body = rules.country_of(&words).is_some()
         || portfolio
             .last()
@@ -503,7 +503,7 @@ impl ActorRules {
     /// Turns one name run into mentions (none, one, or several after splitting).
     fn mentions_of(
         &self,
-        toks: &[Tok],
+        toks: &[Tok<'_>],
         run: std::ops::Range<usize>,
         ctx: &DocContext<'_>,
         role: bool,
@@ -520,7 +520,7 @@ impl ActorRules {
                 Some((last, head))
                     if !head.is_empty()
                         && last.is_all_caps()
-                        && !is_roman_numeral(&last.text)
+                        && !is_roman_numeral(last.text)
                         && !head.iter().any(Tok::is_all_caps)
                         && head.last().is_some_and(Tok::is_cap)
                         && head.iter().any(|t| !self.stop_words.contains(t.lower())) =>
@@ -575,7 +575,7 @@ impl ActorRules {
             let Some((name, titled)) = strip_title(p, self) else {
                 continue;
             };
-            let words: Vec<&str> = name.iter().map(|t| t.text.as_str()).collect();
+            let words: Vec<&str> = name.iter().map(|t| t.text).collect();
             let lower = words.join(" ").to_lowercase();
             // RULE_GENERIC: generic words, and names made only of organisation words
             // ("Company", "N.V.") or ending in an adjective suffix ("San Francisco-based").
@@ -625,7 +625,7 @@ impl ActorRules {
             if self.places.contains(&lower) && !acting && !role {
                 continue;
             }
-            if let Some(country) = self.country_of(&words) {
+            if let Some(country) = self.countries.get(&lower) {
                 if descriptor {
                     continue; // "U.S. dollars", "South Africa's MTN": describes, does not act
                 }
@@ -666,7 +666,7 @@ impl ActorRules {
     }
 
     /// Whether a role verb follows the run or a role preceder comes before it.
-    fn has_role(&self, toks: &[Tok], run: &std::ops::Range<usize>) -> bool {
+    fn has_role(&self, toks: &[Tok<'_>], run: &std::ops::Range<usize>) -> bool {
         let after = toks[run.end..]
             .iter()
             .map(Tok::lower)
@@ -698,7 +698,7 @@ fn collect_mentions(doc: &Document, rules: &ActorRules) -> Vec<Mention> {
         rank += 1;
         let from = skip_dateline(line.text);
         // Most sentences have no dateline; the others are read again without it.
-        let toks: Cow<[Tok]> = if from == 0 {
+        let toks: Cow<[Tok<'_>]> = if from == 0 {
             Cow::Borrowed(&line.toks)
         } else {
             Cow::Owned(tokenize(&line.text[from..]))

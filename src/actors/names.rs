@@ -54,9 +54,9 @@ const MONTHS: &[&str] = &[
 
 /// One word of a sentence.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Tok {
-    /// The word as written, possessive ending removed.
-    pub(crate) text: String,
+pub(crate) struct Tok<'a> {
+    /// The word as written, possessive ending removed (a slice of the sentence).
+    pub(crate) text: &'a str,
     /// The word in lower case, when that differs from `text` (see [`Tok::lower`]).
     lower: Option<String>,
     /// It ended in "'s" or "s'".
@@ -65,10 +65,10 @@ pub(crate) struct Tok {
     pub(crate) brk: bool,
 }
 
-impl Tok {
+impl<'a> Tok<'a> {
     /// A word as written; lower-cased once here, as most tests on it ignore case.
-    fn new(text: String, possessive: bool) -> Self {
-        let lower = match lowercase(&text) {
+    fn new(text: &'a str, possessive: bool) -> Self {
+        let lower = match lowercase(text) {
             Cow::Borrowed(_) => None,
             Cow::Owned(l) => Some(l),
         };
@@ -99,7 +99,7 @@ impl Tok {
 
     /// Lower-cased text.
     pub(crate) fn lower(&self) -> &str {
-        self.lower.as_deref().unwrap_or(&self.text)
+        self.lower.as_deref().unwrap_or(self.text)
     }
 }
 
@@ -130,7 +130,7 @@ fn drop_last(s: &str) -> &str {
 
 /// Cleans one raw run of word characters; returns the token and whether a full stop that
 /// ended a sentence or abbreviation-less word was cut off.
-fn clean(run: &str) -> Option<(Tok, bool)> {
+fn clean(run: &str) -> Option<(Tok<'_>, bool)> {
     let mut t = run.trim_start_matches(['.', '-', '\'', '’']);
     let mut possessive = false;
     let mut cut_stop = false;
@@ -156,15 +156,15 @@ fn clean(run: &str) -> Option<(Tok, bool)> {
             break;
         }
     }
-    (!t.is_empty()).then(|| (Tok::new(t.to_string(), possessive), cut_stop))
+    (!t.is_empty()).then(|| (Tok::new(t, possessive), cut_stop))
 }
 
 /// Splits a sentence into words, marking punctuation breaks between them.
-pub(crate) fn tokenize(s: &str) -> Vec<Tok> {
-    let mut out: Vec<Tok> = Vec::new();
+pub(crate) fn tokenize<'s>(s: &'s str) -> Vec<Tok<'s>> {
+    let mut out: Vec<Tok<'_>> = Vec::new();
     let mut brk = true;
     let mut run_start: Option<usize> = None;
-    let push = |run: &str, brk: &mut bool, out: &mut Vec<Tok>| {
+    let push = |run: &'s str, brk: &mut bool, out: &mut Vec<Tok<'s>>| {
         if let Some((mut tok, cut_stop)) = clean(run) {
             tok.brk = *brk;
             *brk = cut_stop || tok.possessive;
@@ -243,7 +243,7 @@ pub(crate) fn skip_dateline(s: &str) -> usize {
 
 /// Runs of capitalised words, joined by name particles ("of", "ul", "&"), not crossing
 /// punctuation and ending at a possessive. Returns token index ranges.
-pub(crate) fn chains(toks: &[Tok], particles: &HashSet<String>) -> Vec<std::ops::Range<usize>> {
+pub(crate) fn chains(toks: &[Tok<'_>], particles: &HashSet<String>) -> Vec<std::ops::Range<usize>> {
     let mut out = Vec::new();
     let mut i = 0;
     while i < toks.len() {
@@ -294,12 +294,7 @@ mod tests {
         let t = tokenize(s);
         chains(&t, &p)
             .into_iter()
-            .map(|r| {
-                t[r].iter()
-                    .map(|x| x.text.as_str())
-                    .collect::<Vec<_>>()
-                    .join(" ")
-            })
+            .map(|r| t[r].iter().map(|x| x.text).collect::<Vec<_>>().join(" "))
             .collect()
     }
 
@@ -322,7 +317,7 @@ mod tests {
     #[test]
     fn abbreviations_keep_their_stop() {
         let t = tokenize("U.S. officials met Dr. Lee at Acme Co. today.");
-        let words: Vec<&str> = t.iter().map(|x| x.text.as_str()).collect();
+        let words: Vec<&str> = t.iter().map(|x| x.text).collect();
         assert_eq!(
             words,
             [
