@@ -220,11 +220,15 @@ impl ActorRules {
     /// Whether `w` is an organisation word, in any case and with or without dots
     /// ("Ministry", "INC.", "N.V.").
     fn is_org_word(&self, w: &str) -> bool {
-        let l = names::lowercase(w);
+        self.is_org_lower(&names::lowercase(w))
+    }
+
+    /// [`Self::is_org_word`] for a word already in lower case ([`Tok::lower`]).
+    fn is_org_lower(&self, l: &str) -> bool {
         if l.contains('.') {
             self.org_words.contains(&l.replace('.', ""))
         } else {
-            self.org_words.contains(l.as_ref())
+            self.org_words.contains(l)
         }
     }
 
@@ -288,7 +292,12 @@ fn join(words: &[String]) -> String {
 /// "department of justice".
 fn key_of(words: &[String], rules: &ActorRules) -> String {
     // Words hold no spaces, so lower-casing them joined is lower-casing each one.
-    let mut text = join(words).to_lowercase();
+    let mut text = join(words);
+    if text.is_ascii() {
+        text.make_ascii_lowercase();
+    } else {
+        text = text.to_lowercase();
+    }
     text.retain(|c| c != '.');
     let mut w: Vec<&str> = text.split(' ').filter(|x| !x.is_empty()).collect();
     if w.first() == Some(&"the") {
@@ -365,8 +374,10 @@ fn lines<'a>(doc: &'a Document, title: &str) -> Vec<Line<'a>> {
 }
 
 fn doc_context<'a>(lines: &'a [Line<'_>], title_toks: &'a [Tok<'_>]) -> DocContext<'a> {
-    let mut lower_words = HashSet::new();
-    let mut mid_caps = HashSet::new();
+    // Sized for every word up front, so the sets never grow while filling.
+    let words: usize = lines.iter().map(|l| l.toks.len()).sum();
+    let mut lower_words = HashSet::with_capacity(words);
+    let mut mid_caps = HashSet::with_capacity(words);
     let mut initials: HashMap<&str, u32> = HashMap::new();
     if let Some(first) = title_toks.first().filter(|t| t.is_cap()) {
         *initials.entry(first.lower()).or_default() += 1;
@@ -437,7 +448,7 @@ fn same_words(a: &str, b: &str) -> bool {
 
 /// [`RULE_AND_SPLITS`]: splits a run at "and" unless it ends in an organisation word.
 fn split_and<'a, 't>(run: &'a [Tok<'t>], rules: &ActorRules) -> Vec<&'a [Tok<'t>]> {
-    let ends_org = run.last().is_some_and(|t| rules.is_org_word(t.lower()));
+    let ends_org = run.last().is_some_and(|t| rules.is_org_lower(t.lower()));
     let no_title = !run.iter().any(|t| rules.is_title(t));
     // "China Telecom and China Mobile": the part before "and" is a whole name already.
     let first_whole = run.iter().position(|t| t.text == "and").is_some_and(|i| {
@@ -446,7 +457,7 @@ fn split_and<'a, 't>(run: &'a [Tok<'t>], rules: &ActorRules) -> Vec<&'a [Tok<'t>
             .iter()
             .filter(|t| !rules.stop_words.contains(t.lower()))
             .count();
-        named >= 2 && before.last().is_some_and(|t| rules.is_org_word(t.lower()))
+        named >= 2 && before.last().is_some_and(|t| rules.is_org_lower(t.lower()))
     });
     if ends_org && no_title && !first_whole {
         return vec![run];
@@ -458,7 +469,7 @@ fn split_and<'a, 't>(run: &'a [Tok<'t>], rules: &ActorRules) -> Vec<&'a [Tok<'t>
 
 /// [`RULE_TITLES`]: the person after the last title, or the portfolio after "Title of".
 fn strip_title<'a, 't>(part: &'a [Tok<'t>], rules: &ActorRules) -> Option<(&'a [Tok<'t>], bool)> {
-    if part.iter().any(|x| rules.is_org_word(x.lower())) {
+    if part.iter().any(|x| rules.is_org_lower(x.lower())) {
         return Some((part, false)); // "Department of Justice": "Justice" is no title here
     }
     let Some(t) = part.iter().rposition(|x| rules.is_title(x)) else {
@@ -468,7 +479,7 @@ fn strip_title<'a, 't>(part: &'a [Tok<'t>], rules: &ActorRules) -> Option<(&'a [
     if rest.is_empty() {
         return None; // a role ("the Minister"), not an actor
     }
-    if rest.iter().any(|x| rules.is_org_word(x.lower())) && rest[0].text != "of" {
+    if rest.iter().any(|x| rules.is_org_lower(x.lower())) && rest[0].text != "of" {
         return Some((part, false)); // "Justice Department", "President Hotel Group"
     }
     if rest[0].text != "of" {
@@ -484,7 +495,7 @@ fn strip_title<'a, 't>(part: &'a [Tok<'t>], rules: &ActorRules) -> Option<(&'a [
     let is_body = rules.country_of(&words).is_some()
         || portfolio
             .last()
-            .is_some_and(|x| rules.is_org_word(x.lower()));
+            .is_some_and(|x| rules.is_org_lower(x.lower()));
     if is_body || portfolio.len() < 3 {
         // "Prime Minister of the United Kingdom": the country; "Minister of Health": a role.
         return is_body.then_some((portfolio, false));
@@ -597,7 +608,7 @@ impl ActorRules {
                 || adjective
                 || object
                 || people
-                || (words.len() == 1 && self.is_org_word(name[0].lower()))
+                || (words.len() == 1 && self.is_org_lower(name[0].lower()))
                 || name.iter().all(|t| self.stop_words.contains(t.lower()))
             {
                 continue;
@@ -647,7 +658,7 @@ impl ActorRules {
             let after_role_noun = run_start.checked_sub(1).is_some_and(|i| {
                 !toks[run_start].brk && !toks[i].is_cap() && self.titles.contains(toks[i].lower())
             });
-            let has_org_word = name.iter().any(|t| self.is_org_word(t.lower()));
+            let has_org_word = name.iter().any(|t| self.is_org_lower(t.lower()));
             let person = titled || (after_role_noun && !has_org_word);
             let mut kind = person.then_some(ActorKind::Person);
             if acting && !titled && !has_org_word {

@@ -113,6 +113,8 @@ pub(crate) fn lowercase(s: &str) -> Cow<'_, str> {
     };
     if unchanged {
         Cow::Borrowed(s)
+    } else if s.is_ascii() {
+        Cow::Owned(s.to_ascii_lowercase())
     } else {
         Cow::Owned(s.to_lowercase())
     }
@@ -135,6 +137,10 @@ fn clean(run: &str) -> Option<(Tok<'_>, bool)> {
     let mut possessive = false;
     let mut cut_stop = false;
     loop {
+        // Every ending handled below ends in one of these characters; most words do not.
+        if !t.ends_with(['s', '\'', '’', '-', '.']) {
+            break;
+        }
         if let Some(s) = t.strip_suffix("'s").or_else(|| t.strip_suffix("’s")) {
             t = s;
             possessive = true;
@@ -161,7 +167,8 @@ fn clean(run: &str) -> Option<(Tok<'_>, bool)> {
 
 /// Splits a sentence into words, marking punctuation breaks between them.
 pub(crate) fn tokenize<'s>(s: &'s str) -> Vec<Tok<'s>> {
-    let mut out: Vec<Tok<'_>> = Vec::new();
+    // About one word per six bytes of English text.
+    let mut out: Vec<Tok<'_>> = Vec::with_capacity(s.len() / 6);
     let mut brk = true;
     let mut run_start: Option<usize> = None;
     let push = |run: &'s str, brk: &mut bool, out: &mut Vec<Tok<'s>>| {
