@@ -33,6 +33,7 @@
 mod names;
 
 use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
+use std::borrow::Cow;
 use std::sync::OnceLock;
 
 use serde::Deserialize;
@@ -216,8 +217,19 @@ impl ActorRules {
         self.titles.contains(t.lower().trim_end_matches('.'))
     }
 
+    /// Whether `w` is an organisation word, in any case and with or without dots
+    /// ("Ministry", "INC.", "N.V.").
     fn is_org_word(&self, w: &str) -> bool {
-        self.org_words.contains(&w.to_lowercase().replace('.', ""))
+        self.is_org_lower(&names::lowercase(w))
+    }
+
+    /// [`Self::is_org_word`] for a word already in lower case ([`Tok::lower`]).
+    fn is_org_lower(&self, l: &str) -> bool {
+        if l.contains('.') {
+            self.org_words.contains(&l.replace('.', ""))
+        } else {
+            self.org_words.contains(l)
+        }
     }
 
     fn country_of(&self, words: &[&str]) -> Option<&String> {
@@ -279,16 +291,20 @@ fn join(words: &[String]) -> String {
 /// A comparison key: lower case, no dots, "the" dropped, "Justice Department" reordered to
 /// "department of justice".
 fn key_of(words: &[String], rules: &ActorRules) -> String {
-    let mut w: Vec<String> = words
-        .iter()
-        .map(|x| x.to_lowercase().replace('.', ""))
-        .filter(|x| !x.is_empty())
-        .collect();
-    if w.first().is_some_and(|x| x == "the") {
+    // Words hold no spaces, so lower-casing them joined is lower-casing each one.
+    let mut text = join(words);
+    if text.is_ascii() {
+        text.make_ascii_lowercase();
+    } else {
+        text = text.to_lowercase();
+    }
+    text.retain(|c| c != '.');
+    let mut w: Vec<&str> = text.split(' ').filter(|x| !x.is_empty()).collect();
+    if w.first() == Some(&"the") {
         w.remove(0);
     }
-    if w.len() == 2 && rules.reorderable_heads.contains(&w[1]) {
-        w = vec![w[1].clone(), "of".into(), w[0].clone()];
+    if w.len() == 2 && rules.reorderable_heads.contains(w[1]) {
+        w = vec![w[1], "of", w[0]];
     }
     w.join(" ")
 }
@@ -309,37 +325,73 @@ fn initials(key: &str) -> [String; 2] {
     [short, full]
 }
 
-struct DocContext {
+/// What the whole text says about its words, in lower case (borrowed from its tokens).
+struct DocContext<'a> {
     /// Words the text writes in lower case somewhere (so not names on their own).
-    lower_words: HashSet<String>,
+    lower_words: HashSet<&'a str>,
     /// Words the text capitalises somewhere other than a sentence start.
-    mid_caps: HashSet<String>,
+    mid_caps: HashSet<&'a str>,
     /// Capitalised words of a sentence-case headline (a headline-case one says nothing).
-    title_caps: HashSet<String>,
+    title_caps: HashSet<&'a str>,
     /// Words that open two or more sentences (the headline counts): a common word that
     /// does so would show up in lower case too, so these are names ("Arsenal are ...").
-    repeated_initials: HashSet<String>,
+    repeated_initials: HashSet<&'a str>,
 }
 
-fn doc_context(doc: &Document) -> DocContext {
-    let mut lower_words = HashSet::new();
-    let mut mid_caps = HashSet::new();
-    let mut initials: HashMap<String, u32> = HashMap::new();
-    let title = doc.title.as_deref().unwrap_or("");
-    if let Some(first) = tokenize(title).first().filter(|t| t.is_cap()) {
+/// One sentence of the document, read once and shared by [`doc_context`] and
+/// [`collect_mentions`].
+struct Line<'a> {
+    /// The sentence as written.
+    text: &'a str,
+    /// Its words, dateline included; empty when neither pass reads them.
+    toks: Vec<Tok<'a>>,
+    /// The first line, repeating the headline ([`RULE_HEADLINE`]).
+    headline: bool,
+    /// Enough words and some lower case: not a byline, caption or subhead.
+    content: bool,
+    /// A wire credit ("— Reuters", "(AP)"): names the source outlet.
+    credit: bool,
+}
+
+/// Classifies every sentence of `doc` and tokenizes, once, those that are read.
+fn lines<'a>(doc: &'a Document, title: &str) -> Vec<Line<'a>> {
+    (0..doc.sentences.len())
+        .map(|i| {
+            let text = doc.sentence(i);
+            let headline = i == 0 && same_words(title, text);
+            let content = is_content(text);
+            let credit = text.starts_with(['—', '–', '-', '(']) && !content;
+            let read = credit || (content && !headline);
+            Line {
+                text,
+                toks: if read { tokenize(text) } else { Vec::new() },
+                headline,
+                content,
+                credit,
+            }
+        })
+        .collect()
+}
+
+fn doc_context<'a>(lines: &'a [Line<'_>], title_toks: &'a [Tok<'_>]) -> DocContext<'a> {
+    // Sized for every word up front, so the sets never grow while filling.
+    let words: usize = lines.iter().map(|l| l.toks.len()).sum();
+    let mut lower_words = HashSet::with_capacity(words);
+    let mut mid_caps = HashSet::with_capacity(words);
+    let mut initials: HashMap<&str, u32> = HashMap::new();
+    if let Some(first) = title_toks.first().filter(|t| t.is_cap()) {
         *initials.entry(first.lower()).or_default() += 1;
     }
-    for i in 0..doc.sentences.len() {
-        let s = doc.sentence(i);
-        if s.starts_with(['—', '–', '-', '(']) && !is_content(s) {
+    for line in lines {
+        if line.credit {
             // A wire credit ("— Reuters") holds nothing but a name.
-            mid_caps.extend(tokenize(s).iter().filter(|t| t.is_cap()).map(Tok::lower));
+            mid_caps.extend(line.toks.iter().filter(|t| t.is_cap()).map(Tok::lower));
             continue;
         }
-        if (i == 0 && same_words(title, s)) || !is_content(s) {
+        if line.headline || !line.content {
             continue; // headline case and bylines say nothing about names
         }
-        for (j, t) in tokenize(s).iter().enumerate() {
+        for (j, t) in line.toks.iter().enumerate() {
             if t.is_cap() {
                 if j > 0 {
                     mid_caps.insert(t.lower());
@@ -352,7 +404,6 @@ fn doc_context(doc: &Document) -> DocContext {
         }
     }
     // A headline in sentence case capitalises names only; in headline case, every word.
-    let title_toks = tokenize(title);
     let capitalised = title_toks.iter().skip(1).filter(|t| t.is_cap()).count();
     let sentence_case = capitalised * 2 < title_toks.len().saturating_sub(1);
     let title_caps = if sentence_case {
@@ -377,8 +428,11 @@ fn doc_context(doc: &Document) -> DocContext {
     }
 }
 
+/// Enough words and some lower case: not a byline, caption or subhead.
 fn is_content(s: &str) -> bool {
-    crate::text::tokens::words(s).count() >= MIN_CONTENT_WORDS
+    crate::text::tokens::words(s)
+        .nth(MIN_CONTENT_WORDS - 1)
+        .is_some()
         && s.split_whitespace()
             .any(|w| w.chars().next().is_some_and(char::is_lowercase))
 }
@@ -393,17 +447,17 @@ fn same_words(a: &str, b: &str) -> bool {
 }
 
 /// [`RULE_AND_SPLITS`]: splits a run at "and" unless it ends in an organisation word.
-fn split_and<'a>(run: &'a [Tok], rules: &ActorRules) -> Vec<&'a [Tok]> {
-    let ends_org = run.last().is_some_and(|t| rules.is_org_word(&t.text));
+fn split_and<'a, 't>(run: &'a [Tok<'t>], rules: &ActorRules) -> Vec<&'a [Tok<'t>]> {
+    let ends_org = run.last().is_some_and(|t| rules.is_org_lower(t.lower()));
     let no_title = !run.iter().any(|t| rules.is_title(t));
     // "China Telecom and China Mobile": the part before "and" is a whole name already.
     let first_whole = run.iter().position(|t| t.text == "and").is_some_and(|i| {
         let before = &run[..i];
         let named = before
             .iter()
-            .filter(|t| !rules.stop_words.contains(&t.lower()))
+            .filter(|t| !rules.stop_words.contains(t.lower()))
             .count();
-        named >= 2 && before.last().is_some_and(|t| rules.is_org_word(&t.text))
+        named >= 2 && before.last().is_some_and(|t| rules.is_org_lower(t.lower()))
     });
     if ends_org && no_title && !first_whole {
         return vec![run];
@@ -414,8 +468,8 @@ fn split_and<'a>(run: &'a [Tok], rules: &ActorRules) -> Vec<&'a [Tok]> {
 }
 
 /// [`RULE_TITLES`]: the person after the last title, or the portfolio after "Title of".
-fn strip_title<'a>(part: &'a [Tok], rules: &ActorRules) -> Option<(&'a [Tok], bool)> {
-    if part.iter().any(|x| rules.is_org_word(&x.text)) {
+fn strip_title<'a, 't>(part: &'a [Tok<'t>], rules: &ActorRules) -> Option<(&'a [Tok<'t>], bool)> {
+    if part.iter().any(|x| rules.is_org_lower(x.lower())) {
         return Some((part, false)); // "Department of Justice": "Justice" is no title here
     }
     let Some(t) = part.iter().rposition(|x| rules.is_title(x)) else {
@@ -425,7 +479,7 @@ fn strip_title<'a>(part: &'a [Tok], rules: &ActorRules) -> Option<(&'a [Tok], bo
     if rest.is_empty() {
         return None; // a role ("the Minister"), not an actor
     }
-    if rest.iter().any(|x| rules.is_org_word(&x.text)) && rest[0].text != "of" {
+    if rest.iter().any(|x| rules.is_org_lower(x.lower())) && rest[0].text != "of" {
         return Some((part, false)); // "Justice Department", "President Hotel Group"
     }
     if rest[0].text != "of" {
@@ -437,9 +491,11 @@ fn strip_title<'a>(part: &'a [Tok], rules: &ActorRules) -> Option<(&'a [Tok], bo
     if portfolio.first().is_some_and(|x| x.text == "the") {
         portfolio = &portfolio[1..];
     }
-    let words: Vec<&str> = portfolio.iter().map(|x| x.text.as_str()).collect();
+    let words: Vec<&str> = portfolio.iter().map(|x| x.text).collect();
     let is_body = rules.country_of(&words).is_some()
-        || portfolio.last().is_some_and(|x| rules.is_org_word(&x.text));
+        || portfolio
+            .last()
+            .is_some_and(|x| rules.is_org_lower(x.lower()));
     if is_body || portfolio.len() < 3 {
         // "Prime Minister of the United Kingdom": the country; "Minister of Health": a role.
         return is_body.then_some((portfolio, false));
@@ -458,9 +514,9 @@ impl ActorRules {
     /// Turns one name run into mentions (none, one, or several after splitting).
     fn mentions_of(
         &self,
-        toks: &[Tok],
+        toks: &[Tok<'_>],
         run: std::ops::Range<usize>,
-        ctx: &DocContext,
+        ctx: &DocContext<'_>,
         role: bool,
     ) -> Vec<NameHit> {
         let next = toks.get(run.end).filter(|t| !t.brk).map(Tok::lower);
@@ -475,10 +531,10 @@ impl ActorRules {
                 Some((last, head))
                     if !head.is_empty()
                         && last.is_all_caps()
-                        && !is_roman_numeral(&last.text)
+                        && !is_roman_numeral(last.text)
                         && !head.iter().any(Tok::is_all_caps)
                         && head.last().is_some_and(Tok::is_cap)
-                        && head.iter().any(|t| !self.stop_words.contains(&t.lower())) =>
+                        && head.iter().any(|t| !self.stop_words.contains(t.lower())) =>
                 {
                     parts.push(head); // the ticker itself is no actor
                     let _ = last;
@@ -499,25 +555,22 @@ impl ActorRules {
                 let l = first.lower();
                 let initial = offset == 0; // the run opens the sentence
                                            // A lone word right before "officials", "prosecutors" names who acts.
-                let acts = p.len() == 1
-                    && next
-                        .as_ref()
-                        .is_some_and(|n| self.government_nouns.contains(n));
+                let acts = p.len() == 1 && next.is_some_and(|n| self.government_nouns.contains(n));
                 let known = self.is_title(first)
-                    || self.demonyms.contains_key(&l)
-                    || self.countries.contains_key(&l)
+                    || self.demonyms.contains_key(l)
+                    || self.countries.contains_key(l)
                     || acts;
                 // Only a lone word at the sentence start is suspect: in a longer run the
                 // capital belongs to the name ("Ministry of Health", "Western Digital").
                 let lone_initial = initial && p.len() == 1;
-                let common = self.stop_words.contains(&l)
-                    || self.leading_words.contains(&l)
+                let common = self.stop_words.contains(l)
+                    || self.leading_words.contains(l)
                     || ADJECTIVE_SUFFIXES.iter().any(|x| l.ends_with(x))
                     || (lone_initial
-                        && (ctx.lower_words.contains(&l)
-                            || (!ctx.mid_caps.contains(&l)
-                                && !ctx.title_caps.contains(&l)
-                                && !ctx.repeated_initials.contains(&l)
+                        && (ctx.lower_words.contains(l)
+                            || (!ctx.mid_caps.contains(l)
+                                && !ctx.title_caps.contains(l)
+                                && !ctx.repeated_initials.contains(l)
                                 && !first.is_all_caps())));
                 if common && !known {
                     p = &p[1..];
@@ -533,14 +586,14 @@ impl ActorRules {
             let Some((name, titled)) = strip_title(p, self) else {
                 continue;
             };
-            let words: Vec<&str> = name.iter().map(|t| t.text.as_str()).collect();
+            let words: Vec<&str> = name.iter().map(|t| t.text).collect();
             let lower = words.join(" ").to_lowercase();
             // RULE_GENERIC: generic words, and names made only of organisation words
             // ("Company", "N.V.") or ending in an adjective suffix ("San Francisco-based").
-            let adjective = words.last().is_some_and(|w| {
-                let l = w.to_lowercase();
+            let adjective = name.last().is_some_and(|t| {
+                let l = t.lower();
                 ADJECTIVE_SUFFIXES.iter().any(|x| l.ends_with(x))
-                    || (words.len() > 1 && self.demonyms.contains_key(&l))
+                    || (words.len() > 1 && self.demonyms.contains_key(l))
                     || (l.contains('-') && self.demonyms.contains_key(&l.replace('-', " ")))
             }) || words.iter().any(|w| w.chars().any(|c| c.is_ascii_digit()));
             // "Ugandans", "Americans": people of a country, not an actor.
@@ -548,28 +601,24 @@ impl ActorRules {
                 && lower
                     .strip_suffix('s')
                     .is_some_and(|x| self.demonyms.contains_key(x));
-            let object = words
+            let object = name
                 .last()
-                .is_some_and(|w| self.non_actor_heads.contains(&w.to_lowercase()));
+                .is_some_and(|t| self.non_actor_heads.contains(t.lower()));
             if self.generic.contains(&lower)
                 || adjective
                 || object
                 || people
-                || (words.len() == 1 && self.is_org_word(words[0]))
-                || words
-                    .iter()
-                    .all(|w| self.stop_words.contains(&w.to_lowercase()))
+                || (words.len() == 1 && self.is_org_lower(name[0].lower()))
+                || name.iter().all(|t| self.stop_words.contains(t.lower()))
             {
                 continue;
             }
-            let acting = next
-                .as_ref()
-                .is_some_and(|n| self.government_nouns.contains(n));
+            let acting = next.is_some_and(|n| self.government_nouns.contains(n));
             let mut owned: Vec<String> = words.iter().map(|w| (*w).to_string()).collect();
             // RULE_DEMONYM_ACTS
             if let Some(country) = self.demonyms.get(&lower) {
                 if acting && !titled {
-                    owned.push(next.clone().unwrap_or_default());
+                    owned.push(next.unwrap_or_default().to_string());
                     out.push(NameHit {
                         words: owned,
                         country: Some(country.clone()),
@@ -579,9 +628,7 @@ impl ActorRules {
                 }
                 continue;
             }
-            let descriptor = next
-                .as_ref()
-                .is_some_and(|n| self.non_actor_nouns.contains(n))
+            let descriptor = next.is_some_and(|n| self.non_actor_nouns.contains(n))
                 || (name.last().is_some_and(|t| t.possessive)
                     && toks.get(run_end).is_some_and(Tok::is_cap));
             // RULE_LOCATIVE: a city or region is the setting unless it acts ("Paris
@@ -589,12 +636,12 @@ impl ActorRules {
             if self.places.contains(&lower) && !acting && !role {
                 continue;
             }
-            if let Some(country) = self.country_of(&words) {
+            if let Some(country) = self.countries.get(&lower) {
                 if descriptor {
                     continue; // "U.S. dollars", "South Africa's MTN": describes, does not act
                 }
                 let kind = if acting {
-                    owned.push(next.clone().unwrap_or_default());
+                    owned.push(next.unwrap_or_default().to_string());
                     ActorKind::Organization
                 } else {
                     ActorKind::Place
@@ -609,14 +656,14 @@ impl ActorRules {
             }
             // "striker Pablo Ruiz", "spokesman Majed Al-Ansari": a role noun before a name.
             let after_role_noun = run_start.checked_sub(1).is_some_and(|i| {
-                !toks[run_start].brk && !toks[i].is_cap() && self.titles.contains(&toks[i].lower())
+                !toks[run_start].brk && !toks[i].is_cap() && self.titles.contains(toks[i].lower())
             });
-            let person = titled || (after_role_noun && !words.iter().any(|w| self.is_org_word(w)));
+            let has_org_word = name.iter().any(|t| self.is_org_lower(t.lower()));
+            let person = titled || (after_role_noun && !has_org_word);
             let mut kind = person.then_some(ActorKind::Person);
-            let has_org_word = words.iter().any(|w| self.is_org_word(w));
             if acting && !titled && !has_org_word {
                 // "The Trump administration", "Paris prosecutors": the body that acts.
-                owned.push(next.clone().unwrap_or_default());
+                owned.push(next.unwrap_or_default().to_string());
                 kind = Some(ActorKind::Organization);
             }
             out.push(NameHit {
@@ -630,60 +677,63 @@ impl ActorRules {
     }
 
     /// Whether a role verb follows the run or a role preceder comes before it.
-    fn has_role(&self, toks: &[Tok], run: &std::ops::Range<usize>) -> bool {
+    fn has_role(&self, toks: &[Tok<'_>], run: &std::ops::Range<usize>) -> bool {
         let after = toks[run.end..]
             .iter()
             .map(Tok::lower)
-            .find(|w| !self.role_skip.contains(w));
+            .find(|w| !self.role_skip.contains(*w));
         let before = toks[..run.start]
             .iter()
             .rev()
             .map(Tok::lower)
-            .find(|w| !matches!(w.as_str(), "the" | "a" | "an"));
-        after.is_some_and(|w| self.role_verbs.contains(&w))
-            || before.is_some_and(|w| self.role_preceders.contains(&w))
+            .find(|w| !matches!(*w, "the" | "a" | "an"));
+        after.is_some_and(|w| self.role_verbs.contains(w))
+            || before.is_some_and(|w| self.role_preceders.contains(w))
     }
 }
 
 /// Collects every mention in the text, skipping the headline line and non-content lines.
 fn collect_mentions(doc: &Document, rules: &ActorRules) -> Vec<Mention> {
-    let ctx = doc_context(doc);
     let title = doc.title.as_deref().unwrap_or("");
+    let lines = lines(doc, title);
+    let title_toks = tokenize(title);
+    let ctx = doc_context(&lines, &title_toks);
     let mut out = Vec::new();
     let mut rank = 0;
     let mut order = 0;
-    for i in 0..doc.sentences.len() {
-        let s = doc.sentence(i);
-        // A wire credit ("— Reuters", "(AP)") names the source outlet.
-        let credit = s.starts_with(['—', '–', '-', '(']) && !is_content(s);
-        if (i == 0 && same_words(title, s)) || (!is_content(s) && !credit) {
+    for line in &lines {
+        if line.headline || (!line.content && !line.credit) {
             continue; // RULE_HEADLINE; bylines, captions
         }
         let lead = rank < LEAD_SENTENCES;
         rank += 1;
-        let s = &s[skip_dateline(s)..];
-        let toks = tokenize(s);
+        let from = skip_dateline(line.text);
+        // Most sentences have no dateline; the others are read again without it.
+        let toks: Cow<[Tok<'_>]> = if from == 0 {
+            Cow::Borrowed(&line.toks)
+        } else {
+            Cow::Owned(tokenize(&line.text[from..]))
+        };
         for run in chains(&toks, &rules.particles) {
             let role = rules.has_role(&toks, &run);
             let after_place_noun = toks
                 .get(run.end)
-                .is_some_and(|t| !t.brk && rules.place_nouns.contains(&t.lower()));
+                .is_some_and(|t| !t.brk && rules.place_nouns.contains(t.lower()));
             // "in Berlin", "in the United States": the word before, articles skipped.
             let before = toks[..run.start]
                 .iter()
                 .rev()
                 .map(Tok::lower)
-                .find(|w| !matches!(w.as_str(), "the" | "a" | "an"));
+                .find(|w| !matches!(*w, "the" | "a" | "an"));
             let locative = after_place_noun
-                || (!toks[run.start].brk
-                    && before.is_some_and(|w| LOCATIVE_WORDS.contains(&w.as_str())));
+                || (!toks[run.start].brk && before.is_some_and(|w| LOCATIVE_WORDS.contains(&w)));
             for hit in rules.mentions_of(&toks, run.clone(), &ctx, role) {
                 order += 1;
                 let names_body = hit.words.iter().any(|w| rules.is_org_word(w));
                 // A subject: only names and list words come before it.
                 let subject = toks[..hit.start.min(toks.len())]
                     .iter()
-                    .all(|t| t.is_cap() || SUBJECT_LIST_WORDS.contains(&t.lower().as_str()));
+                    .all(|t| t.is_cap() || SUBJECT_LIST_WORDS.contains(&t.lower()));
                 out.push(Mention {
                     words: hit.words,
                     country: hit.country,
@@ -771,12 +821,18 @@ fn absorb(into: &mut Candidate, from: Candidate) {
 /// [`RULE_ALIASES`]: merges acronyms into expansions and short mentions into the one longer
 /// name they are the start or end of.
 fn merge_aliases(mut cands: Vec<Candidate>, rules: &ActorRules) -> Vec<Candidate> {
+    // Each candidate's key_of(words), kept in step with `cands`.
+    let mut keys: Vec<String> = cands.iter().map(|c| key_of(&c.words, rules)).collect();
     let mut i = 0;
     while i < cands.len() {
-        let target = alias_target(&cands, i, rules);
+        let target = alias_target(&cands, &keys, i, rules);
         if let Some(t) = target {
             let from = cands.remove(i);
+            let from_key = keys.remove(i);
             let t = if t > i { t - 1 } else { t };
+            if from.words.len() > cands[t].words.len() {
+                keys[t] = from_key; // absorb takes the longer words
+            }
             let surname =
                 from.words.len() == 1 && cands[t].words.last().is_some_and(|l| l == &from.words[0]);
             absorb(&mut cands[t], from);
@@ -791,51 +847,60 @@ fn merge_aliases(mut cands: Vec<Candidate>, rules: &ActorRules) -> Vec<Candidate
     cands
 }
 
-fn alias_target(cands: &[Candidate], i: usize, rules: &ActorRules) -> Option<usize> {
+/// The one candidate that candidate `i` is an alias of, if exactly one; `keys[j]` is the
+/// [`key_of`] of `cands[j]`.
+fn alias_target(
+    cands: &[Candidate],
+    keys: &[String],
+    i: usize,
+    rules: &ActorRules,
+) -> Option<usize> {
     let c = &cands[i];
     if c.country.is_some() {
         return None;
     }
-    let key = key_of(&c.words, rules);
+    let key = keys[i].as_str();
     let acronym = c.words.len() == 1
         && c.words[0]
             .chars()
             .filter(|x| x.is_alphabetic())
             .all(char::is_uppercase);
-    let mut found: Vec<usize> = Vec::new();
+    let cwords: Vec<&str> = key.split(' ').collect();
+    let n = cwords.len();
+    let mut dwords: Vec<&str> = Vec::new();
+    let mut found = None;
     for (j, d) in cands.iter().enumerate() {
         if j == i || d.country.is_some() || d.words.len() <= c.words.len() && !acronym {
             continue;
         }
-        let dkey = key_of(&d.words, rules);
-        // "FDA" = "U.S. Food and Drug Administration": a leading country may be left out.
-        let unqualified = dkey
-            .split_once(' ')
-            .filter(|(first, _)| rules.countries.contains_key(*first))
-            .map(|(_, rest)| rest.to_string());
-        let is_acronym = acronym
-            && d.words.len() >= 2
-            && std::iter::once(dkey.clone())
+        let dkey = keys[j].as_str();
+        let is_acronym = acronym && d.words.len() >= 2 && {
+            // "FDA" = "U.S. Food and Drug Administration": a leading country may be left out.
+            let unqualified = dkey
+                .split_once(' ')
+                .filter(|(first, _)| rules.countries.contains_key(*first))
+                .map(|(_, rest)| rest);
+            std::iter::once(dkey)
                 .chain(unqualified)
-                .any(|k| initials(&k).iter().any(|a| a.len() >= 2 && *a == key));
-        let dwords: Vec<&str> = dkey
-            .split(' ')
-            .map(|w| {
-                w.strip_prefix("al-")
-                    .or_else(|| w.strip_prefix("el-"))
-                    .unwrap_or(w)
-            })
-            .collect();
-        let cwords: Vec<&str> = key.split(' ').collect();
-        let n = cwords.len();
+                .any(|k| initials(k).iter().any(|a| a.len() >= 2 && *a == key))
+        };
+        dwords.clear();
+        dwords.extend(dkey.split(' ').map(|w| {
+            w.strip_prefix("al-")
+                .or_else(|| w.strip_prefix("el-"))
+                .unwrap_or(w)
+        }));
         let partial = dwords.len() > n
             && (dwords[..n] == cwords[..] || dwords[dwords.len() - n..] == cwords[..])
-            && !rules.generic.contains(&key);
+            && !rules.generic.contains(key);
         if is_acronym || partial {
-            found.push(j);
+            if found.is_some() {
+                return None; // more than one: ambiguous
+            }
+            found = Some(j);
         }
     }
-    (found.len() == 1).then(|| found[0])
+    found
 }
 
 /// The display name: for a country the form used most, otherwise the fullest form.

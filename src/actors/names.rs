@@ -5,6 +5,8 @@
 //! -> Lycamobile) and abbreviations kept whole ("U.S.", "Dr."). Not for deciding which runs
 //! are actors; `super` does that.
 
+use std::borrow::Cow;
+
 use foldhash::HashSet;
 
 /// Abbreviations whose full stop belongs to the word (not a sentence end).
@@ -52,16 +54,32 @@ const MONTHS: &[&str] = &[
 
 /// One word of a sentence.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Tok {
-    /// The word as written, possessive ending removed.
-    pub(crate) text: String,
+pub(crate) struct Tok<'a> {
+    /// The word as written, possessive ending removed (a slice of the sentence).
+    pub(crate) text: &'a str,
+    /// The word in lower case, when that differs from `text` (see [`Tok::lower`]).
+    lower: Option<String>,
     /// It ended in "'s" or "s'".
     pub(crate) possessive: bool,
     /// Punctuation or a line break comes right before it (names do not span these).
     pub(crate) brk: bool,
 }
 
-impl Tok {
+impl<'a> Tok<'a> {
+    /// A word as written; lower-cased once here, as most tests on it ignore case.
+    fn new(text: &'a str, possessive: bool) -> Self {
+        let lower = match lowercase(text) {
+            Cow::Borrowed(_) => None,
+            Cow::Owned(l) => Some(l),
+        };
+        Self {
+            text,
+            lower,
+            possessive,
+            brk: false,
+        }
+    }
+
     /// Starts with an upper-case letter ("Reuters", "U.S.", "III").
     pub(crate) fn is_cap(&self) -> bool {
         self.text.chars().next().is_some_and(char::is_uppercase)
@@ -69,13 +87,36 @@ impl Tok {
 
     /// Two or more letters, all upper case ("DOJ", "U.S.", "AT&T").
     pub(crate) fn is_all_caps(&self) -> bool {
-        let letters: Vec<char> = self.text.chars().filter(|c| c.is_alphabetic()).collect();
-        letters.len() >= 2 && letters.iter().all(|c| c.is_uppercase())
+        let mut letters = 0;
+        for c in self.text.chars().filter(|c| c.is_alphabetic()) {
+            if !c.is_uppercase() {
+                return false;
+            }
+            letters += 1;
+        }
+        letters >= 2
     }
 
     /// Lower-cased text.
-    pub(crate) fn lower(&self) -> String {
-        self.text.to_lowercase()
+    pub(crate) fn lower(&self) -> &str {
+        self.lower.as_deref().unwrap_or(self.text)
+    }
+}
+
+/// `s` lower-cased exactly as [`str::to_lowercase`] does, borrowed when no character
+/// changes (most words of a text).
+pub(crate) fn lowercase(s: &str) -> Cow<'_, str> {
+    let unchanged = if s.is_ascii() {
+        !s.bytes().any(|b| b.is_ascii_uppercase())
+    } else {
+        s.chars().all(|c| c.to_lowercase().eq([c]))
+    };
+    if unchanged {
+        Cow::Borrowed(s)
+    } else if s.is_ascii() {
+        Cow::Owned(s.to_ascii_lowercase())
+    } else {
+        Cow::Owned(s.to_lowercase())
     }
 }
 
@@ -84,50 +125,53 @@ fn is_word_char(c: char) -> bool {
     c.is_alphanumeric() || matches!(c, '&' | '.' | '-' | '\'' | '’' | '@' | '#')
 }
 
+/// `s` without its last character.
+fn drop_last(s: &str) -> &str {
+    s.char_indices().next_back().map_or(s, |(i, _)| &s[..i])
+}
+
 /// Cleans one raw run of word characters; returns the token and whether a full stop that
 /// ended a sentence or abbreviation-less word was cut off.
-fn clean(run: &str) -> Option<(Tok, bool)> {
-    let mut t = run.trim_start_matches(['.', '-', '\'', '’']).to_string();
+fn clean(run: &str) -> Option<(Tok<'_>, bool)> {
+    let mut t = run.trim_start_matches(['.', '-', '\'', '’']);
     let mut possessive = false;
     let mut cut_stop = false;
     loop {
+        // Every ending handled below ends in one of these characters; most words do not.
+        if !t.ends_with(['s', '\'', '’', '-', '.']) {
+            break;
+        }
         if let Some(s) = t.strip_suffix("'s").or_else(|| t.strip_suffix("’s")) {
-            t = s.to_string();
+            t = s;
             possessive = true;
         } else if t.ends_with("s'") || t.ends_with("s’") {
-            t.pop();
+            t = drop_last(t);
             possessive = true;
         } else if t.ends_with(['\'', '’', '-']) {
-            t.pop();
+            t = drop_last(t);
         } else if let Some(s) = t.strip_suffix('.') {
             let keep = s.contains('.')
                 || s.chars().count() == 1
-                || ABBREVIATIONS.contains(&s.to_lowercase().as_str());
+                || ABBREVIATIONS.contains(&&*lowercase(s));
             if keep {
                 break;
             }
-            t = s.to_string();
+            t = s;
             cut_stop = true;
         } else {
             break;
         }
     }
-    (!t.is_empty()).then_some((
-        Tok {
-            text: t,
-            possessive,
-            brk: false,
-        },
-        cut_stop,
-    ))
+    (!t.is_empty()).then(|| (Tok::new(t, possessive), cut_stop))
 }
 
 /// Splits a sentence into words, marking punctuation breaks between them.
-pub(crate) fn tokenize(s: &str) -> Vec<Tok> {
-    let mut out: Vec<Tok> = Vec::new();
+pub(crate) fn tokenize<'s>(s: &'s str) -> Vec<Tok<'s>> {
+    // About one word per six bytes of English text.
+    let mut out: Vec<Tok<'_>> = Vec::with_capacity(s.len() / 6);
     let mut brk = true;
     let mut run_start: Option<usize> = None;
-    let push = |run: &str, brk: &mut bool, out: &mut Vec<Tok>| {
+    let push = |run: &'s str, brk: &mut bool, out: &mut Vec<Tok<'s>>| {
         if let Some((mut tok, cut_stop)) = clean(run) {
             tok.brk = *brk;
             *brk = cut_stop || tok.possessive;
@@ -158,49 +202,55 @@ pub(crate) fn tokenize(s: &str) -> Vec<Tok> {
 /// The byte offset where the sentence proper starts, past a dateline ("PEORIA, Illinois —",
 /// "MOSCOW (AP) —", "Madrid, Jan 27 (IANS)") or a subhead label ("What Happened:").
 pub(crate) fn skip_dateline(s: &str) -> usize {
-    let head_end = s
-        .char_indices()
-        .map(|(i, _)| i)
-        .take_while(|&i| i <= MAX_DATELINE_BYTES)
-        .last()
-        .unwrap_or(0);
+    // The head ends at the start of the last character that starts within the limit.
+    let mut head_end = MAX_DATELINE_BYTES.min(s.len().saturating_sub(1));
+    while !s.is_char_boundary(head_end) {
+        head_end -= 1;
+    }
     let head = &s[..head_end];
-    for sep in DATELINE_SEPARATORS {
-        if let Some(pos) = head.find(sep) {
-            let prefix = &s[..pos];
-            let words: Vec<&str> = crate::text::tokens::words(prefix).collect();
-            let first_all_caps = words.first().is_some_and(|w| {
-                w.chars().filter(|c| c.is_alphabetic()).count() >= 3
-                    && w.chars().all(|c| !c.is_lowercase())
-            });
-            let all_capitalised = words
-                .iter()
-                .all(|w| w.chars().next().is_some_and(|c| !c.is_lowercase()));
-            let max_words = if first_all_caps {
-                MAX_DATELINE_WORDS + 2
-            } else {
-                MAX_DATELINE_WORDS
-            };
-            if !words.is_empty() && words.len() <= max_words && (first_all_caps || all_capitalised)
-            {
-                return pos + sep.len();
+    // Every separator holds one of these characters; most heads hold none.
+    if head.contains(['—', '–', '-', ':']) {
+        for sep in DATELINE_SEPARATORS {
+            if let Some(pos) = head.find(sep) {
+                let prefix = &s[..pos];
+                let words: Vec<&str> = crate::text::tokens::words(prefix).collect();
+                let first_all_caps = words.first().is_some_and(|w| {
+                    w.chars().filter(|c| c.is_alphabetic()).count() >= 3
+                        && w.chars().all(|c| !c.is_lowercase())
+                });
+                let all_capitalised = words
+                    .iter()
+                    .all(|w| w.chars().next().is_some_and(|c| !c.is_lowercase()));
+                let max_words = if first_all_caps {
+                    MAX_DATELINE_WORDS + 2
+                } else {
+                    MAX_DATELINE_WORDS
+                };
+                if !words.is_empty()
+                    && words.len() <= max_words
+                    && (first_all_caps || all_capitalised)
+                {
+                    return pos + sep.len();
+                }
             }
         }
     }
     // "City, Mon DD (WIRE) ...": skip through the closing bracket.
-    let words: Vec<&str> = crate::text::tokens::words(head).collect();
-    let month_second = words.len() >= 2 && MONTHS.contains(&words[1].to_lowercase().as_str());
+    let Some(close) = head.find(')') else {
+        return 0;
+    };
+    let month_second = crate::text::tokens::words(head)
+        .nth(1)
+        .is_some_and(|w| MONTHS.contains(&&*lowercase(w)));
     if month_second && head.split(',').next().is_some_and(|p| !p.contains(' ')) {
-        if let Some(close) = head.find(')') {
-            return close + 1;
-        }
+        return close + 1;
     }
     0
 }
 
 /// Runs of capitalised words, joined by name particles ("of", "ul", "&"), not crossing
 /// punctuation and ending at a possessive. Returns token index ranges.
-pub(crate) fn chains(toks: &[Tok], particles: &HashSet<String>) -> Vec<std::ops::Range<usize>> {
+pub(crate) fn chains(toks: &[Tok<'_>], particles: &HashSet<String>) -> Vec<std::ops::Range<usize>> {
     let mut out = Vec::new();
     let mut i = 0;
     while i < toks.len() {
@@ -220,7 +270,7 @@ pub(crate) fn chains(toks: &[Tok], particles: &HashSet<String>) -> Vec<std::ops:
             let mut joined = 0;
             while j < toks.len() && !toks[j].brk && joined < 2 {
                 let l = toks[j].lower();
-                let ok = particles.contains(&l)
+                let ok = particles.contains(l)
                     || l == "and"
                     || l == "&"
                     || (l == "the" && j > 0 && toks[j - 1].lower() == "of");
@@ -251,12 +301,7 @@ mod tests {
         let t = tokenize(s);
         chains(&t, &p)
             .into_iter()
-            .map(|r| {
-                t[r].iter()
-                    .map(|x| x.text.as_str())
-                    .collect::<Vec<_>>()
-                    .join(" ")
-            })
+            .map(|r| t[r].iter().map(|x| x.text).collect::<Vec<_>>().join(" "))
             .collect()
     }
 
@@ -279,7 +324,7 @@ mod tests {
     #[test]
     fn abbreviations_keep_their_stop() {
         let t = tokenize("U.S. officials met Dr. Lee at Acme Co. today.");
-        let words: Vec<&str> = t.iter().map(|x| x.text.as_str()).collect();
+        let words: Vec<&str> = t.iter().map(|x| x.text).collect();
         assert_eq!(
             words,
             [
