@@ -405,7 +405,7 @@ pub fn candidates(doc: &Document) -> Vec<Candidate> {
             }
         })
         .collect();
-    degree_centrality(&mut out);
+    degree_centrality(&mut out, vocab_len);
     relative_to_best(&mut out, ENTITY_RECURRENCE, ENTITY_RECURRENCE);
     relative_to_best(&mut out, CENTRALITY, RELATIVE_CENTRALITY);
     relative_to_best(&mut out, TERM_FREQUENCY, RELATIVE_TERM_FREQUENCY);
@@ -424,18 +424,36 @@ pub const DEGREE_PEERS: usize = 150;
 /// Sets each candidate's degree centrality: its mean cosine similarity to the other
 /// candidates (LexRank's graph without the random walk), over the first
 /// [`DEGREE_PEERS`] candidates.
-fn degree_centrality(cands: &mut [Candidate]) {
+///
+/// The vectors have unit length, so the sum of a candidate's cosines to the peers is its
+/// dot product with the peers' summed vector, minus its cosine to itself when it is a
+/// peer: one pass over the vectors instead of one per pair.
+fn degree_centrality(cands: &mut [Candidate], vocab_len: usize) {
     let peers = cands.len().min(DEGREE_PEERS);
     if peers < 2 {
         return;
     }
-    for a in 0..cands.len() {
-        let sum: f64 = (0..peers)
-            .filter(|&b| b != a)
-            .map(|b| super::sparse_cosine(&cands[a].vector, &cands[b].vector))
+    let mut sum = vec![0.0f64; vocab_len];
+    for c in &cands[..peers] {
+        for &(t, w) in &c.vector {
+            if let Some(slot) = sum.get_mut(t as usize) {
+                *slot += f64::from(w);
+            }
+        }
+    }
+    for (a, c) in cands.iter_mut().enumerate() {
+        let mut total: f64 = c
+            .vector
+            .iter()
+            .map(|&(t, w)| f64::from(w) * sum.get(t as usize).copied().unwrap_or(0.0))
             .sum();
-        let others = if a < peers { peers - 1 } else { peers };
-        cands[a].features[DEGREE_CENTRALITY] = sum / others as f64;
+        let others = if a < peers {
+            total -= c.vector.iter().map(|&(_, w)| f64::from(w * w)).sum::<f64>();
+            peers - 1
+        } else {
+            peers
+        };
+        c.features[DEGREE_CENTRALITY] = total / others as f64;
     }
 }
 
@@ -483,5 +501,58 @@ fn relative_to_best(cands: &mut [Candidate], from: usize, to: usize) {
         } else {
             0.0
         };
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn candidate(terms: &[(u32, f32)]) -> Candidate {
+        let norm = terms.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
+        Candidate {
+            sentence: 0,
+            range: 0..0,
+            features: [0.0; FEATURES],
+            title_overlap: 0.0,
+            paragraph_start: false,
+            vector: terms.iter().map(|&(t, w)| (t, w / norm)).collect(),
+        }
+    }
+
+    #[test]
+    fn degree_centrality_is_the_mean_pairwise_cosine() {
+        // Deterministic pseudo-random sparse vectors over 40 terms, more than the peer cap.
+        let mut seed = 7u32;
+        let mut next = || {
+            seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+            seed >> 16
+        };
+        let mut cands: Vec<Candidate> = (0..DEGREE_PEERS + 20)
+            .map(|_| {
+                let mut terms: Vec<(u32, f32)> = (0..1 + next() % 9)
+                    .map(|_| (next() % 40, 1.0 + (next() % 5) as f32))
+                    .collect();
+                terms.sort_by_key(|t| t.0);
+                terms.dedup_by_key(|t| t.0);
+                candidate(&terms)
+            })
+            .collect();
+        cands.push(candidate(&[])); // a sentence without content terms
+        let peers = DEGREE_PEERS;
+        let expected: Vec<f64> = (0..cands.len())
+            .map(|a| {
+                let sum: f64 = (0..peers)
+                    .filter(|&b| b != a)
+                    .map(|b| super::super::sparse_cosine(&cands[a].vector, &cands[b].vector))
+                    .sum();
+                sum / if a < peers { peers - 1 } else { peers } as f64
+            })
+            .collect();
+        degree_centrality(&mut cands, 40);
+        for (c, e) in cands.iter().zip(expected) {
+            assert!((c.features[DEGREE_CENTRALITY] - e).abs() < 1e-5, "{e}");
+        }
+        assert_eq!(cands.last().unwrap().features[DEGREE_CENTRALITY], 0.0);
     }
 }
