@@ -95,6 +95,8 @@ struct Vocabulary<'a> {
     surface: HashMap<String, Option<u32>>,
     /// Stem -> term id.
     stems: HashMap<String, u32>,
+    /// Reused buffer for lower-casing words.
+    scratch: String,
 }
 
 impl<'a> Vocabulary<'a> {
@@ -103,6 +105,7 @@ impl<'a> Vocabulary<'a> {
             analyzer,
             surface: HashMap::new(),
             stems: HashMap::new(),
+            scratch: String::new(),
         }
     }
 
@@ -113,9 +116,9 @@ impl<'a> Vocabulary<'a> {
     /// The words of `text` in one pass: term ids and counts (see [`SentenceWords`]).
     fn ids(&mut self, text: &str) -> SentenceWords {
         let mut out = Vec::with_capacity(text.len() / 8);
-        let mut caps = Vec::new();
+        let mut caps = Vec::with_capacity(8);
         let mut sw = SentenceWords::default();
-        let mut buf = String::new();
+        let mut buf = std::mem::take(&mut self.scratch);
         for (k, w) in tokens::words(text).enumerate() {
             let capitalised = k > 0 && w.chars().next().is_some_and(char::is_uppercase);
             sw.words += 1;
@@ -128,15 +131,18 @@ impl<'a> Vocabulary<'a> {
                     let id = if self.analyzer.is_stop_word(lower) {
                         None
                     } else {
-                        let stem = self.analyzer.stem(lower);
-                        let next = u32::try_from(self.stems.len()).unwrap_or(u32::MAX);
-                        Some(match self.stems.get(stem.as_ref()) {
-                            Some(&id) => id,
-                            None => {
-                                self.stems.insert(stem.into_owned(), next);
-                                next
-                            }
-                        })
+                        let stems = &mut self.stems;
+                        let next = u32::try_from(stems.len()).unwrap_or(u32::MAX);
+                        Some(
+                            self.analyzer
+                                .with_stem(lower, |stem| match stems.get(stem) {
+                                    Some(&id) => id,
+                                    None => {
+                                        stems.insert(stem.to_string(), next);
+                                        next
+                                    }
+                                }),
+                        )
                     };
                     self.surface.insert(lower.to_string(), id);
                     id
@@ -152,6 +158,7 @@ impl<'a> Vocabulary<'a> {
         }
         sw.ids = out;
         sw.caps = caps;
+        self.scratch = buf;
         sw
     }
 }

@@ -117,8 +117,19 @@ impl Stemmer {
     /// The stem of a lower-cased word.
     #[must_use]
     pub fn stem<'a>(&self, word: &'a str) -> Cow<'a, str> {
+        self.with_stem(word, |stem| {
+            if stem == word {
+                Cow::Borrowed(word)
+            } else {
+                Cow::Owned(stem.to_string())
+            }
+        })
+    }
+
+    /// Calls `f` with the stem of a lower-cased word, without copying a remembered stem.
+    pub fn with_stem<R>(&self, word: &str, f: impl FnOnce(&str) -> R) -> R {
         let Some((stemmer, algorithm)) = &self.inner else {
-            return Cow::Borrowed(word);
+            return f(word);
         };
         // Fieldless enum: its discriminant indexes the per-language caches.
         let slot = *algorithm as usize;
@@ -128,9 +139,7 @@ impl Stemmer {
             }
             let cache = &mut caches[slot];
             if let Some(known) = cache.get(word) {
-                return known
-                    .as_deref()
-                    .map_or(Cow::Borrowed(word), |s| Cow::Owned(s.to_string()));
+                return f(known.as_deref().unwrap_or(word));
             }
             let stem = stemmer.stem(word);
             if cache.len() >= STEM_CACHE_WORDS {
@@ -138,7 +147,7 @@ impl Stemmer {
             }
             let remembered = (stem != word).then(|| Box::from(stem.as_ref()));
             cache.insert(Box::from(word), remembered);
-            stem
+            f(&stem)
         })
     }
 }
@@ -224,6 +233,11 @@ impl Analyzer {
     #[must_use]
     pub fn stem<'a>(&self, lower: &'a str) -> Cow<'a, str> {
         self.stemmer.stem(lower)
+    }
+
+    /// Calls `f` with the stem of a lower-cased word (no copy; see [`Stemmer::with_stem`]).
+    pub fn with_stem<R>(&self, lower: &str, f: impl FnOnce(&str) -> R) -> R {
+        self.stemmer.with_stem(lower, f)
     }
 
     /// The content terms of `text`: lower-cased, stop words dropped, stemmed.
