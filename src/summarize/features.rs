@@ -100,11 +100,14 @@ struct Vocabulary<'a> {
 }
 
 impl<'a> Vocabulary<'a> {
-    fn new(analyzer: &'a Analyzer) -> Self {
+    /// A vocabulary sized for a text of `text_len` bytes (news prose has about one new
+    /// word form per 16 bytes), so the tables rarely grow while it is filled.
+    fn new(analyzer: &'a Analyzer, text_len: usize) -> Self {
+        let forms = (text_len / 16).min(1 << 16);
         Self {
             analyzer,
-            surface: HashMap::new(),
-            stems: HashMap::new(),
+            surface: HashMap::with_capacity(forms),
+            stems: HashMap::with_capacity(forms),
             scratch: String::new(),
         }
     }
@@ -250,7 +253,7 @@ struct Prepared {
 #[must_use]
 pub fn candidates(doc: &Document) -> Vec<Candidate> {
     let analyzer = Analyzer::new(doc.language.as_deref());
-    let mut vocab = Vocabulary::new(&analyzer);
+    let mut vocab = Vocabulary::new(&analyzer, doc.text.len());
     let prepared: Vec<Prepared> = doc
         .sentences
         .iter()
