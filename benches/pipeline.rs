@@ -12,7 +12,6 @@
 
 mod common;
 
-use std::io::BufRead;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -24,7 +23,10 @@ fn main() {
         .find(|a| !a.starts_with("--"))
         .map(PathBuf::from);
     let (pages, texts) = match &dir {
-        Some(d) => (common::read_pages(d), read_texts(d)),
+        Some(d) => (
+            common::read_pages(d),
+            common::read_texts(&d.join("summarization/cnndm_val1000_dev.jsonl")),
+        ),
         None => {
             let root = Path::new(env!("CARGO_MANIFEST_DIR"));
             (
@@ -89,23 +91,6 @@ fn report(name: &str, full: &[Duration], base_name: &str, base: &[Duration]) {
     let (bm, bp90, btput) = stats(base);
     println!("{name:<16} median {m:8.3} ms  p90 {p90:8.3} ms  {tput:9.1} items/s");
     println!("  baseline: {base_name:<22} median {bm:8.3} ms  p90 {bp90:8.3} ms  {btput:9.1} items/s  (ratio of medians {:.2})", m / bm.max(1e-9));
-}
-
-fn read_texts(dir: &Path) -> Vec<String> {
-    let Ok(f) = std::fs::File::open(dir.join("summarization/cnndm_val1000_dev.jsonl")) else {
-        return Vec::new();
-    };
-    std::io::BufReader::new(f)
-        .lines()
-        .map_while(Result::ok)
-        .filter_map(|l| {
-            serde_json::from_str::<serde_json::Value>(&l)
-                .ok()?
-                .get("text")?
-                .as_str()
-                .map(str::to_string)
-        })
-        .collect()
 }
 
 /// Median, p90 (in milliseconds) and throughput of sorted timings.

@@ -3,7 +3,7 @@
 // Each benchmark uses only part of this module.
 #![allow(dead_code)]
 
-use std::io::Read;
+use std::io::{BufRead, Read};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -23,6 +23,32 @@ pub fn read_pages(dir: &Path) -> Vec<String> {
                 .read_to_string(&mut s)
                 .ok()?;
             Some(s)
+        })
+        .collect()
+}
+
+/// The `text` field of every record of a JSON Lines file (for example the dev articles
+/// `summarization/cnndm_val1000_dev.jsonl`); empty when the file cannot be read.
+pub fn read_texts(path: &Path) -> Vec<String> {
+    read_records(path)
+        .into_iter()
+        .map(|(_, text)| text)
+        .collect()
+}
+
+/// The `title` (when present) and `text` of every record of a JSON Lines file.
+pub fn read_records(path: &Path) -> Vec<(Option<String>, String)> {
+    let Ok(f) = std::fs::File::open(path) else {
+        return Vec::new();
+    };
+    std::io::BufReader::new(f)
+        .lines()
+        .map_while(Result::ok)
+        .filter_map(|l| {
+            let v = serde_json::from_str::<serde_json::Value>(&l).ok()?;
+            let text = v.get("text")?.as_str()?.to_string();
+            let title = v.get("title").and_then(|t| t.as_str()).map(str::to_string);
+            Some((title, text))
         })
         .collect()
 }
