@@ -77,7 +77,8 @@ pub struct Stemmer {
 }
 
 /// Most words whose stems one thread remembers per language; past this the memory is
-/// cleared and filled again (about 1 MiB per thread at most).
+/// cleared and filled again. At most about 2 MiB per thread and language (the table, the
+/// words and their stems); the bot briefs on at most `fetch_concurrency` threads at once.
 pub const STEM_CACHE_WORDS: usize = 16_384;
 
 /// Remembered stems, per Snowball algorithm: word -> its stem, or `None` when the stem is
