@@ -6,8 +6,9 @@
 //! are actors; `super` does that.
 
 use std::borrow::Cow;
+use std::cell::Cell;
 
-use foldhash::HashSet;
+use super::WordClass;
 
 /// Abbreviations whose full stop belongs to the word (not a sentence end).
 const ABBREVIATIONS: &[&str] = &[
@@ -53,7 +54,7 @@ const MONTHS: &[&str] = &[
 ];
 
 /// One word of a sentence.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub(crate) struct Tok<'a> {
     /// The word as written, possessive ending removed (a slice of the sentence).
     pub(crate) text: &'a str,
@@ -63,6 +64,8 @@ pub(crate) struct Tok<'a> {
     pub(crate) possessive: bool,
     /// Punctuation or a line break comes right before it (names do not span these).
     pub(crate) brk: bool,
+    /// The word lists its lower-cased form is in, once worked out (`ActorRules::class`).
+    pub(crate) class: Cell<WordClass>,
 }
 
 impl<'a> Tok<'a> {
@@ -77,6 +80,7 @@ impl<'a> Tok<'a> {
             lower,
             possessive,
             brk: false,
+            class: Cell::new(WordClass::default()),
         }
     }
 
@@ -249,8 +253,12 @@ pub(crate) fn skip_dateline(s: &str) -> usize {
 }
 
 /// Runs of capitalised words, joined by name particles ("of", "ul", "&"), not crossing
-/// punctuation and ending at a possessive. Returns token index ranges.
-pub(crate) fn chains(toks: &[Tok<'_>], particles: &HashSet<String>) -> Vec<std::ops::Range<usize>> {
+/// punctuation and ending at a possessive; `is_particle` tells the name particles apart.
+/// Returns token index ranges.
+pub(crate) fn chains(
+    toks: &[Tok<'_>],
+    is_particle: impl Fn(&Tok<'_>) -> bool,
+) -> Vec<std::ops::Range<usize>> {
     let mut out = Vec::new();
     let mut i = 0;
     while i < toks.len() {
@@ -270,7 +278,7 @@ pub(crate) fn chains(toks: &[Tok<'_>], particles: &HashSet<String>) -> Vec<std::
             let mut joined = 0;
             while j < toks.len() && !toks[j].brk && joined < 2 {
                 let l = toks[j].lower();
-                let ok = particles.contains(l)
+                let ok = is_particle(&toks[j])
                     || l == "and"
                     || l == "&"
                     || (l == "the" && j > 0 && toks[j - 1].lower() == "of");
@@ -297,9 +305,8 @@ mod tests {
     use super::*;
 
     fn texts(s: &str) -> Vec<String> {
-        let p: HashSet<String> = ["of", "ul"].iter().map(|s| (*s).to_string()).collect();
         let t = tokenize(s);
-        chains(&t, &p)
+        chains(&t, |x| ["of", "ul"].contains(&x.lower()))
             .into_iter()
             .map(|r| t[r].iter().map(|x| x.text).collect::<Vec<_>>().join(" "))
             .collect()
