@@ -504,6 +504,8 @@ struct DocContext<'a> {
 struct Line<'a> {
     /// The sentence as written.
     text: &'a str,
+    /// The sentence with its ASCII letters lower-cased (same bytes otherwise).
+    ascii_lower: Option<&'a str>,
     /// Its words, dateline included; empty when neither pass reads them.
     toks: Vec<Tok<'a>>,
     /// The first line, repeating the headline ([`RULE_HEADLINE`]).
@@ -515,17 +517,24 @@ struct Line<'a> {
 }
 
 /// Classifies every sentence of `doc` and tokenizes, once, those that are read.
-fn lines<'a>(doc: &'a Document, title: &str) -> Vec<Line<'a>> {
+/// `ascii_lower` is the document text with its ASCII letters lower-cased.
+fn lines<'a>(doc: &'a Document, ascii_lower: &'a str, title: &str) -> Vec<Line<'a>> {
     (0..doc.sentences.len())
         .map(|i| {
             let text = doc.sentence(i);
+            let lower = ascii_lower.get(doc.sentences[i].range.clone());
             let headline = i == 0 && same_words(title, text);
             let content = is_content(text);
             let credit = text.starts_with(['—', '–', '-', '(']) && !content;
             let read = credit || (content && !headline);
             Line {
                 text,
-                toks: if read { tokenize(text) } else { Vec::new() },
+                ascii_lower: lower,
+                toks: if read {
+                    tokenize(text, lower)
+                } else {
+                    Vec::new()
+                },
                 headline,
                 content,
                 credit,
@@ -901,8 +910,11 @@ impl ActorRules {
 /// Collects every mention in the text, skipping the headline line and non-content lines.
 fn collect_mentions(doc: &Document, rules: &ActorRules) -> Vec<Mention> {
     let title = doc.title.as_deref().unwrap_or("");
-    let lines = lines(doc, title);
-    let title_toks = tokenize(title);
+    // Lower-cased once here, so that most words' lower-case forms are slices of it.
+    let ascii_lower = doc.text.to_ascii_lowercase();
+    let lines = lines(doc, &ascii_lower, title);
+    let title_lower = title.to_ascii_lowercase();
+    let title_toks = tokenize(title, Some(&title_lower));
     let ctx = doc_context(&lines, &title_toks);
     let mut out = Vec::new();
     let mut rank = 0;
@@ -918,7 +930,8 @@ fn collect_mentions(doc: &Document, rules: &ActorRules) -> Vec<Mention> {
         let toks: Cow<[Tok<'_>]> = if from == 0 {
             Cow::Borrowed(&line.toks)
         } else {
-            Cow::Owned(tokenize(&line.text[from..]))
+            let lower = line.ascii_lower.and_then(|l| l.get(from..));
+            Cow::Owned(tokenize(&line.text[from..], lower))
         };
         for run in chains(&toks, |t| rules.is(t, WordClass::PARTICLE)) {
             let role = rules.has_role(&toks, &run);
