@@ -452,22 +452,48 @@ fn join(words: &[String]) -> String {
 /// A comparison key: lower case, no dots, "the" dropped, "Justice Department" reordered to
 /// "department of justice".
 fn key_of(words: &[String], rules: &ActorRules) -> String {
-    // Words hold no spaces, so lower-casing them joined is lower-casing each one.
-    let mut text = join(words);
-    if text.is_ascii() {
-        text.make_ascii_lowercase();
-    } else {
-        text = text.to_lowercase();
+    // The words joined, lower-cased and without dots. Words hold no spaces, so lower-casing
+    // each one is lower-casing them joined.
+    let mut text = String::with_capacity(words.iter().map(|w| w.len() + 1).sum());
+    for (i, w) in words.iter().enumerate() {
+        if i > 0 {
+            text.push(' ');
+        }
+        if w.is_ascii() {
+            text.extend(
+                w.chars()
+                    .filter(|c| *c != '.')
+                    .map(|c| c.to_ascii_lowercase()),
+            );
+        } else {
+            text.extend(w.to_lowercase().chars().filter(|c| *c != '.'));
+        }
     }
-    text.retain(|c| c != '.');
-    let mut w: Vec<&str> = text.split(' ').filter(|x| !x.is_empty()).collect();
-    if w.first() == Some(&"the") {
-        w.remove(0);
+    let mut w = text.split(' ').filter(|x| !x.is_empty());
+    let mut first = w.next();
+    if first == Some("the") {
+        first = w.next();
     }
-    if w.len() == 2 && rules.reorderable_heads.contains(w[1]) {
-        w = vec![w[1], "of", w[0]];
+    let Some(first) = first else {
+        return String::new();
+    };
+    let (second, third) = (w.next(), w.next());
+    if let (Some(second), None) = (second, third) {
+        if rules.reorderable_heads.contains(second) {
+            return format!("{second} of {first}");
+        }
     }
-    w.join(" ")
+    // Most keys are the text as it is: no leading "the", no empty words.
+    if std::ptr::eq(first.as_ptr(), text.as_ptr()) && !text.ends_with(' ') && !text.contains("  ") {
+        return text;
+    }
+    let mut key = String::with_capacity(text.len());
+    key.push_str(first);
+    for x in second.into_iter().chain(third).chain(w) {
+        key.push(' ');
+        key.push_str(x);
+    }
+    key
 }
 
 /// Initials of a name, with and without function words ("DOJ", "DJ").
@@ -608,12 +634,9 @@ fn is_content(s: &str) -> bool {
 }
 
 fn same_words(a: &str, b: &str) -> bool {
-    let norm = |s: &str| -> Vec<String> {
-        crate::text::tokens::words(s)
-            .map(str::to_lowercase)
-            .collect()
-    };
-    norm(a) == norm(b)
+    // Lower-cased word by word, up to the first difference.
+    let norm = |s| crate::text::tokens::words(s).map(names::lowercase);
+    norm(a).eq(norm(b))
 }
 
 /// [`RULE_AND_SPLITS`]: splits a run at "and" unless it ends in an organisation word.
@@ -978,6 +1001,23 @@ fn add_form(forms: &mut Vec<(String, u32)>, form: String, n: u32) {
     }
 }
 
+/// Whether `s` is `words` joined by single spaces (without joining them).
+fn is_joined(mut s: &str, words: &[String]) -> bool {
+    for (i, w) in words.iter().enumerate() {
+        if i > 0 {
+            let Some(rest) = s.strip_prefix(' ') else {
+                return false;
+            };
+            s = rest;
+        }
+        let Some(rest) = s.strip_prefix(w.as_str()) else {
+            return false;
+        };
+        s = rest;
+    }
+    s.is_empty()
+}
+
 /// Groups mentions by key (countries by country).
 fn group(mentions: Vec<Mention>, rules: &ActorRules) -> Vec<Candidate> {
     let mut by_key: HashMap<String, usize> = HashMap::new();
@@ -993,7 +1033,8 @@ fn group(mentions: Vec<Mention>, rules: &ActorRules) -> Vec<Candidate> {
         let idx = *by_key.entry(key).or_insert_with(|| {
             out.push(Candidate {
                 forms: Vec::new(),
-                words: m.words.clone(),
+                // Set from the mention's words below.
+                words: Vec::new(),
                 country: m.country.clone(),
                 person: false,
                 mentions: 0,
@@ -1007,9 +1048,13 @@ fn group(mentions: Vec<Mention>, rules: &ActorRules) -> Vec<Candidate> {
             out.len() - 1
         });
         let c = &mut out[idx];
-        add_form(&mut c.forms, join(&m.words), 1);
+        if let Some(f) = c.forms.iter_mut().find(|f| is_joined(&f.0, &m.words)) {
+            f.1 += 1;
+        } else {
+            c.forms.push((join(&m.words), 1));
+        }
         if m.words.len() > c.words.len() {
-            c.words = m.words.clone();
+            c.words = m.words;
         }
         c.person |= m.kind == Some(ActorKind::Person);
         c.mentions += 1;
@@ -1215,15 +1260,28 @@ fn is_roman_numeral(w: &str) -> bool {
 
 /// Whether the headline names `c` (case-insensitive, whole words).
 fn in_title(c: &Candidate, title_words: &[String]) -> bool {
-    let has = |phrase: &str| {
-        let p: Vec<String> = crate::text::tokens::words(phrase)
-            .map(str::to_lowercase)
-            .collect();
-        !p.is_empty() && title_words.windows(p.len()).any(|w| w == p.as_slice())
+    use crate::text::tokens::words;
+    // `lower` is `word` lower-cased ([`str::to_lowercase`]), compared without a copy.
+    let is_lower_of = |lower: &str, word: &str| {
+        if word.is_ascii() {
+            lower.len() == word.len()
+                && (lower.bytes().zip(word.bytes())).all(|(a, b)| a == b.to_ascii_lowercase())
+        } else {
+            lower == word.to_lowercase()
+        }
     };
-    c.forms.iter().any(|(f, _)| has(f))
-        || has(&join(&c.words))
-        || (c.person && c.words.last().is_some_and(|l| has(l)))
+    let has = |p: Vec<&str>| {
+        !p.is_empty()
+            && title_words.windows(p.len()).any(|w| {
+                w.iter()
+                    .zip(&p)
+                    .all(|(lower, word)| is_lower_of(lower, word))
+            })
+    };
+    // The words of the joined name are the words of each of its words.
+    c.forms.iter().any(|(f, _)| has(words(f).collect()))
+        || has(c.words.iter().flat_map(|w| words(w)).collect())
+        || (c.person && c.words.last().is_some_and(|l| has(words(l).collect())))
 }
 
 /// [`RULE_FOREIGN_TEXT`]: a best-effort filter for text not in English.
@@ -1338,6 +1396,22 @@ mod tests {
         let r = ActorRules::from_toml(BUILTIN_ACTORS_TOML).unwrap();
         assert!(r.titles.contains("president"));
         assert_eq!(r.demonyms.get("french").map(String::as_str), Some("France"));
+    }
+
+    #[test]
+    fn keys_lower_case_drop_dots_and_the_and_reorder() {
+        let r = ActorRules::builtin();
+        let key = |w: &[&str]| key_of(&w.iter().map(|x| (*x).to_string()).collect::<Vec<_>>(), &r);
+        assert_eq!(
+            key(&["The", "Justice", "Department"]),
+            "department of justice"
+        );
+        assert_eq!(key(&["U.S.", "Food", "and", "Drug"]), "us food and drug");
+        assert_eq!(key(&["Société", "Générale"]), "société générale");
+        assert_eq!(key(&["The", "..", "Acme"]), "acme");
+        assert_eq!(key(&["The"]), "");
+        assert!(is_joined("U.S. Navy", &["U.S.".into(), "Navy".into()]));
+        assert!(!is_joined("U.S. Navy", &["U.S.".into()]));
     }
 
     #[test]
