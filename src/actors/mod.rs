@@ -496,20 +496,17 @@ fn key_of(words: &[String], rules: &ActorRules) -> String {
     key
 }
 
-/// Initials of a name, with and without function words ("DOJ", "DJ").
-fn initials(key: &str) -> [String; 2] {
-    let words: Vec<&str> = key.split(' ').filter(|w| !w.is_empty()).collect();
-    let short = words
-        .iter()
-        .filter(|w| !matches!(**w, "of" | "the" | "and" | "for" | "&"))
-        .filter_map(|w| w.chars().next())
-        .collect();
-    let full = words
-        .iter()
-        .filter(|w| **w != "the")
-        .filter_map(|w| w.chars().next())
-        .collect();
-    [short, full]
+/// Whether `acronym` (two bytes or more) is the initials of the name `key`, with or without
+/// function words ("doj", "dj" for "department of justice"), compared as they are read.
+fn is_initials_of(acronym: &str, key: &str) -> bool {
+    let firsts = |skip: fn(&str) -> bool| {
+        key.split(' ')
+            .filter(move |w| !w.is_empty() && !skip(w))
+            .filter_map(|w| w.chars().next())
+    };
+    acronym.len() >= 2
+        && (firsts(|w| matches!(w, "of" | "the" | "and" | "for" | "&")).eq(acronym.chars())
+            || firsts(|w| w == "the").eq(acronym.chars()))
 }
 
 /// What the whole text says about its words, in lower case (borrowed from its tokens).
@@ -1146,7 +1143,7 @@ fn alias_target(
                 .map(|(_, rest)| rest);
             std::iter::once(dkey)
                 .chain(unqualified)
-                .any(|k| initials(k).iter().any(|a| a.len() >= 2 && *a == key))
+                .any(|k| is_initials_of(key, k))
         };
         dwords.clear();
         dwords.extend(dkey.split(' ').map(|w| {
@@ -1416,7 +1413,10 @@ mod tests {
 
     #[test]
     fn acronym_initials() {
-        assert!(initials("department of justice").contains(&"doj".to_string()));
-        assert!(initials("securities and exchange commission").contains(&"sec".to_string()));
+        assert!(is_initials_of("doj", "department of justice"));
+        assert!(is_initials_of("dj", "department of justice"));
+        assert!(is_initials_of("sec", "securities and exchange commission"));
+        assert!(!is_initials_of("d", "department"));
+        assert!(!is_initials_of("do", "department of justice"));
     }
 }

@@ -188,8 +188,9 @@ fn is_abbreviation(s: &str) -> bool {
 /// tokens' lower-case forms are then mostly slices of it, not copies.
 pub(crate) fn tokenize<'s>(s: &'s str, ascii_lower: Option<&'s str>) -> Vec<Tok<'s>> {
     let ascii_lower = ascii_lower.filter(|l| l.len() == s.len());
-    // About one word per six bytes of English text.
-    let mut out: Vec<Tok<'_>> = Vec::with_capacity(s.len() / 6);
+    // About one word per six bytes of English text; sized for shorter words, so that the
+    // vector seldom grows.
+    let mut out: Vec<Tok<'_>> = Vec::with_capacity(s.len() / 4 + 1);
     let mut brk = true;
     let mut run_start: Option<usize> = None;
     let push = |range: std::ops::Range<usize>, brk: &mut bool, out: &mut Vec<Tok<'s>>| {
