@@ -119,6 +119,73 @@ pub struct ActorRules {
     countries: HashMap<String, String>,
     demonyms: HashMap<String, String>,
     stop_words: HashSet<String>,
+    /// For every entry of the lists above, the lists it is in ([`WordClass`]), so that a
+    /// word is looked up once however many lists are asked about it.
+    classes: HashMap<String, WordClass>,
+}
+
+/// Which of the [`ActorRules`] lists a lower-cased word is in, and a few fixed word tests,
+/// as bits: worked out once per token ([`ActorRules::class`]) and then asked for free.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) struct WordClass(u32);
+
+impl WordClass {
+    /// In `titles`, trailing full stops ignored ("Dr." is "dr").
+    const TITLE: Self = Self(1);
+    /// In `titles` exactly as written.
+    const TITLE_EXACT: Self = Self(1 << 1);
+    /// In `org_words`, all full stops ignored ("N.V." is "nv").
+    const ORG: Self = Self(1 << 2);
+    /// In `name_particles`.
+    const PARTICLE: Self = Self(1 << 3);
+    /// In `generic`.
+    const GENERIC: Self = Self(1 << 4);
+    /// In `government_nouns`.
+    const GOVERNMENT_NOUN: Self = Self(1 << 5);
+    /// In `role_verbs`.
+    const ROLE_VERB: Self = Self(1 << 6);
+    /// In `role_preceders`.
+    const ROLE_PRECEDER: Self = Self(1 << 7);
+    /// In `role_skip`.
+    const ROLE_SKIP: Self = Self(1 << 8);
+    /// In `leading_words`.
+    const LEADING: Self = Self(1 << 9);
+    /// In `non_actor_nouns`.
+    const NON_ACTOR_NOUN: Self = Self(1 << 10);
+    /// In `place_nouns`.
+    const PLACE_NOUN: Self = Self(1 << 11);
+    /// In `places`.
+    const PLACE: Self = Self(1 << 12);
+    /// In `non_actor_heads`.
+    const NON_ACTOR_HEAD: Self = Self(1 << 13);
+    /// A key of `countries`.
+    const COUNTRY: Self = Self(1 << 14);
+    /// A key of `demonyms`.
+    const DEMONYM: Self = Self(1 << 15);
+    /// An English stop word.
+    const STOP: Self = Self(1 << 16);
+    /// The first word of a multi-word entry of `generic`, `places`, `countries` or
+    /// `demonyms`: a longer name not starting with such a word is in none of them.
+    const MULTI_FIRST: Self = Self(1 << 17);
+    /// Ends in one of [`ADJECTIVE_SUFFIXES`].
+    const ADJECTIVE: Self = Self(1 << 18);
+    /// One of [`LOCATIVE_WORDS`].
+    const LOCATIVE: Self = Self(1 << 19);
+    /// One of [`SUBJECT_LIST_WORDS`].
+    const SUBJECT_LIST: Self = Self(1 << 20);
+    /// Marks a class as worked out (a token's cache starts empty).
+    const KNOWN: Self = Self(1 << 31);
+    /// The bits that hold for the exact word (all but `TITLE` and `ORG`).
+    const EXACT: Self = Self(!(Self::TITLE.0 | Self::ORG.0));
+
+    /// Whether any bit of `other` is set.
+    fn has(self, other: Self) -> bool {
+        self.0 & other.0 != 0
+    }
+
+    fn with(self, other: Self) -> Self {
+        Self(self.0 | other.0)
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -171,7 +238,7 @@ impl ActorRules {
             .iter()
             .map(|s| s.to_lowercase())
             .collect();
-        Ok(Self {
+        let mut rules = Self {
             titles: lower_set(raw.titles),
             org_words: lower_set(raw.org_words),
             reorderable_heads: lower_set(raw.reorderable_heads),
@@ -197,7 +264,89 @@ impl ActorRules {
                 .map(|(k, v)| (k.to_lowercase(), v))
                 .collect(),
             stop_words,
-        })
+            classes: HashMap::new(),
+        };
+        rules.classes = rules.word_classes();
+        Ok(rules)
+    }
+
+    /// The [`WordClass`] map: every entry of every list, with the lists it is in.
+    fn word_classes(&self) -> HashMap<String, WordClass> {
+        let mut classes: HashMap<String, WordClass> = HashMap::new();
+        let mut mark = |words: &mut dyn Iterator<Item = &String>, bit: WordClass| {
+            for w in words {
+                let c = classes.entry(w.clone()).or_default();
+                *c = c.with(bit);
+            }
+        };
+        let sets: [(&HashSet<String>, WordClass); 14] = [
+            (&self.titles, WordClass::TITLE.with(WordClass::TITLE_EXACT)),
+            (&self.org_words, WordClass::ORG),
+            (&self.particles, WordClass::PARTICLE),
+            (&self.generic, WordClass::GENERIC),
+            (&self.government_nouns, WordClass::GOVERNMENT_NOUN),
+            (&self.role_verbs, WordClass::ROLE_VERB),
+            (&self.role_preceders, WordClass::ROLE_PRECEDER),
+            (&self.role_skip, WordClass::ROLE_SKIP),
+            (&self.leading_words, WordClass::LEADING),
+            (&self.non_actor_nouns, WordClass::NON_ACTOR_NOUN),
+            (&self.place_nouns, WordClass::PLACE_NOUN),
+            (&self.places, WordClass::PLACE),
+            (&self.non_actor_heads, WordClass::NON_ACTOR_HEAD),
+            (&self.stop_words, WordClass::STOP),
+        ];
+        for (set, bit) in sets {
+            mark(&mut set.iter(), bit);
+        }
+        mark(&mut self.countries.keys(), WordClass::COUNTRY);
+        mark(&mut self.demonyms.keys(), WordClass::DEMONYM);
+        let joined = self.generic.iter().chain(&self.places);
+        let joined = joined.chain(self.countries.keys().chain(self.demonyms.keys()));
+        let firsts: Vec<String> = joined
+            .filter_map(|k| k.split_once(' ').map(|(first, _)| first.to_string()))
+            .collect();
+        mark(&mut firsts.iter(), WordClass::MULTI_FIRST);
+        classes
+    }
+
+    /// The lists the lower-cased word `l` is in, with the same tests as asking each list
+    /// (dots ignored for organisation words, trailing dots for titles).
+    fn class_of_lower(&self, l: &str) -> WordClass {
+        let get = |w: &str| self.classes.get(w).copied().unwrap_or_default();
+        let exact = get(l);
+        let mut c = WordClass(exact.0 & WordClass::EXACT.0).with(WordClass::KNOWN);
+        if l.contains('.') {
+            if get(&l.replace('.', "")).has(WordClass::ORG) {
+                c = c.with(WordClass::ORG);
+            }
+            if get(l.trim_end_matches('.')).has(WordClass::TITLE) {
+                c = c.with(WordClass::TITLE);
+            }
+        } else {
+            c = c.with(WordClass(exact.0 & (WordClass::ORG.0 | WordClass::TITLE.0)));
+        }
+        if ADJECTIVE_SUFFIXES.iter().any(|x| l.ends_with(x)) {
+            c = c.with(WordClass::ADJECTIVE);
+        }
+        if LOCATIVE_WORDS.contains(&l) {
+            c = c.with(WordClass::LOCATIVE);
+        }
+        if SUBJECT_LIST_WORDS.contains(&l) {
+            c = c.with(WordClass::SUBJECT_LIST);
+        }
+        c
+    }
+
+    /// The [`WordClass`] of a token's lower-cased form, worked out on first use and kept
+    /// on the token.
+    fn class(&self, t: &Tok) -> WordClass {
+        let c = t.class.get();
+        if c.has(WordClass::KNOWN) {
+            return c;
+        }
+        let c = self.class_of_lower(t.lower());
+        t.class.set(c);
+        c
     }
 
     /// Loads `prompts/actors.toml` (or `actors.toml`) from `dir` when present, so users can
@@ -214,7 +363,17 @@ impl ActorRules {
     }
 
     fn is_title(&self, t: &Tok) -> bool {
-        self.titles.contains(t.lower().trim_end_matches('.'))
+        self.class(t).has(WordClass::TITLE)
+    }
+
+    /// [`Self::is_org_word`] for a token.
+    fn is_org(&self, t: &Tok) -> bool {
+        self.class(t).has(WordClass::ORG)
+    }
+
+    /// Whether the token's lower-cased form has any of the `bits`.
+    fn is(&self, t: &Tok, bits: WordClass) -> bool {
+        self.class(t).has(bits)
     }
 
     /// Whether `w` is an organisation word, in any case and with or without dots
@@ -223,7 +382,7 @@ impl ActorRules {
         self.is_org_lower(&names::lowercase(w))
     }
 
-    /// [`Self::is_org_word`] for a word already in lower case ([`Tok::lower`]).
+    /// [`Self::is_org_word`] for a word already in lower case.
     fn is_org_lower(&self, l: &str) -> bool {
         if l.contains('.') {
             self.org_words.contains(&l.replace('.', ""))
@@ -245,6 +404,8 @@ struct NameHit {
     kind: Option<ActorKind>,
     /// Index of its first word in the sentence.
     start: usize,
+    /// One of `words` is an organisation word ([`ActorRules::is_org_word`]).
+    org: bool,
 }
 
 /// One mention of a candidate actor.
@@ -291,38 +452,61 @@ fn join(words: &[String]) -> String {
 /// A comparison key: lower case, no dots, "the" dropped, "Justice Department" reordered to
 /// "department of justice".
 fn key_of(words: &[String], rules: &ActorRules) -> String {
-    // Words hold no spaces, so lower-casing them joined is lower-casing each one.
-    let mut text = join(words);
-    if text.is_ascii() {
-        text.make_ascii_lowercase();
-    } else {
-        text = text.to_lowercase();
+    // The words joined, lower-cased and without dots. Words hold no spaces, so lower-casing
+    // each one is lower-casing them joined.
+    let mut text = String::with_capacity(words.iter().map(|w| w.len() + 1).sum());
+    for (i, w) in words.iter().enumerate() {
+        if i > 0 {
+            text.push(' ');
+        }
+        if w.is_ascii() {
+            text.extend(
+                w.chars()
+                    .filter(|c| *c != '.')
+                    .map(|c| c.to_ascii_lowercase()),
+            );
+        } else {
+            text.extend(w.to_lowercase().chars().filter(|c| *c != '.'));
+        }
     }
-    text.retain(|c| c != '.');
-    let mut w: Vec<&str> = text.split(' ').filter(|x| !x.is_empty()).collect();
-    if w.first() == Some(&"the") {
-        w.remove(0);
+    let mut w = text.split(' ').filter(|x| !x.is_empty());
+    let mut first = w.next();
+    if first == Some("the") {
+        first = w.next();
     }
-    if w.len() == 2 && rules.reorderable_heads.contains(w[1]) {
-        w = vec![w[1], "of", w[0]];
+    let Some(first) = first else {
+        return String::new();
+    };
+    let (second, third) = (w.next(), w.next());
+    if let (Some(second), None) = (second, third) {
+        if rules.reorderable_heads.contains(second) {
+            return format!("{second} of {first}");
+        }
     }
-    w.join(" ")
+    // Most keys are the text as it is: no leading "the", no empty words.
+    if std::ptr::eq(first.as_ptr(), text.as_ptr()) && !text.ends_with(' ') && !text.contains("  ") {
+        return text;
+    }
+    let mut key = String::with_capacity(text.len());
+    key.push_str(first);
+    for x in second.into_iter().chain(third).chain(w) {
+        key.push(' ');
+        key.push_str(x);
+    }
+    key
 }
 
-/// Initials of a name, with and without function words ("DOJ", "DJ").
-fn initials(key: &str) -> [String; 2] {
-    let words: Vec<&str> = key.split(' ').filter(|w| !w.is_empty()).collect();
-    let short = words
-        .iter()
-        .filter(|w| !matches!(**w, "of" | "the" | "and" | "for" | "&"))
-        .filter_map(|w| w.chars().next())
-        .collect();
-    let full = words
-        .iter()
-        .filter(|w| **w != "the")
-        .filter_map(|w| w.chars().next())
-        .collect();
-    [short, full]
+/// Whether `acronym` (two bytes or more) is the initials of the name `key`, with or without
+/// function words ("doj", "dj" for "department of justice"), compared as they are read.
+fn is_initials_of(acronym: &str, key: &str) -> bool {
+    let firsts = |skip: fn(&str) -> bool| {
+        key.split(' ')
+            .filter(move |w| !w.is_empty() && !skip(w))
+            .filter_map(|w| w.chars().next())
+    };
+    acronym.len() >= 2
+        && (firsts(|w| matches!(w, "of" | "the" | "and" | "for" | "&")).eq(acronym.chars())
+            || firsts(|w| w == "the").eq(acronym.chars()))
 }
 
 /// What the whole text says about its words, in lower case (borrowed from its tokens).
@@ -343,6 +527,8 @@ struct DocContext<'a> {
 struct Line<'a> {
     /// The sentence as written.
     text: &'a str,
+    /// The sentence with its ASCII letters lower-cased (same bytes otherwise).
+    ascii_lower: Option<&'a str>,
     /// Its words, dateline included; empty when neither pass reads them.
     toks: Vec<Tok<'a>>,
     /// The first line, repeating the headline ([`RULE_HEADLINE`]).
@@ -354,17 +540,24 @@ struct Line<'a> {
 }
 
 /// Classifies every sentence of `doc` and tokenizes, once, those that are read.
-fn lines<'a>(doc: &'a Document, title: &str) -> Vec<Line<'a>> {
+/// `ascii_lower` is the document text with its ASCII letters lower-cased.
+fn lines<'a>(doc: &'a Document, ascii_lower: &'a str, title: &str) -> Vec<Line<'a>> {
     (0..doc.sentences.len())
         .map(|i| {
             let text = doc.sentence(i);
+            let lower = ascii_lower.get(doc.sentences[i].range.clone());
             let headline = i == 0 && same_words(title, text);
             let content = is_content(text);
             let credit = text.starts_with(['—', '–', '-', '(']) && !content;
             let read = credit || (content && !headline);
             Line {
                 text,
-                toks: if read { tokenize(text) } else { Vec::new() },
+                ascii_lower: lower,
+                toks: if read {
+                    tokenize(text, lower)
+                } else {
+                    Vec::new()
+                },
                 headline,
                 content,
                 credit,
@@ -438,26 +631,23 @@ fn is_content(s: &str) -> bool {
 }
 
 fn same_words(a: &str, b: &str) -> bool {
-    let norm = |s: &str| -> Vec<String> {
-        crate::text::tokens::words(s)
-            .map(str::to_lowercase)
-            .collect()
-    };
-    norm(a) == norm(b)
+    // Lower-cased word by word, up to the first difference.
+    let norm = |s| crate::text::tokens::words(s).map(names::lowercase);
+    norm(a).eq(norm(b))
 }
 
 /// [`RULE_AND_SPLITS`]: splits a run at "and" unless it ends in an organisation word.
 fn split_and<'a, 't>(run: &'a [Tok<'t>], rules: &ActorRules) -> Vec<&'a [Tok<'t>]> {
-    let ends_org = run.last().is_some_and(|t| rules.is_org_lower(t.lower()));
+    let ends_org = run.last().is_some_and(|t| rules.is_org(t));
     let no_title = !run.iter().any(|t| rules.is_title(t));
     // "China Telecom and China Mobile": the part before "and" is a whole name already.
     let first_whole = run.iter().position(|t| t.text == "and").is_some_and(|i| {
         let before = &run[..i];
         let named = before
             .iter()
-            .filter(|t| !rules.stop_words.contains(t.lower()))
+            .filter(|t| !rules.is(t, WordClass::STOP))
             .count();
-        named >= 2 && before.last().is_some_and(|t| rules.is_org_lower(t.lower()))
+        named >= 2 && before.last().is_some_and(|t| rules.is_org(t))
     });
     if ends_org && no_title && !first_whole {
         return vec![run];
@@ -469,7 +659,7 @@ fn split_and<'a, 't>(run: &'a [Tok<'t>], rules: &ActorRules) -> Vec<&'a [Tok<'t>
 
 /// [`RULE_TITLES`]: the person after the last title, or the portfolio after "Title of".
 fn strip_title<'a, 't>(part: &'a [Tok<'t>], rules: &ActorRules) -> Option<(&'a [Tok<'t>], bool)> {
-    if part.iter().any(|x| rules.is_org_lower(x.lower())) {
+    if part.iter().any(|x| rules.is_org(x)) {
         return Some((part, false)); // "Department of Justice": "Justice" is no title here
     }
     let Some(t) = part.iter().rposition(|x| rules.is_title(x)) else {
@@ -479,7 +669,7 @@ fn strip_title<'a, 't>(part: &'a [Tok<'t>], rules: &ActorRules) -> Option<(&'a [
     if rest.is_empty() {
         return None; // a role ("the Minister"), not an actor
     }
-    if rest.iter().any(|x| rules.is_org_lower(x.lower())) && rest[0].text != "of" {
+    if rest.iter().any(|x| rules.is_org(x)) && rest[0].text != "of" {
         return Some((part, false)); // "Justice Department", "President Hotel Group"
     }
     if rest[0].text != "of" {
@@ -492,10 +682,8 @@ fn strip_title<'a, 't>(part: &'a [Tok<'t>], rules: &ActorRules) -> Option<(&'a [
         portfolio = &portfolio[1..];
     }
     let words: Vec<&str> = portfolio.iter().map(|x| x.text).collect();
-    let is_body = rules.country_of(&words).is_some()
-        || portfolio
-            .last()
-            .is_some_and(|x| rules.is_org_lower(x.lower()));
+    let is_body =
+        rules.country_of(&words).is_some() || portfolio.last().is_some_and(|x| rules.is_org(x));
     if is_body || portfolio.len() < 3 {
         // "Prime Minister of the United Kingdom": the country; "Minister of Health": a role.
         return is_body.then_some((portfolio, false));
@@ -512,14 +700,16 @@ fn strip_title<'a, 't>(part: &'a [Tok<'t>], rules: &ActorRules) -> Option<(&'a [
 
 impl ActorRules {
     /// Turns one name run into mentions (none, one, or several after splitting).
-    fn mentions_of(
-        &self,
+    fn mentions_of<'r>(
+        &'r self,
         toks: &[Tok<'_>],
         run: std::ops::Range<usize>,
         ctx: &DocContext<'_>,
         role: bool,
     ) -> Vec<NameHit> {
-        let next = toks.get(run.end).filter(|t| !t.brk).map(Tok::lower);
+        let next_tok = toks.get(run.end).filter(|t| !t.brk);
+        let next = next_tok.map(Tok::lower);
+        let next_is = |bits: WordClass| next_tok.is_some_and(|t| self.is(t, bits));
         let run_end = run.end;
         let run_start = run.start;
         let mut out = Vec::new();
@@ -534,7 +724,7 @@ impl ActorRules {
                         && !is_roman_numeral(last.text)
                         && !head.iter().any(Tok::is_all_caps)
                         && head.last().is_some_and(Tok::is_cap)
-                        && head.iter().any(|t| !self.stop_words.contains(t.lower())) =>
+                        && head.iter().any(|t| !self.is(t, WordClass::STOP)) =>
                 {
                     parts.push(head); // the ticker itself is no actor
                     let _ = last;
@@ -555,23 +745,26 @@ impl ActorRules {
                 let l = first.lower();
                 let initial = offset == 0; // the run opens the sentence
                                            // A lone word right before "officials", "prosecutors" names who acts.
-                let acts = p.len() == 1 && next.is_some_and(|n| self.government_nouns.contains(n));
-                let known = self.is_title(first)
-                    || self.demonyms.contains_key(l)
-                    || self.countries.contains_key(l)
-                    || acts;
+                let acts = p.len() == 1 && next_is(WordClass::GOVERNMENT_NOUN);
+                let class = self.class(first);
+                let known = class.has(
+                    WordClass::TITLE
+                        .with(WordClass::DEMONYM)
+                        .with(WordClass::COUNTRY),
+                ) || acts;
                 // Only a lone word at the sentence start is suspect: in a longer run the
                 // capital belongs to the name ("Ministry of Health", "Western Digital").
                 let lone_initial = initial && p.len() == 1;
-                let common = self.stop_words.contains(l)
-                    || self.leading_words.contains(l)
-                    || ADJECTIVE_SUFFIXES.iter().any(|x| l.ends_with(x))
-                    || (lone_initial
-                        && (ctx.lower_words.contains(l)
-                            || (!ctx.mid_caps.contains(l)
-                                && !ctx.title_caps.contains(l)
-                                && !ctx.repeated_initials.contains(l)
-                                && !first.is_all_caps())));
+                let common = class.has(
+                    WordClass::STOP
+                        .with(WordClass::LEADING)
+                        .with(WordClass::ADJECTIVE),
+                ) || (lone_initial
+                    && (ctx.lower_words.contains(l)
+                        || (!ctx.mid_caps.contains(l)
+                            && !ctx.title_caps.contains(l)
+                            && !ctx.repeated_initials.contains(l)
+                            && !first.is_all_caps())));
                 if common && !known {
                     p = &p[1..];
                     skip += 1;
@@ -586,37 +779,75 @@ impl ActorRules {
             let Some((name, titled)) = strip_title(p, self) else {
                 continue;
             };
-            let words: Vec<&str> = name.iter().map(|t| t.text).collect();
-            let lower = words.join(" ").to_lowercase();
+            let single = name.len() == 1;
+            let first_class = name.first().map_or(WordClass::default(), |t| self.class(t));
+            // The name in lower case, for the lists with multi-word entries. One word is
+            // answered by its class; a longer name is in none of them unless its first word
+            // starts a multi-word entry.
+            let joined: Option<String> =
+                (!single && first_class.has(WordClass::MULTI_FIRST)).then(|| {
+                    let mut l = String::new();
+                    for (i, t) in name.iter().enumerate() {
+                        if i > 0 {
+                            l.push(' ');
+                        }
+                        l.push_str(t.lower());
+                    }
+                    l
+                });
+            let listed = |bit: WordClass, set: &HashSet<String>| {
+                if single {
+                    first_class.has(bit)
+                } else {
+                    joined.as_deref().is_some_and(|l| set.contains(l))
+                }
+            };
+            let entry = |bit: WordClass, map: &'r HashMap<String, String>| {
+                if single {
+                    first_class
+                        .has(bit)
+                        .then(|| map.get(name[0].lower()))
+                        .flatten()
+                } else {
+                    joined.as_deref().and_then(|l| map.get(l))
+                }
+            };
             // RULE_GENERIC: generic words, and names made only of organisation words
             // ("Company", "N.V.") or ending in an adjective suffix ("San Francisco-based").
             let adjective = name.last().is_some_and(|t| {
                 let l = t.lower();
-                ADJECTIVE_SUFFIXES.iter().any(|x| l.ends_with(x))
-                    || (words.len() > 1 && self.demonyms.contains_key(l))
+                let class = self.class(t);
+                class.has(WordClass::ADJECTIVE)
+                    || (!single && class.has(WordClass::DEMONYM))
                     || (l.contains('-') && self.demonyms.contains_key(&l.replace('-', " ")))
-            }) || words.iter().any(|w| w.chars().any(|c| c.is_ascii_digit()));
+            }) || name
+                .iter()
+                .any(|t| t.text.chars().any(|c| c.is_ascii_digit()));
             // "Ugandans", "Americans": people of a country, not an actor.
-            let people = words.len() == 1
-                && lower
+            let people = single
+                && name[0]
+                    .lower()
                     .strip_suffix('s')
                     .is_some_and(|x| self.demonyms.contains_key(x));
             let object = name
                 .last()
-                .is_some_and(|t| self.non_actor_heads.contains(t.lower()));
-            if self.generic.contains(&lower)
+                .is_some_and(|t| self.is(t, WordClass::NON_ACTOR_HEAD));
+            if listed(WordClass::GENERIC, &self.generic)
                 || adjective
                 || object
                 || people
-                || (words.len() == 1 && self.is_org_lower(name[0].lower()))
-                || name.iter().all(|t| self.stop_words.contains(t.lower()))
+                || (single && self.is_org(&name[0]))
+                || name.iter().all(|t| self.is(t, WordClass::STOP))
             {
                 continue;
             }
-            let acting = next.is_some_and(|n| self.government_nouns.contains(n));
-            let mut owned: Vec<String> = words.iter().map(|w| (*w).to_string()).collect();
+            let acting = next_is(WordClass::GOVERNMENT_NOUN);
+            let has_org_word = name.iter().any(|t| self.is_org(t));
+            // Whether the name with the next word added holds an organisation word.
+            let org_with_next = has_org_word || next_is(WordClass::ORG);
+            let mut owned: Vec<String> = name.iter().map(|t| t.text.to_string()).collect();
             // RULE_DEMONYM_ACTS
-            if let Some(country) = self.demonyms.get(&lower) {
+            if let Some(country) = entry(WordClass::DEMONYM, &self.demonyms) {
                 if acting && !titled {
                     owned.push(next.unwrap_or_default().to_string());
                     out.push(NameHit {
@@ -624,53 +855,59 @@ impl ActorRules {
                         country: Some(country.clone()),
                         kind: Some(ActorKind::Organization),
                         start: offset + skip,
+                        org: org_with_next,
                     });
                 }
                 continue;
             }
-            let descriptor = next.is_some_and(|n| self.non_actor_nouns.contains(n))
+            let descriptor = next_is(WordClass::NON_ACTOR_NOUN)
                 || (name.last().is_some_and(|t| t.possessive)
                     && toks.get(run_end).is_some_and(Tok::is_cap));
             // RULE_LOCATIVE: a city or region is the setting unless it acts ("Paris
             // prosecutors", "Beijing said").
-            if self.places.contains(&lower) && !acting && !role {
+            if listed(WordClass::PLACE, &self.places) && !acting && !role {
                 continue;
             }
-            if let Some(country) = self.countries.get(&lower) {
+            if let Some(country) = entry(WordClass::COUNTRY, &self.countries) {
                 if descriptor {
                     continue; // "U.S. dollars", "South Africa's MTN": describes, does not act
                 }
-                let kind = if acting {
+                let (kind, org) = if acting {
                     owned.push(next.unwrap_or_default().to_string());
-                    ActorKind::Organization
+                    (ActorKind::Organization, org_with_next)
                 } else {
-                    ActorKind::Place
+                    (ActorKind::Place, has_org_word)
                 };
                 out.push(NameHit {
                     words: owned,
                     country: Some(country.clone()),
                     kind: Some(kind),
                     start: offset + skip,
+                    org,
                 });
                 continue;
             }
             // "striker Pablo Ruiz", "spokesman Majed Al-Ansari": a role noun before a name.
             let after_role_noun = run_start.checked_sub(1).is_some_and(|i| {
-                !toks[run_start].brk && !toks[i].is_cap() && self.titles.contains(toks[i].lower())
+                !toks[run_start].brk
+                    && !toks[i].is_cap()
+                    && self.is(&toks[i], WordClass::TITLE_EXACT)
             });
-            let has_org_word = name.iter().any(|t| self.is_org_lower(t.lower()));
             let person = titled || (after_role_noun && !has_org_word);
             let mut kind = person.then_some(ActorKind::Person);
+            let mut org = has_org_word;
             if acting && !titled && !has_org_word {
                 // "The Trump administration", "Paris prosecutors": the body that acts.
                 owned.push(next.unwrap_or_default().to_string());
                 kind = Some(ActorKind::Organization);
+                org = org_with_next;
             }
             out.push(NameHit {
                 words: owned,
                 country: None,
                 kind,
                 start: offset + skip,
+                org,
             });
         }
         out
@@ -680,23 +917,24 @@ impl ActorRules {
     fn has_role(&self, toks: &[Tok<'_>], run: &std::ops::Range<usize>) -> bool {
         let after = toks[run.end..]
             .iter()
-            .map(Tok::lower)
-            .find(|w| !self.role_skip.contains(*w));
+            .find(|t| !self.is(t, WordClass::ROLE_SKIP));
         let before = toks[..run.start]
             .iter()
             .rev()
-            .map(Tok::lower)
-            .find(|w| !matches!(*w, "the" | "a" | "an"));
-        after.is_some_and(|w| self.role_verbs.contains(w))
-            || before.is_some_and(|w| self.role_preceders.contains(w))
+            .find(|t| !matches!(t.lower(), "the" | "a" | "an"));
+        after.is_some_and(|t| self.is(t, WordClass::ROLE_VERB))
+            || before.is_some_and(|t| self.is(t, WordClass::ROLE_PRECEDER))
     }
 }
 
 /// Collects every mention in the text, skipping the headline line and non-content lines.
 fn collect_mentions(doc: &Document, rules: &ActorRules) -> Vec<Mention> {
     let title = doc.title.as_deref().unwrap_or("");
-    let lines = lines(doc, title);
-    let title_toks = tokenize(title);
+    // Lower-cased once here, so that most words' lower-case forms are slices of it.
+    let ascii_lower = doc.text.to_ascii_lowercase();
+    let lines = lines(doc, &ascii_lower, title);
+    let title_lower = title.to_ascii_lowercase();
+    let title_toks = tokenize(title, Some(&title_lower));
     let ctx = doc_context(&lines, &title_toks);
     let mut out = Vec::new();
     let mut rank = 0;
@@ -712,28 +950,29 @@ fn collect_mentions(doc: &Document, rules: &ActorRules) -> Vec<Mention> {
         let toks: Cow<[Tok<'_>]> = if from == 0 {
             Cow::Borrowed(&line.toks)
         } else {
-            Cow::Owned(tokenize(&line.text[from..]))
+            let lower = line.ascii_lower.and_then(|l| l.get(from..));
+            Cow::Owned(tokenize(&line.text[from..], lower))
         };
-        for run in chains(&toks, &rules.particles) {
+        for run in chains(&toks, |t| rules.is(t, WordClass::PARTICLE)) {
             let role = rules.has_role(&toks, &run);
             let after_place_noun = toks
                 .get(run.end)
-                .is_some_and(|t| !t.brk && rules.place_nouns.contains(t.lower()));
+                .is_some_and(|t| !t.brk && rules.is(t, WordClass::PLACE_NOUN));
             // "in Berlin", "in the United States": the word before, articles skipped.
             let before = toks[..run.start]
                 .iter()
                 .rev()
-                .map(Tok::lower)
-                .find(|w| !matches!(*w, "the" | "a" | "an"));
+                .find(|t| !matches!(t.lower(), "the" | "a" | "an"));
             let locative = after_place_noun
-                || (!toks[run.start].brk && before.is_some_and(|w| LOCATIVE_WORDS.contains(&w)));
+                || (!toks[run.start].brk
+                    && before.is_some_and(|t| rules.is(t, WordClass::LOCATIVE)));
             for hit in rules.mentions_of(&toks, run.clone(), &ctx, role) {
                 order += 1;
-                let names_body = hit.words.iter().any(|w| rules.is_org_word(w));
+                let names_body = hit.org;
                 // A subject: only names and list words come before it.
                 let subject = toks[..hit.start.min(toks.len())]
                     .iter()
-                    .all(|t| t.is_cap() || SUBJECT_LIST_WORDS.contains(&t.lower()));
+                    .all(|t| t.is_cap() || rules.is(t, WordClass::SUBJECT_LIST));
                 out.push(Mention {
                     words: hit.words,
                     country: hit.country,
@@ -759,6 +998,23 @@ fn add_form(forms: &mut Vec<(String, u32)>, form: String, n: u32) {
     }
 }
 
+/// Whether `s` is `words` joined by single spaces (without joining them).
+fn is_joined(mut s: &str, words: &[String]) -> bool {
+    for (i, w) in words.iter().enumerate() {
+        if i > 0 {
+            let Some(rest) = s.strip_prefix(' ') else {
+                return false;
+            };
+            s = rest;
+        }
+        let Some(rest) = s.strip_prefix(w.as_str()) else {
+            return false;
+        };
+        s = rest;
+    }
+    s.is_empty()
+}
+
 /// Groups mentions by key (countries by country).
 fn group(mentions: Vec<Mention>, rules: &ActorRules) -> Vec<Candidate> {
     let mut by_key: HashMap<String, usize> = HashMap::new();
@@ -774,7 +1030,8 @@ fn group(mentions: Vec<Mention>, rules: &ActorRules) -> Vec<Candidate> {
         let idx = *by_key.entry(key).or_insert_with(|| {
             out.push(Candidate {
                 forms: Vec::new(),
-                words: m.words.clone(),
+                // Set from the mention's words below.
+                words: Vec::new(),
                 country: m.country.clone(),
                 person: false,
                 mentions: 0,
@@ -788,9 +1045,13 @@ fn group(mentions: Vec<Mention>, rules: &ActorRules) -> Vec<Candidate> {
             out.len() - 1
         });
         let c = &mut out[idx];
-        add_form(&mut c.forms, join(&m.words), 1);
+        if let Some(f) = c.forms.iter_mut().find(|f| is_joined(&f.0, &m.words)) {
+            f.1 += 1;
+        } else {
+            c.forms.push((join(&m.words), 1));
+        }
         if m.words.len() > c.words.len() {
-            c.words = m.words.clone();
+            c.words = m.words;
         }
         c.person |= m.kind == Some(ActorKind::Person);
         c.mentions += 1;
@@ -882,7 +1143,7 @@ fn alias_target(
                 .map(|(_, rest)| rest);
             std::iter::once(dkey)
                 .chain(unqualified)
-                .any(|k| initials(k).iter().any(|a| a.len() >= 2 && *a == key))
+                .any(|k| is_initials_of(key, k))
         };
         dwords.clear();
         dwords.extend(dkey.split(' ').map(|w| {
@@ -996,15 +1257,28 @@ fn is_roman_numeral(w: &str) -> bool {
 
 /// Whether the headline names `c` (case-insensitive, whole words).
 fn in_title(c: &Candidate, title_words: &[String]) -> bool {
-    let has = |phrase: &str| {
-        let p: Vec<String> = crate::text::tokens::words(phrase)
-            .map(str::to_lowercase)
-            .collect();
-        !p.is_empty() && title_words.windows(p.len()).any(|w| w == p.as_slice())
+    use crate::text::tokens::words;
+    // `lower` is `word` lower-cased ([`str::to_lowercase`]), compared without a copy.
+    let is_lower_of = |lower: &str, word: &str| {
+        if word.is_ascii() {
+            lower.len() == word.len()
+                && (lower.bytes().zip(word.bytes())).all(|(a, b)| a == b.to_ascii_lowercase())
+        } else {
+            lower == word.to_lowercase()
+        }
     };
-    c.forms.iter().any(|(f, _)| has(f))
-        || has(&join(&c.words))
-        || (c.person && c.words.last().is_some_and(|l| has(l)))
+    let has = |p: Vec<&str>| {
+        !p.is_empty()
+            && title_words.windows(p.len()).any(|w| {
+                w.iter()
+                    .zip(&p)
+                    .all(|(lower, word)| is_lower_of(lower, word))
+            })
+    };
+    // The words of the joined name are the words of each of its words.
+    c.forms.iter().any(|(f, _)| has(words(f).collect()))
+        || has(c.words.iter().flat_map(|w| words(w)).collect())
+        || (c.person && c.words.last().is_some_and(|l| has(words(l).collect())))
 }
 
 /// [`RULE_FOREIGN_TEXT`]: a best-effort filter for text not in English.
@@ -1122,8 +1396,27 @@ mod tests {
     }
 
     #[test]
+    fn keys_lower_case_drop_dots_and_the_and_reorder() {
+        let r = ActorRules::builtin();
+        let key = |w: &[&str]| key_of(&w.iter().map(|x| (*x).to_string()).collect::<Vec<_>>(), &r);
+        assert_eq!(
+            key(&["The", "Justice", "Department"]),
+            "department of justice"
+        );
+        assert_eq!(key(&["U.S.", "Food", "and", "Drug"]), "us food and drug");
+        assert_eq!(key(&["Société", "Générale"]), "société générale");
+        assert_eq!(key(&["The", "..", "Acme"]), "acme");
+        assert_eq!(key(&["The"]), "");
+        assert!(is_joined("U.S. Navy", &["U.S.".into(), "Navy".into()]));
+        assert!(!is_joined("U.S. Navy", &["U.S.".into()]));
+    }
+
+    #[test]
     fn acronym_initials() {
-        assert!(initials("department of justice").contains(&"doj".to_string()));
-        assert!(initials("securities and exchange commission").contains(&"sec".to_string()));
+        assert!(is_initials_of("doj", "department of justice"));
+        assert!(is_initials_of("dj", "department of justice"));
+        assert!(is_initials_of("sec", "securities and exchange commission"));
+        assert!(!is_initials_of("d", "department"));
+        assert!(!is_initials_of("do", "department of justice"));
     }
 }

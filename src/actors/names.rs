@@ -6,8 +6,9 @@
 //! are actors; `super` does that.
 
 use std::borrow::Cow;
+use std::cell::Cell;
 
-use foldhash::HashSet;
+use super::WordClass;
 
 /// Abbreviations whose full stop belongs to the word (not a sentence end).
 const ABBREVIATIONS: &[&str] = &[
@@ -53,30 +54,36 @@ const MONTHS: &[&str] = &[
 ];
 
 /// One word of a sentence.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub(crate) struct Tok<'a> {
     /// The word as written, possessive ending removed (a slice of the sentence).
     pub(crate) text: &'a str,
-    /// The word in lower case, when that differs from `text` (see [`Tok::lower`]).
-    lower: Option<String>,
+    /// The word in lower case (see [`Tok::lower`]): `text` itself when no letter changes,
+    /// a slice of an ASCII-lowered copy of the sentence, or its own copy.
+    lower: Cow<'a, str>,
     /// It ended in "'s" or "s'".
     pub(crate) possessive: bool,
     /// Punctuation or a line break comes right before it (names do not span these).
     pub(crate) brk: bool,
+    /// The word lists its lower-cased form is in, once worked out (`ActorRules::class`).
+    pub(crate) class: Cell<WordClass>,
 }
 
 impl<'a> Tok<'a> {
     /// A word as written; lower-cased once here, as most tests on it ignore case.
-    fn new(text: &'a str, possessive: bool) -> Self {
-        let lower = match lowercase(text) {
-            Cow::Borrowed(_) => None,
-            Cow::Owned(l) => Some(l),
+    /// `ascii_lower` is the same bytes with ASCII letters lower-cased, when at hand.
+    fn new(text: &'a str, ascii_lower: Option<&'a str>, possessive: bool) -> Self {
+        let lower = match ascii_lower {
+            // For an ASCII word that is all `str::to_lowercase` does.
+            Some(l) if text.is_ascii() => Cow::Borrowed(l),
+            _ => lowercase(text),
         };
         Self {
             text,
             lower,
             possessive,
             brk: false,
+            class: Cell::new(WordClass::default()),
         }
     }
 
@@ -99,7 +106,7 @@ impl<'a> Tok<'a> {
 
     /// Lower-cased text.
     pub(crate) fn lower(&self) -> &str {
-        self.lower.as_deref().unwrap_or(self.text)
+        &self.lower
     }
 }
 
@@ -131,9 +138,11 @@ fn drop_last(s: &str) -> &str {
 }
 
 /// Cleans one raw run of word characters; returns the token and whether a full stop that
-/// ended a sentence or abbreviation-less word was cut off.
-fn clean(run: &str) -> Option<(Tok<'_>, bool)> {
+/// ended a sentence or abbreviation-less word was cut off. `ascii_lower` is `run` with
+/// ASCII letters lower-cased, when at hand.
+fn clean<'a>(run: &'a str, ascii_lower: Option<&'a str>) -> Option<(Tok<'a>, bool)> {
     let mut t = run.trim_start_matches(['.', '-', '\'', '’']);
+    let start = run.len() - t.len();
     let mut possessive = false;
     let mut cut_stop = false;
     loop {
@@ -150,9 +159,7 @@ fn clean(run: &str) -> Option<(Tok<'_>, bool)> {
         } else if t.ends_with(['\'', '’', '-']) {
             t = drop_last(t);
         } else if let Some(s) = t.strip_suffix('.') {
-            let keep = s.contains('.')
-                || s.chars().count() == 1
-                || ABBREVIATIONS.contains(&&*lowercase(s));
+            let keep = s.contains('.') || s.chars().count() == 1 || is_abbreviation(s);
             if keep {
                 break;
             }
@@ -162,17 +169,33 @@ fn clean(run: &str) -> Option<(Tok<'_>, bool)> {
             break;
         }
     }
-    (!t.is_empty()).then(|| (Tok::new(t, possessive), cut_stop))
+    // `t` is `run[start..start + t.len()]`: the suffixes above only shorten it.
+    let lower = ascii_lower.and_then(|l| l.get(start..start + t.len()));
+    (!t.is_empty()).then(|| (Tok::new(t, lower, possessive), cut_stop))
 }
 
-/// Splits a sentence into words, marking punctuation breaks between them.
-pub(crate) fn tokenize<'s>(s: &'s str) -> Vec<Tok<'s>> {
-    // About one word per six bytes of English text.
-    let mut out: Vec<Tok<'_>> = Vec::with_capacity(s.len() / 6);
+/// Whether `s` (without its full stop) is one of [`ABBREVIATIONS`], in any case.
+fn is_abbreviation(s: &str) -> bool {
+    if s.is_ascii() {
+        ABBREVIATIONS.iter().any(|a| a.eq_ignore_ascii_case(s))
+    } else {
+        ABBREVIATIONS.contains(&&*lowercase(s))
+    }
+}
+
+/// Splits a sentence into words, marking punctuation breaks between them. `ascii_lower`,
+/// when given, is `s` with its ASCII letters lower-cased ([`str::to_ascii_lowercase`]): the
+/// tokens' lower-case forms are then mostly slices of it, not copies.
+pub(crate) fn tokenize<'s>(s: &'s str, ascii_lower: Option<&'s str>) -> Vec<Tok<'s>> {
+    let ascii_lower = ascii_lower.filter(|l| l.len() == s.len());
+    // About one word per six bytes of English text; sized for shorter words, so that the
+    // vector seldom grows.
+    let mut out: Vec<Tok<'_>> = Vec::with_capacity(s.len() / 4 + 1);
     let mut brk = true;
     let mut run_start: Option<usize> = None;
-    let push = |run: &'s str, brk: &mut bool, out: &mut Vec<Tok<'s>>| {
-        if let Some((mut tok, cut_stop)) = clean(run) {
+    let push = |range: std::ops::Range<usize>, brk: &mut bool, out: &mut Vec<Tok<'s>>| {
+        let lower = ascii_lower.and_then(|l| l.get(range.clone()));
+        if let Some((mut tok, cut_stop)) = clean(&s[range], lower) {
             tok.brk = *brk;
             *brk = cut_stop || tok.possessive;
             out.push(tok);
@@ -187,14 +210,14 @@ pub(crate) fn tokenize<'s>(s: &'s str) -> Vec<Tok<'s>> {
             continue;
         }
         if let Some(st) = run_start.take() {
-            push(&s[st..i], &mut brk, &mut out);
+            push(st..i, &mut brk, &mut out);
         }
         if !c.is_whitespace() || c == '\n' {
             brk = true;
         }
     }
     if let Some(st) = run_start {
-        push(&s[st..], &mut brk, &mut out);
+        push(st..s.len(), &mut brk, &mut out);
     }
     out
 }
@@ -249,8 +272,12 @@ pub(crate) fn skip_dateline(s: &str) -> usize {
 }
 
 /// Runs of capitalised words, joined by name particles ("of", "ul", "&"), not crossing
-/// punctuation and ending at a possessive. Returns token index ranges.
-pub(crate) fn chains(toks: &[Tok<'_>], particles: &HashSet<String>) -> Vec<std::ops::Range<usize>> {
+/// punctuation and ending at a possessive; `is_particle` tells the name particles apart.
+/// Returns token index ranges.
+pub(crate) fn chains(
+    toks: &[Tok<'_>],
+    is_particle: impl Fn(&Tok<'_>) -> bool,
+) -> Vec<std::ops::Range<usize>> {
     let mut out = Vec::new();
     let mut i = 0;
     while i < toks.len() {
@@ -270,7 +297,7 @@ pub(crate) fn chains(toks: &[Tok<'_>], particles: &HashSet<String>) -> Vec<std::
             let mut joined = 0;
             while j < toks.len() && !toks[j].brk && joined < 2 {
                 let l = toks[j].lower();
-                let ok = particles.contains(l)
+                let ok = is_particle(&toks[j])
                     || l == "and"
                     || l == "&"
                     || (l == "the" && j > 0 && toks[j - 1].lower() == "of");
@@ -297,9 +324,8 @@ mod tests {
     use super::*;
 
     fn texts(s: &str) -> Vec<String> {
-        let p: HashSet<String> = ["of", "ul"].iter().map(|s| (*s).to_string()).collect();
-        let t = tokenize(s);
-        chains(&t, &p)
+        let t = tokenize(s, None);
+        chains(&t, |x| ["of", "ul"].contains(&x.lower()))
             .into_iter()
             .map(|r| t[r].iter().map(|x| x.text).collect::<Vec<_>>().join(" "))
             .collect()
@@ -323,7 +349,11 @@ mod tests {
 
     #[test]
     fn abbreviations_keep_their_stop() {
-        let t = tokenize("U.S. officials met Dr. Lee at Acme Co. today.");
+        let s = "U.S. officials met Dr. Lee at Acme Co. today.";
+        let lower = s.to_ascii_lowercase();
+        let t = tokenize(s, Some(&lower));
+        assert_eq!(t[0].lower(), "u.s.");
+        assert_eq!(t[6].lower(), "acme");
         let words: Vec<&str> = t.iter().map(|x| x.text).collect();
         assert_eq!(
             words,
