@@ -13,6 +13,8 @@
 //! per-thread stem cache; `--repeat 1` times each article the first time it is seen (with
 //! the stems of the articles before it cached, as in a long-running bot).
 
+mod common;
+
 use std::hint::black_box;
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -31,18 +33,7 @@ fn texts(path: &Path) -> Vec<String> {
     } else {
         vec![path.to_path_buf()]
     };
-    let mut out = Vec::new();
-    for f in files {
-        let data = std::fs::read_to_string(&f).unwrap_or_default();
-        for line in data.lines() {
-            if let Ok(v) = serde_json::from_str::<serde_json::Value>(line) {
-                if let Some(t) = v["text"].as_str() {
-                    out.push(t.to_string());
-                }
-            }
-        }
-    }
-    out
+    files.iter().flat_map(|f| common::read_texts(f)).collect()
 }
 
 fn stats(name: &str, mut times: Vec<Duration>) {

@@ -19,18 +19,7 @@ if [ ! -x "$V/bin/python" ]; then
 fi
 PY="$V/bin/python"
 W=$(mktemp -d); trap 'rm -rf "$W"' EXIT
-"$PY" - "$BENCH" "$W" <<'PYEOF'
-import gzip, json, os, sys
-b, w = sys.argv[1:3]
-gt = json.load(open(os.path.join(b, "extraction", "ground-truth.json")))
-with open(os.path.join(w, "pages.jsonl"), "w") as f:
-    for k, v in sorted(gt.items()):
-        html = gzip.open(os.path.join(b, "extraction", "html", k + ".html.gz")).read().decode("utf8", "replace")
-        f.write(json.dumps({"id": k, "url": v["url"], "html": html, "sentences": 3}) + "\n")
-with open(os.path.join(w, "articles.jsonl"), "w") as f:
-    for l in open(os.path.join(b, "summarization", "cnndm_val1000_dev.jsonl")):
-        r = json.loads(l); f.write(json.dumps({"id": r["id"], "text": r["text"], "sentences": 3}) + "\n")
-PYEOF
+"$PY" "$HERE/bench_inputs.py" "$BENCH" "$W"
 PIN="taskset -c 0"
 [ "${COMPARE_ALL_CORES:-0}" = 1 ] && PIN=""
 now() { date +%s.%N; }
