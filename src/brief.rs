@@ -20,6 +20,10 @@ pub struct Brief {
     pub published: Option<String>,
     /// Language code (ISO 639-1 where known, e.g. "en").
     pub language: Option<String>,
+    /// News or not (opinion, review, guide, listing); `None` when not judged (text not in
+    /// English). Non-news gets no status.
+    #[serde(default)]
+    pub kind: Option<ArticleKind>,
     /// The main text; paragraphs are separated by a blank line.
     pub text: String,
     /// Key sentences, verbatim slices of `text`, in article order.
@@ -30,6 +34,28 @@ pub struct Brief {
     pub status: Vec<StatusItem>,
     /// Size figures.
     pub stats: Stats,
+}
+
+/// What kind of page a text is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum ArticleKind {
+    /// A news report about a claim or event.
+    #[serde(rename = "news")]
+    News,
+    /// Opinion, review, guide, feature, listing, product or deals page.
+    #[serde(rename = "non-news")]
+    NonNews,
+}
+
+impl ArticleKind {
+    /// The kind as it appears in JSON ("news", "non-news").
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::News => "news",
+            Self::NonNews => "non-news",
+        }
+    }
 }
 
 /// A person, organisation, place or other party that the story is about.

@@ -36,7 +36,7 @@ pub mod text;
 
 use std::sync::Arc;
 
-pub use brief::{Actor, ActorKind, Brief, Stats, StatusItem, StatusLabel};
+pub use brief::{Actor, ActorKind, ArticleKind, Brief, Stats, StatusItem, StatusLabel};
 pub use config::Settings;
 pub use error::{Error, Result};
 
@@ -220,6 +220,7 @@ pub fn brief_document(doc: &Document, rules: &Rules, opts: &BriefOptions) -> Bri
         .collect();
     let words = text::word_count(&doc.text);
     let summary_words = summary.iter().map(|s| text::word_count(s)).sum();
+    let judgement = status::judge(doc, &rules.status);
     Brief {
         url: None,
         title: doc.title.clone(),
@@ -227,10 +228,11 @@ pub fn brief_document(doc: &Document, rules: &Rules, opts: &BriefOptions) -> Bri
         byline: None,
         published: None,
         language: doc.language.clone(),
+        kind: judgement.kind,
         text: doc.text.clone(),
         summary,
         actors: actors::key_actors_with(doc, &rules.actors),
-        status: status::classify(doc, &rules.status),
+        status: judgement.status,
         stats: Stats {
             words,
             sentences: doc.sentences.len(),

@@ -28,8 +28,10 @@ fn labels(title: Option<&str>, text: &str) -> Vec<StatusLabel> {
 
 #[test]
 fn named_party_denial_is_denied() {
-    let l = labels(None, "Acme Corp denied the allegations on Monday.");
-    assert_eq!(l, [Denied]);
+    let text = "Acme Corp denied on Monday that it had hidden losses from investors. \
+                The company said the allegations made by a former employee were false.";
+    let l = labels(Some("Acme denies hiding losses"), text);
+    assert!(l.contains(&Denied), "{l:?}");
 }
 
 #[test]
@@ -172,27 +174,53 @@ fn non_english_gets_an_empty_status() {
 
 #[test]
 fn rules_can_be_tuned_from_toml() {
-    let text = "The company has been weighing a sale of its smallest unit for months.";
-    assert!(labels(None, text).contains(&EarlyStage));
-    let tuned =
-        newsbrief::status::BUILTIN_STATUS_TOML.replace("\"weighing\" = 1.0", "\"weighing\" = 0.1");
+    let title = Some("Acme weighs sale of garden tools unit");
+    let text = "Acme Corp is weighing a sale of its garden tools unit, the company said on \
+                Tuesday. The unit employs 300 people in two factories.";
+    assert!(labels(title, text).contains(&EarlyStage));
+    // Without the cue phrase, nothing in the text shows a process.
+    let tuned = newsbrief::status::BUILTIN_STATUS_TOML.replace("\"weighing\" = 1.0\n", "");
+    assert_ne!(tuned, newsbrief::status::BUILTIN_STATUS_TOML);
+    let tuned = tuned.replace("\"weighs\" = 1.0\n", "");
     let rules = StatusRules::from_toml(&tuned).unwrap();
-    let got = classify(&doc(None, text), &rules);
+    let got = classify(&doc(title, text), &rules);
     assert!(got.iter().all(|i| i.label != EarlyStage), "{got:?}");
 }
 
 #[test]
 fn load_reads_the_prompts_folder_or_falls_back() {
     let dir = tempfile::tempdir().unwrap();
-    let text = "Acme Corp denied the allegations on Monday.";
-    let builtin = StatusRules::load(dir.path()).unwrap();
-    assert_eq!(classify(&doc(None, text), &builtin).len(), 1);
+    let text = "Acme Corp denied on Monday that it had hidden losses from investors. \
+                The company said the allegations made by a former employee were false.";
+    let has_denied = |r: &StatusRules| {
+        classify(&doc(None, text), r)
+            .iter()
+            .any(|i| i.label == Denied)
+    };
+    assert!(has_denied(&StatusRules::load(dir.path()).unwrap()));
     std::fs::create_dir(dir.path().join("prompts")).unwrap();
-    let strict = newsbrief::status::BUILTIN_STATUS_TOML.replace("denied = 1.0", "denied = 9.0");
-    std::fs::write(dir.path().join("prompts/status.toml"), strict).unwrap();
-    let loaded = StatusRules::load(dir.path()).unwrap();
-    assert!(classify(&doc(None, text), &loaded).is_empty());
+    // A model whose denied head never says yes.
+    let model = newsbrief::status::BUILTIN_STATUS_MODEL_TOML
+        .replace("[\"denied\"]\nbias = ", "[\"denied\"]\nbias = -1000.0 + ");
+    let strict = model.replace("bias = -1000.0 + ", "bias = -1000.0\n# ");
+    std::fs::write(dir.path().join("prompts/status_model.toml"), strict).unwrap();
+    assert!(!has_denied(&StatusRules::load(dir.path()).unwrap()));
+    // Cue phrases load from the same folder: without "denied" and "false" nothing denies.
+    let words = newsbrief::status::BUILTIN_STATUS_TOML;
+    std::fs::remove_file(dir.path().join("prompts/status_model.toml")).unwrap();
+    let no_cues = words
+        .replace("\"denied\" = 1.2\n", "")
+        .replace("\"false\" = 1.0\n", "");
+    std::fs::write(dir.path().join("prompts/status.toml"), no_cues).unwrap();
+    assert!(!has_denied(&StatusRules::load(dir.path()).unwrap()));
     std::fs::write(dir.path().join("prompts/status.toml"), "not = [valid").unwrap();
+    assert!(StatusRules::load(dir.path()).is_err());
+    std::fs::write(dir.path().join("prompts/status.toml"), words).unwrap();
+    std::fs::write(
+        dir.path().join("prompts/status_model.toml"),
+        "[news]\nbias = 1",
+    )
+    .unwrap();
     assert!(StatusRules::load(dir.path()).is_err());
 }
 

@@ -25,6 +25,10 @@ pub(crate) struct Words {
     /// `breaks[i]`: a clause break (comma, colon, quote, dash, bracket, full stop) comes
     /// right before word `i`.
     pub(crate) breaks: Vec<bool>,
+    /// `quoted[i]`: word `i` stands inside quotation marks (someone else's words).
+    pub(crate) quoted: Vec<bool>,
+    /// `capital[i]`: word `i` starts with a capital letter in the text.
+    pub(crate) capital: Vec<bool>,
 }
 
 impl Words {
@@ -34,11 +38,18 @@ impl Words {
             buf: String::with_capacity(text.len()),
             ends: Vec::with_capacity(text.len() / 5),
             breaks: Vec::with_capacity(text.len() / 5),
+            quoted: Vec::with_capacity(text.len() / 5),
+            capital: Vec::with_capacity(text.len() / 5),
         };
         let mut start = 0;
         let mut pending_break = false;
+        let mut in_quote = false;
+        let mut first_capital = false;
         let mut chars = text.chars().peekable();
         while let Some(c) = chars.next() {
+            if out.buf.len() == start && c.is_alphanumeric() {
+                first_capital = c.is_uppercase();
+            }
             let c = if c == '’' || c == '‘' { '\'' } else { c };
             let inner_apostrophe = c == '\''
                 && out.buf.len() > start
@@ -54,8 +65,16 @@ impl Words {
             if out.buf.len() > start {
                 out.ends.push(out.buf.len());
                 out.breaks.push(pending_break);
+                out.quoted.push(in_quote);
+                out.capital.push(first_capital);
                 start = out.buf.len();
                 pending_break = false;
+            }
+            match c {
+                '"' => in_quote = !in_quote,
+                '“' => in_quote = true,
+                '”' => in_quote = false,
+                _ => {}
             }
             if is_clause_break(c) {
                 pending_break = true;
@@ -64,6 +83,8 @@ impl Words {
         if out.buf.len() > start {
             out.ends.push(out.buf.len());
             out.breaks.push(pending_break);
+            out.quoted.push(in_quote);
+            out.capital.push(first_capital);
         }
         out
     }

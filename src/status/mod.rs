@@ -1,4 +1,5 @@
-//! Status of the story's main claim, each label backed by a sentence of the text.
+//! Status of the story's main claim, each label backed by a sentence of the text, and the
+//! kind of page (news or not).
 //!
 //! For telling a reader how solid a story is: `early-stage` (a process with no outcome yet),
 //! `denied` (a named party rejects the claim), `unconfirmed` (anonymous sources, another
@@ -6,37 +7,48 @@
 //! the record). Not for judging whether a claim is true, and not for non-English text (an
 //! empty status is returned rather than a wrong English guess).
 //!
-//! The cue phrases, their weights and the negation, conditional and background words live in
-//! `prompts/status.toml` (compiled in, and reloadable with [`StatusRules::load`]). The logic
-//! that applies them is here, one named rule per decision:
-//!
-//! - [`RULE_MAIN_CLAIM`]: headline and lead weigh most, background sentences little.
-//! - [`RULE_NEGATION`]: "has not confirmed", "did not deny" do not count.
-//! - [`RULE_CONDITIONAL`]: "if confirmed", "could be signed" are not confirmations or outcomes.
-//! - [`RULE_SILENCE_IS_NOT_DENIAL`]: "declined to comment", "did not respond" never deny.
-//! - [`RULE_REFUSAL_IS_NOT_DENIAL`]: "was denied bail" is a refusal, not a denial.
-//! - [`RULE_CONFIRMING_A_DENIAL`]: "he confirmed the list is false" supports the denial.
-//! - [`RULE_REPORTED_CONFIRMATION`]: a confirmation that is itself only reported is no
-//!   confirmation, and an outcome inside a denial is no outcome.
-//! - [`RULE_OUTCOME_IS_ON_RECORD`]: a formal outcome stated as fact is a confirmation.
-//! - [`RULE_OUTCOME_BEATS_PROCESS`]: charges filed, deal signed -> not early-stage.
-//! - [`RULE_ON_RECORD_BEATS_ANONYMOUS`]: confirmed and unconfirmed never both; the stronger
-//!   wins.
+//! Two layers:
+//! 1. **Named rules** find the cues (phrases in `prompts/status.toml`) in each sentence and
+//!    say where each stands ([`features`]):
+//!    - [`RULE_MAIN_CLAIM`]: headline and lead are kept apart from the body; body sentences
+//!      are weighted by position.
+//!    - [`RULE_NEGATION`]: "has not confirmed", "did not deny" do not count.
+//!    - [`RULE_CONDITIONAL`]: "if confirmed", "could be signed" are not confirmations or outcomes.
+//!    - [`RULE_SILENCE_IS_NOT_DENIAL`]: "declined to comment", "did not respond" never deny.
+//!    - [`RULE_REFUSAL_IS_NOT_DENIAL`]: "was denied bail" is a refusal, not a denial.
+//!    - [`RULE_CONFIRMING_A_DENIAL`]: "he confirmed the list is false" supports the denial.
+//!    - [`RULE_REPORTED_CONFIRMATION`]: a confirmation that is itself only reported is no
+//!      confirmation, and an outcome inside a denial is no outcome.
+//!    - [`RULE_QUOTE`]: a cue inside quotation marks is somebody's words, kept apart.
+//!    - [`RULE_ASIDE`]: a cue in a relative or subordinate clause ("whose condition has
+//!      reportedly improved"), a hedge used as a modifier ("the alleged assailant") or a
+//!      background sentence ("at first", "last year") is a side detail, kept apart.
+//!    - [`RULE_NAMED_SOURCE`]: "according to the Defense Ministry" names its source: not
+//!      anonymous sourcing.
+//! 2. **A learned model** ([`model`], weights in `prompts/status_model.toml`, written by the
+//!    trainer `examples/train_status.rs`) weighs those features: one logistic head decides
+//!    news or not ([`RULE_NOT_NEWS_NO_STATUS`]), one head per label decides the label.
+//!    Then [`RULE_DENIER_IN_HEADLINE`], [`RULE_ON_RECORD_BEATS_ANONYMOUS`] and [`RULE_EVIDENCE_ONCE`] pick the evidence.
 
 mod cues;
+pub mod features;
+pub mod model;
 
-use std::collections::BTreeMap;
 use std::path::Path;
 
 use serde::Deserialize;
+use std::collections::BTreeMap;
 
-use crate::brief::{StatusItem, StatusLabel};
+use crate::brief::{ArticleKind, StatusItem, StatusLabel};
 use crate::error::{Error, Result};
 use crate::text::Document;
-use cues::{word_in, Cue, CueSet, Group, Hit, Words, LOOKBACK_WORDS};
+use cues::{Cue, CueSet, Group};
+pub use features::{features, Features, SentenceCues, FEATURE_COUNT, FEATURE_NAMES};
+use features::{CONFIRMED, DENIED, OUTCOME, PROCESS, UNCONFIRMED};
+pub use model::{StatusModel, BUILTIN_STATUS_MODEL_TOML};
 
-/// Rule: the main claim is in the headline and lead; later sentences weigh less, and those
-/// that call themselves background ("last year", "previously") less again.
+/// Rule: the main claim is in the headline and lead; they are features of their own, and
+/// body sentences are weighted by position.
 pub const RULE_MAIN_CLAIM: &str = "main-claim";
 /// Rule: a cue with a negator shortly before it in the same clause does not count.
 pub const RULE_NEGATION: &str = "negation";
@@ -49,105 +61,59 @@ pub const RULE_REFUSAL_IS_NOT_DENIAL: &str = "refusal-is-not-denial";
 /// Rule: a confirmation in a sentence that denies ("confirmed that the list is false")
 /// confirms the denial, not the claim.
 pub const RULE_CONFIRMING_A_DENIAL: &str = "confirming-a-denial";
-/// Rule: a confirmation or "said" inside a sentence that rests on a report or anonymous
-/// source is not on the record, unless the report is what is confirmed ("the company
-/// confirmed media reports", cue weight at least [`CONFIRMS_REPORT_MIN_WEIGHT`]); an
-/// outcome inside a denial did not happen.
+/// Rule: a confirmation inside a sentence that rests on a report or anonymous source is
+/// not on the record, unless the report is what is confirmed ("the company confirmed media
+/// reports"); an outcome inside a denial did not happen.
 pub const RULE_REPORTED_CONFIRMATION: &str = "reported-confirmation";
-/// Rule: a formal outcome (signed, resigned, charged) stated as fact by the text counts
-/// towards `confirmed`, scaled by [`OUTCOME_AS_CONFIRMATION`].
-pub const RULE_OUTCOME_IS_ON_RECORD: &str = "outcome-is-on-record";
-/// Rule: when the outcome cues weigh at least as much as the process cues, or a clear
-/// outcome (weight at least [`STRONG_OUTCOME_MIN_WEIGHT`]) is in the headline or lead, the
-/// story reports an outcome, so it is not early-stage ("after months of talks, they signed").
-pub const RULE_OUTCOME_BEATS_PROCESS: &str = "outcome-beats-process";
-/// Rule: early-stage needs the process in the headline or lead (the first
-/// [`LEAD_SENTENCES`] content sentences), or an explicit stage cue (weight at least
-/// [`STAGE_CUE_MIN_WEIGHT`], e.g. "in its early stages", "no decision has been made")
-/// anywhere: a probe mentioned only further down is background.
-pub const RULE_PROCESS_IS_THE_CLAIM: &str = "process-is-the-claim";
-/// Rule: the accused party's reply usually comes after the claim is laid out, so a denial
-/// anywhere in the story answers the main claim: its position weight is at least
-/// [`DENIAL_MIN_POSITION_WEIGHT`] (background sentences and bylines excepted).
-pub const RULE_REPLY_FOLLOWS_CLAIM: &str = "reply-follows-claim";
-/// Rule: in a story about a denial, the report or rumour being denied may be described
-/// anywhere, so unconfirmed cues get a position weight of at least
-/// [`DENIED_SOURCE_POSITION_WEIGHT`] once the story is `denied`.
-pub const RULE_DENIED_CLAIM_HAS_A_SOURCE: &str = "denied-claim-has-a-source";
-/// Rule: `confirmed` needs its score to reach the threshold and either an explicit
-/// on-record confirmation (a cue of at least [`EXPLICIT_CONFIRMATION_MIN_WEIGHT`]:
-/// "confirmed", "announced", "said in a statement", "it is true that") or a score at least
-/// the `unconfirmed` one; a confirmed claim is never also unconfirmed.
+/// Rule: cues inside quotation marks are features of their own ("quoted").
+pub const RULE_QUOTE: &str = "quote";
+/// Rule: cues in asides, modifiers and background sentences are features of their own
+/// ("aside"), so a side detail does not count as the main claim.
+pub const RULE_ASIDE: &str = "aside";
+/// Rule: a bare "according to" followed by its source names that source.
+pub const RULE_NAMED_SOURCE: &str = "named-source";
+/// Rule: a page the model does not take for news (opinion, review, guide, listing) gets no
+/// status at all.
+pub const RULE_NOT_NEWS_NO_STATUS: &str = "not-news-no-status";
+/// Rule: a party the headline names denies, in its own voice or quoted, with a clear cue
+/// (at least [`DENIER_IN_HEADLINE_MIN_CUE`]): the story is denied whatever else it says.
+pub const RULE_DENIER_IN_HEADLINE: &str = "denier-in-headline";
+/// Cue strength a headline party's denial needs for [`RULE_DENIER_IN_HEADLINE`] ("denied" is 1.2).
+pub const DENIER_IN_HEADLINE_MIN_CUE: f64 = 1.2;
+/// Rule: confirmed and unconfirmed never both: when the model says both, an explicit
+/// on-record confirmation in the text (a cue of at least
+/// [`features::EXPLICIT_CONFIRMATION_MIN_WEIGHT`]: "confirmed", "announced", "said in a
+/// statement") makes it confirmed; otherwise, when the headline or lead itself rests on
+/// anonymous sources or reports, the anonymous sourcing stands (a reported decision is
+/// unconfirmed, however factual it sounds); else the more probable label wins.
 pub const RULE_ON_RECORD_BEATS_ANONYMOUS: &str = "on-record-beats-anonymous";
+/// Rule: a label's evidence is the clearest sentence for it, preferring one no other label
+/// shows already, unless the shared one is much clearer ([`SHARED_EVIDENCE_RATIO`]).
+pub const RULE_EVIDENCE_ONCE: &str = "evidence-once";
 
-/// How much an on-record outcome counts as a confirmation: a little less than an explicit
-/// "confirmed"/"announced", because the text may state it without naming who said it.
+/// An unused sentence is taken as evidence when its score is at least this share of the
+/// best (already used) one.
+pub const SHARED_EVIDENCE_RATIO: f64 = 0.5;
+
+/// How much an on-record outcome counts as confirmation evidence.
 pub const OUTCOME_AS_CONFIRMATION: f64 = 0.8;
-
-/// An unconfirmed cue at least this strong makes its sentence "reported": confirmations in
-/// it do not count. (Weaker cues such as a bare "according to" may name a filing.)
-pub const REPORTED_SENTENCE_MIN_WEIGHT: f64 = 1.0;
-
-/// A confirmation cue this strong takes the report itself as its object ("confirmed ...
-/// reports"), so the report cue in the same sentence does not make it second-hand.
-pub const CONFIRMS_REPORT_MIN_WEIGHT: f64 = 1.5;
-
-/// How many of a label's best sentences add up to its score: two, so one stray cue in the
-/// lead is not enough but a cue repeated in headline and lead is.
-pub const SCORED_SENTENCES: usize = 2;
-
-/// Content sentences that make up the lead (with the headline): where the main claim is.
-pub const LEAD_SENTENCES: usize = 2;
-
-/// A process cue this strong says outright that nothing is decided ("early stages",
-/// "first phase", "no decision"), so it counts wherever it appears.
-pub const STAGE_CUE_MIN_WEIGHT: f64 = 1.5;
-
-/// Lowest position weight of a denial in a content sentence (see
-/// [`RULE_REPLY_FOLLOWS_CLAIM`]); with the usual "denied" weight one clear denial suffices.
-pub const DENIAL_MIN_POSITION_WEIGHT: f64 = 0.85;
-
-/// A confirmation cue this strong is explicit and on the record, so it beats anonymous
-/// sourcing outright (a bare "said" is weaker: 0.5).
-pub const EXPLICIT_CONFIRMATION_MIN_WEIGHT: f64 = 1.0;
-
-/// Lowest position weight of a report or rumour cue in a denial story (see
-/// [`RULE_DENIED_CLAIM_HAS_A_SOURCE`]): one clear cue anywhere names the denied claim's source.
-pub const DENIED_SOURCE_POSITION_WEIGHT: f64 = 1.0;
-
-/// An outcome cue this strong in the headline or lead settles the main claim (see
-/// [`RULE_OUTCOME_BEATS_PROCESS`]): "has signed", "charged with", "resigned as".
-pub const STRONG_OUTCOME_MIN_WEIGHT: f64 = 1.2;
-
-/// Sentences with fewer words than this are bylines, captions or subheads, not content.
-pub const MIN_CONTENT_WORDS: usize = 5;
 
 /// The words of `prompts/status.toml` compiled into the binary.
 pub const BUILTIN_STATUS_TOML: &str = include_str!("../../prompts/status.toml");
 
-/// Cue phrases and weights used by [`classify`], loaded from `prompts/status.toml`.
+/// Cue phrases, word lists and the learned model used by [`classify`].
 #[derive(Debug, Clone)]
 pub struct StatusRules {
-    thresholds: Thresholds,
     position: Position,
     words: WordLists,
     cues: CueSet,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-struct Thresholds {
-    early_stage: f64,
-    denied: f64,
-    unconfirmed: f64,
-    confirmed: f64,
+    model: StatusModel,
 }
 
 #[derive(Debug, Clone, Deserialize)]
 struct Position {
-    title: f64,
     by_rank: Vec<f64>,
     rest: f64,
-    background: f64,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -157,12 +123,25 @@ struct WordLists {
     modal: Vec<String>,
     be_forms: Vec<String>,
     background: Vec<String>,
+    #[serde(default)]
+    aside: Vec<String>,
+    #[serde(default)]
+    determiners: Vec<String>,
+    #[serde(default)]
+    speech: Vec<String>,
+    #[serde(default)]
+    time: Vec<String>,
+    #[serde(default)]
+    first_person: Vec<String>,
+    #[serde(default)]
+    second_person: Vec<String>,
+    #[serde(default)]
+    nonnews_title: Vec<String>,
 }
 
 /// The file's layout.
 #[derive(Debug, Deserialize)]
 struct RawRules {
-    thresholds: Thresholds,
     position: Position,
     words: WordLists,
     process: BTreeMap<String, f64>,
@@ -186,7 +165,7 @@ fn compile(section: &str, map: &BTreeMap<String, f64>) -> Result<Vec<Cue>> {
 }
 
 impl StatusRules {
-    /// The built-in rules (compiled in from `prompts/status.toml`).
+    /// The built-in rules and model (compiled in from `prompts/`).
     #[must_use]
     pub fn builtin() -> Self {
         match Self::from_toml(BUILTIN_STATUS_TOML) {
@@ -197,7 +176,7 @@ impl StatusRules {
         }
     }
 
-    /// Parses rules from the text of a `status.toml` file.
+    /// Parses rules from the text of a `status.toml` file, with the built-in model.
     ///
     /// # Errors
     /// [`Error::BadInput`] when the TOML is malformed, misses a section, or holds a phrase
@@ -224,38 +203,50 @@ impl StatusRules {
         cues.add(Group::Background, background);
         Ok(Self {
             cues,
-            thresholds: raw.thresholds,
             position: raw.position,
             words: raw.words,
+            model: StatusModel::builtin(),
         })
     }
 
-    /// Loads `prompts/status.toml` (or `status.toml`) from `dir` when present, so users can
-    /// tune wording without a rebuild; otherwise the built-in rules.
+    /// The same rules with another model (the trainer scores each fold's model this way).
+    #[must_use]
+    pub fn with_model(mut self, model: StatusModel) -> Self {
+        self.model = model;
+        self
+    }
+
+    /// The model in use.
+    #[must_use]
+    pub fn model(&self) -> &StatusModel {
+        &self.model
+    }
+
+    /// Loads `status.toml` and `status_model.toml` from `dir/prompts` (or `dir`) where
+    /// present, so users can tune wording or load a re-trained model without a rebuild;
+    /// the built-in ones otherwise.
     ///
     /// # Errors
-    /// [`Error::Io`] when the file exists but cannot be read, or any [`Self::from_toml`]
-    /// error.
+    /// [`Error::Io`] when a file exists but cannot be read, or any [`Self::from_toml`] /
+    /// [`StatusModel::from_toml`] error.
     pub fn load(dir: &Path) -> Result<Self> {
-        match crate::config::read_rules_file(dir, "status.toml")? {
-            Some(text) => Self::from_toml(&text),
-            None => Ok(Self::builtin()),
-        }
+        let rules = match crate::config::read_rules_file(dir, "status.toml")? {
+            Some(text) => Self::from_toml(&text)?,
+            None => Self::builtin(),
+        };
+        Ok(
+            match crate::config::read_rules_file(dir, "status_model.toml")? {
+                Some(text) => rules.with_model(StatusModel::from_toml(&text)?),
+                None => rules,
+            },
+        )
     }
 
     fn empty() -> Self {
         Self {
-            thresholds: Thresholds {
-                early_stage: f64::INFINITY,
-                denied: f64::INFINITY,
-                unconfirmed: f64::INFINITY,
-                confirmed: f64::INFINITY,
-            },
             position: Position {
-                title: 1.0,
                 by_rank: Vec::new(),
                 rest: 1.0,
-                background: 1.0,
             },
             words: WordLists {
                 negation: Vec::new(),
@@ -263,8 +254,16 @@ impl StatusRules {
                 modal: Vec::new(),
                 be_forms: Vec::new(),
                 background: Vec::new(),
+                aside: Vec::new(),
+                determiners: Vec::new(),
+                speech: Vec::new(),
+                time: Vec::new(),
+                first_person: Vec::new(),
+                second_person: Vec::new(),
+                nonnews_title: Vec::new(),
             },
             cues: CueSet::default(),
+            model: StatusModel::inert(),
         }
     }
 }
@@ -275,283 +274,139 @@ impl Default for StatusRules {
     }
 }
 
-/// What one sentence shows, before position weighting.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
-pub struct SentenceCues {
-    /// Strongest process cue (early-stage).
-    pub process: f64,
-    /// Strongest outcome cue (not early-stage).
-    pub outcome: f64,
-    /// Strongest denial cue.
-    pub denied: f64,
-    /// Strongest anonymous-sourcing or report cue.
-    pub unconfirmed: f64,
-    /// Strongest on-record confirmation (after [`RULE_CONFIRMING_A_DENIAL`] and
-    /// [`RULE_REPORTED_CONFIRMATION`]).
-    pub confirmed: f64,
-    /// Whether the sentence calls itself background.
-    pub background: bool,
+/// What the status pass concludes about a document.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Judgement {
+    /// News or not; `None` when the text was not judged (not English, no sentence).
+    pub kind: Option<ArticleKind>,
+    /// The labels with their evidence, in label order (empty for non-news).
+    pub status: Vec<StatusItem>,
 }
 
-fn best(hits: impl Iterator<Item = Hit>) -> f64 {
-    hits.map(|h| h.weight).fold(0.0, f64::max)
-}
+/// The labels the model decides, in order, with the cue group that shows each.
+const LABELS: [(StatusLabel, &str); 4] = [
+    (StatusLabel::EarlyStage, "early-stage"),
+    (StatusLabel::Denied, "denied"),
+    (StatusLabel::Unconfirmed, "unconfirmed"),
+    (StatusLabel::Confirmed, "confirmed"),
+];
 
-impl StatusRules {
-    fn negated(&self, w: &Words, h: &Hit) -> bool {
-        w.before(h.start, LOOKBACK_WORDS)
-            .any(|x| word_in(x, &self.words.negation))
-    }
-
-    fn hypothetical(&self, w: &Words, h: &Hit) -> bool {
-        w.before(h.start, LOOKBACK_WORDS)
-            .any(|x| word_in(x, &self.words.conditional) || word_in(x, &self.words.modal))
-    }
-
-    fn conditional(&self, w: &Words, h: &Hit) -> bool {
-        w.before(h.start, LOOKBACK_WORDS)
-            .any(|x| word_in(x, &self.words.conditional))
-    }
-
-    /// [`RULE_REFUSAL_IS_NOT_DENIAL`]: "was denied bail".
-    fn is_refusal(&self, w: &Words, h: &Hit) -> bool {
-        let first = w.get(h.start).unwrap_or_default();
-        let prev = h.start.checked_sub(1).and_then(|i| w.get(i));
-        let next = w.get(h.start + 1);
-        first == "denied"
-            && prev.is_some_and(|p| word_in(p, &self.words.be_forms))
-            && !matches!(next, Some("by" | "that"))
-    }
-
-    /// Scores one sentence for every cue group, applying the per-sentence rules.
-    #[must_use]
-    pub fn sentence_cues(&self, sentence: &str) -> SentenceCues {
-        let w = Words::new(sentence);
-        let found = self.cues.find(&w);
-        let silence: Vec<Hit> = found.of(Group::NonDenial).collect();
-        let denied = best(found.of(Group::Denied).filter(|h| {
-            // RULE_SILENCE_IS_NOT_DENIAL, RULE_NEGATION, RULE_REFUSAL_IS_NOT_DENIAL
-            !silence.iter().any(|s| h.start < s.end && s.start < h.end)
-                && !self.negated(&w, h)
-                && !self.is_refusal(&w, h)
-        }));
-        let unconfirmed = best(found.of(Group::Unconfirmed));
-        let process = best(found.of(Group::Process).filter(|h| !self.negated(&w, h)));
-        let outcome_raw = best(
-            found
-                .of(Group::Outcome)
-                .filter(|h| !self.negated(&w, h) && !self.hypothetical(&w, h)),
-        );
-        // RULE_REPORTED_CONFIRMATION: an outcome inside a denial did not happen.
-        let outcome = if denied > 0.0 { 0.0 } else { outcome_raw };
-        let stated = best(
-            found
-                .of(Group::Confirmed)
-                .filter(|h| !self.negated(&w, h) && !self.conditional(&w, h)),
-        )
-        .max(outcome * OUTCOME_AS_CONFIRMATION); // RULE_OUTCOME_IS_ON_RECORD
-                                                 // RULE_CONFIRMING_A_DENIAL and RULE_REPORTED_CONFIRMATION.
-        let confirms_report = stated >= CONFIRMS_REPORT_MIN_WEIGHT;
-        let confirmed =
-            if denied > 0.0 || (unconfirmed >= REPORTED_SENTENCE_MIN_WEIGHT && !confirms_report) {
-                0.0
-            } else {
-                stated
-            };
-        let background = found.of(Group::Background).next().is_some();
-        SentenceCues {
-            process,
-            outcome,
-            denied,
-            unconfirmed,
-            confirmed,
-            background,
-        }
-    }
-}
-
-/// One scored unit: the title or a sentence (with its index when it is in the text).
-struct Scored {
-    sentence: Option<usize>,
-    weight: f64,
-    /// Headline or lead sentence.
-    lead: bool,
-    cues: SentenceCues,
-}
-
-fn same_words(a: &str, b: &str) -> bool {
-    let norm = |s: &str| -> Vec<String> {
-        crate::text::tokens::words(s)
-            .map(str::to_lowercase)
-            .collect()
+/// How clearly sentence `s` shows `label` (0: not at all). Own-voice cues count fully,
+/// quoted denials nearly so (a party's own "we deny"), side details little; position
+/// counts for a quarter (the clearest sentence wins, the earlier one on near ties).
+fn evidence_score(s: &features::ScoredSentence, label: StatusLabel) -> f64 {
+    let c = &s.cues;
+    let pos = 0.75 + 0.25 * if s.lead { 1.0 } else { s.weight };
+    let v = match label {
+        StatusLabel::EarlyStage => c.clean[PROCESS].max(0.3 * c.aside[PROCESS]),
+        StatusLabel::Denied => c.clean[DENIED]
+            .max(0.9 * c.quoted[DENIED])
+            .max(0.3 * c.aside[DENIED]),
+        StatusLabel::Unconfirmed => c.clean[UNCONFIRMED].max(0.3 * c.aside[UNCONFIRMED]),
+        StatusLabel::Confirmed => c.clean[CONFIRMED]
+            .max(OUTCOME_AS_CONFIRMATION * c.clean[OUTCOME])
+            .max(if c.named_source { 0.8 } else { 0.0 }),
     };
-    norm(a) == norm(b)
+    v * pos
 }
 
-/// [`RULE_MAIN_CLAIM`]: weights the title and every sentence by position.
-fn score_document(doc: &Document, rules: &StatusRules) -> Vec<Scored> {
-    let title = doc.title.as_deref().filter(|t| !t.trim().is_empty());
-    let mut out = Vec::new();
-    let mut title_in_text = false;
-    let mut rank = 0;
-    for i in 0..doc.sentences.len() {
-        let s = doc.sentence(i);
-        let cues = rules.sentence_cues(s);
-        let is_title = i == 0 && title.is_some_and(|t| same_words(t, s));
-        let lead = is_title || (rank < LEAD_SENTENCES && is_content(s));
-        let weight = if is_title {
-            title_in_text = true;
-            rules.position.title
-        } else if !is_content(s) {
-            0.0
-        } else {
-            let w = rules
-                .position
-                .by_rank
-                .get(rank)
-                .copied()
-                .unwrap_or(rules.position.rest);
-            rank += 1;
-            w
-        };
-        let weight = if cues.background && !is_title {
-            weight * rules.position.background
-        } else {
-            weight
-        };
-        out.push(Scored {
-            sentence: Some(i),
-            weight,
-            lead,
-            cues,
-        });
-    }
-    if let (Some(t), false) = (title, title_in_text) {
-        out.push(Scored {
-            sentence: None,
-            weight: rules.position.title,
-            lead: true,
-            cues: rules.sentence_cues(t),
-        });
-    }
-    out
-}
-
-/// Whether `s` is a content sentence rather than a byline, caption or subhead.
-fn is_content(s: &str) -> bool {
-    crate::text::tokens::words(s)
-        .take(MIN_CONTENT_WORDS)
-        .count()
-        >= MIN_CONTENT_WORDS
-        && s.chars().any(char::is_lowercase)
-}
-
-/// A label's score (sum of its best [`SCORED_SENTENCES`]) and its best evidence sentence.
-fn label_score(
-    scored: &[Scored],
-    rules_background_scale: f64,
-    floor: f64,
-    pick: impl Fn(&SentenceCues) -> f64,
-) -> (f64, Option<usize>) {
-    let mut vals: Vec<(f64, f64, Option<usize>)> = scored
+/// [`RULE_EVIDENCE_ONCE`]: the evidence sentence for `label`, if any sentence shows it.
+fn pick_evidence(f: &Features, label: StatusLabel, used: &[usize]) -> Option<usize> {
+    let mut scored: Vec<(f64, usize)> = f
+        .sentences
         .iter()
-        .map(|s| {
-            let weight = if s.weight > 0.0 && !s.cues.background {
-                s.weight.max(floor)
-            } else {
-                s.weight
-            };
-            let clarity = if s.cues.background {
-                pick(&s.cues) * rules_background_scale
-            } else {
-                pick(&s.cues)
-            };
-            (weight * pick(&s.cues), clarity, s.sentence)
-        })
-        .filter(|(v, _, _)| *v > 0.0)
+        .filter(|s| s.weight > 0.0)
+        .map(|s| (evidence_score(s, label), s.index))
+        .filter(|(v, _)| *v > 0.0)
         .collect();
-    vals.sort_by(|a, b| b.0.total_cmp(&a.0));
-    let total = vals.iter().take(SCORED_SENTENCES).map(|v| v.0).sum();
-    // Evidence: the text sentence with the clearest cue (background halved), earlier
-    // (heavier) ones on ties.
-    let mut evidence: Option<&(f64, f64, Option<usize>)> = None;
-    for v in vals.iter().filter(|v| v.2.is_some()) {
-        let better = evidence.is_none_or(|e| v.1 > e.1 || (v.1 == e.1 && v.0 > e.0));
-        if better {
-            evidence = Some(v);
-        }
-    }
-    let evidence = evidence.and_then(|v| v.2);
-    (total, evidence)
+    // Clearest first; earlier sentences first on ties.
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    let &(best, best_i) = scored.first()?;
+    let fresh = scored
+        .iter()
+        .find(|(v, i)| !used.contains(i) && *v >= SHARED_EVIDENCE_RATIO * best);
+    Some(fresh.map_or(best_i, |&(_, i)| i))
 }
 
-/// The status labels of `doc` with their evidence, in label order.
+/// Judges `doc`: its kind and its status labels with evidence.
 ///
-/// Empty for non-English documents. Every evidence string is a verbatim sentence of
-/// `doc.text`; a label whose cues appear only in the headline is left out.
+/// Every evidence string is a verbatim sentence of `doc.text`; a label no sentence of the
+/// text shows is left out, except `confirmed`, whose evidence falls back to the lead (a
+/// plain news report states its fact there).
 #[must_use]
-pub fn classify(doc: &Document, rules: &StatusRules) -> Vec<StatusItem> {
-    if !doc.is_english() {
-        return Vec::new();
+pub fn judge(doc: &Document, rules: &StatusRules) -> Judgement {
+    if !doc.is_english() || doc.sentences.is_empty() {
+        return Judgement {
+            kind: None,
+            status: Vec::new(),
+        };
     }
-    let scored = score_document(doc, rules);
-    let t = &rules.thresholds;
-    let (process, process_ev) = label_score(&scored, rules.position.background, 0.0, |c| c.process);
-    let (outcome, _) = label_score(&scored, rules.position.background, 0.0, |c| c.outcome);
-    let (denied, denied_ev) = label_score(
-        &scored,
-        rules.position.background,
-        DENIAL_MIN_POSITION_WEIGHT,
-        |c| c.denied,
-    );
-    let is_denied = denied >= t.denied;
-    // RULE_DENIED_CLAIM_HAS_A_SOURCE
-    let unconfirmed_floor = if is_denied {
-        DENIED_SOURCE_POSITION_WEIGHT
-    } else {
-        0.0
-    };
-    let (unconfirmed, unconfirmed_ev) =
-        label_score(&scored, rules.position.background, unconfirmed_floor, |c| {
-            c.unconfirmed
-        });
-    let (confirmed, confirmed_ev) =
-        label_score(&scored, rules.position.background, 0.0, |c| c.confirmed);
+    let f = features(doc, rules);
+    decide(doc, rules.model(), &f)
+}
 
-    // RULE_PROCESS_IS_THE_CLAIM
-    let process_in_claim = scored.iter().any(|s| {
-        s.weight > 0.0 && s.cues.process > 0.0 && (s.lead || s.cues.process >= STAGE_CUE_MIN_WEIGHT)
-    });
-    // RULE_OUTCOME_BEATS_PROCESS
-    let outcome_in_lead = scored
-        .iter()
-        .any(|s| s.lead && s.weight > 0.0 && s.cues.outcome >= STRONG_OUTCOME_MIN_WEIGHT);
-    let early = process_in_claim
-        && process >= t.early_stage
-        && outcome < process
-        && !(outcome_in_lead && outcome >= t.early_stage);
+/// The model's decisions over already computed features.
+#[must_use]
+pub fn decide(doc: &Document, model: &StatusModel, f: &Features) -> Judgement {
+    let news = model.head("news");
+    // RULE_NOT_NEWS_NO_STATUS
+    if news.probability(&f.values) < news.threshold {
+        return Judgement {
+            kind: Some(ArticleKind::NonNews),
+            status: Vec::new(),
+        };
+    }
+    let mut p = [0.0; 4];
+    let mut on = [false; 4];
+    for (i, (_, name)) in LABELS.iter().enumerate() {
+        let h = model.head(name);
+        p[i] = h.probability(&f.values);
+        on[i] = p[i] >= h.threshold;
+    }
+    // RULE_DENIER_IN_HEADLINE
+    on[1] |= f.values[features::F_HEADLINE_PARTY] >= DENIER_IN_HEADLINE_MIN_CUE;
     // RULE_ON_RECORD_BEATS_ANONYMOUS
-    let explicit = scored
-        .iter()
-        .any(|s| s.weight > 0.0 && s.cues.confirmed >= EXPLICIT_CONFIRMATION_MIN_WEIGHT);
-    let is_confirmed = confirmed >= t.confirmed && (explicit || confirmed >= unconfirmed);
-    let is_unconfirmed = unconfirmed >= t.unconfirmed && !is_confirmed;
-
-    let mut out = Vec::new();
-    for (on, label, ev) in [
-        (early, StatusLabel::EarlyStage, process_ev),
-        (is_denied, StatusLabel::Denied, denied_ev),
-        (is_unconfirmed, StatusLabel::Unconfirmed, unconfirmed_ev),
-        (is_confirmed, StatusLabel::Confirmed, confirmed_ev),
-    ] {
-        if let (true, Some(i)) = (on, ev) {
-            out.push(StatusItem {
-                label,
+    if on[2] && on[3] {
+        let anonymous = if f.explicit_confirmation() {
+            false
+        } else {
+            f.anonymous_main_claim() || p[2] > p[3]
+        };
+        if anonymous {
+            on[3] = false;
+        } else {
+            on[2] = false;
+        }
+    }
+    let mut used = Vec::new();
+    let mut status = Vec::new();
+    for (i, (label, _)) in LABELS.iter().enumerate() {
+        if !on[i] {
+            continue;
+        }
+        let ev = pick_evidence(f, *label, &used).or_else(|| {
+            (*label == StatusLabel::Confirmed)
+                .then(|| f.sentences.iter().find(|s| s.weight > 0.0).map(|s| s.index))
+                .flatten()
+        });
+        if let Some(i) = ev {
+            used.push(i);
+            status.push(StatusItem {
+                label: *label,
                 evidence: doc.sentence(i).to_string(),
             });
         }
     }
-    out
+    Judgement {
+        kind: Some(ArticleKind::News),
+        status,
+    }
+}
+
+/// The status labels of `doc` with their evidence, in label order (see [`judge`]).
+#[must_use]
+pub fn classify(doc: &Document, rules: &StatusRules) -> Vec<StatusItem> {
+    judge(doc, rules).status
 }
 
 #[cfg(test)]
@@ -572,6 +427,7 @@ mod tests {
         ] {
             assert!(!r.cues.group(g).is_empty(), "{g:?} has no cue");
         }
+        assert!(!r.words.aside.is_empty() && !r.words.speech.is_empty());
     }
 
     #[test]

@@ -1,0 +1,533 @@
+//! Learns the status model (`prompts/status_model.toml`) from labelled articles, and
+//! measures it by k-fold cross-validation on a fixed split.
+//!
+//! ```text
+//! cargo run --release --features train --example train_status -- \
+//!     ../shared/bench/status/articles.jsonl [--folds FOLDS.json] [--alpha A] \
+//!     [--write prompts/status_model.toml] [--report docs/status-model.md] [--cv-out FILE]
+//! ```
+//!
+//! DATA: JSON Lines `{id, title, text, kind, status: [labels]}` (the bench/status format;
+//! a title containing "(title derived" is ignored). FOLDS: `{id: fold}` (default: the
+//! `folds.json` beside DATA). For each fold the five heads (news, early-stage, denied,
+//! unconfirmed, confirmed) are fitted on the other folds with L2-regularised logistic
+//! regression (`linfa-logistic`) over standardised features and the held-out fold is judged
+//! by the same code the binary runs ([`newsbrief::status::decide`]). The report prints each
+//! figure per fold, its mean and spread, and the fit on all data beside it (a gap over 0.05
+//! means the model memorises). `--write` saves the model fitted on all data; `--cv-out`
+//! writes each text's held-out brief as `newsbrief batch` would, so the bench scorer can
+//! check the figures (`score_status.py GOLD CV-OUT --fold K`).
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use anyhow::{bail, Context, Result};
+use linfa::prelude::*;
+use linfa::Dataset;
+use linfa_logistic::LogisticRegression;
+use ndarray::{Array1, Array2};
+use newsbrief::status::model::{Head, StatusModel, HEADS};
+use newsbrief::status::{self, Features, StatusRules, FEATURE_COUNT, FEATURE_NAMES};
+use newsbrief::text::Document;
+use newsbrief::{ArticleKind, BriefOptions, Rules};
+use serde::Deserialize;
+
+/// One line of the report: its name and how to read it off the scores.
+type Row = (&'static str, fn(&Scores) -> f64);
+
+/// Default L2 strength (linfa's `alpha`, on standardised features).
+const DEFAULT_ALPHA: f64 = 1.0;
+/// Default L2 strength of the news / non-news head (more texts, noisier genre features).
+const DEFAULT_NEWS_ALPHA: f64 = 3.0;
+/// Optimiser iterations (L-BFGS); far more than these small problems need.
+const MAX_ITERATIONS: u64 = 500;
+const LABELS: [&str; 4] = ["early-stage", "denied", "unconfirmed", "confirmed"];
+
+#[derive(Deserialize)]
+struct Record {
+    id: String,
+    #[serde(default)]
+    url: Option<String>,
+    #[serde(default)]
+    title: Option<String>,
+    text: String,
+    kind: String,
+    status: Vec<String>,
+}
+
+struct Item {
+    rec: Record,
+    doc: Document,
+    feats: Features,
+    fold: usize,
+    /// Targets per head, in [`HEADS`] order.
+    y: [bool; 5],
+}
+
+struct Args {
+    data: String,
+    folds: Option<String>,
+    alpha: f64,
+    news_alpha: f64,
+    write: Option<String>,
+    report: Option<String>,
+    cv_out: Option<String>,
+    dump: Option<String>,
+}
+
+fn parse_args() -> Result<Args> {
+    let mut it = std::env::args().skip(1);
+    let mut a = Args {
+        data: String::new(),
+        folds: None,
+        alpha: DEFAULT_ALPHA,
+        news_alpha: DEFAULT_NEWS_ALPHA,
+        write: None,
+        report: None,
+        cv_out: None,
+        dump: None,
+    };
+    while let Some(x) = it.next() {
+        let mut val = || it.next().with_context(|| format!("{x} needs a value"));
+        match x.as_str() {
+            "--folds" => a.folds = Some(val()?),
+            "--alpha" => a.alpha = val()?.parse().context("--alpha")?,
+            "--news-alpha" => a.news_alpha = val()?.parse().context("--news-alpha")?,
+            "--write" => a.write = Some(val()?),
+            "--report" => a.report = Some(val()?),
+            "--cv-out" => a.cv_out = Some(val()?),
+            "--dump" => a.dump = Some(val()?),
+            "-h" | "--help" => {
+                println!("usage: train_status DATA.jsonl [--folds F.json] [--alpha A] [--write MODEL.toml] [--report REPORT.md] [--cv-out CV.jsonl]");
+                std::process::exit(0);
+            }
+            _ if a.data.is_empty() && !x.starts_with("--") => a.data = x,
+            _ => bail!("unknown argument {x} (try --help)"),
+        }
+    }
+    if a.data.is_empty() {
+        bail!("usage: train_status DATA.jsonl [--folds F.json] [--alpha A] [--write MODEL.toml] [--report REPORT.md] [--cv-out CV.jsonl]");
+    }
+    Ok(a)
+}
+
+fn document(rec: &Record) -> Document {
+    // The same preparation as `Engine::brief_text` (what `newsbrief batch` does with text).
+    let title = rec
+        .title
+        .as_deref()
+        .filter(|t| !t.contains("(title derived"))
+        .map(str::to_string);
+    let language = newsbrief::extract::detect_language(&rec.text);
+    let text = newsbrief::truncate_text(
+        newsbrief::normalize_text(&rec.text),
+        newsbrief::MAX_TEXT_BYTES,
+    );
+    Document::new(title, language, text)
+}
+
+fn load(args: &Args, rules: &StatusRules) -> Result<Vec<Item>> {
+    let folds_path = args.folds.clone().unwrap_or_else(|| {
+        std::path::Path::new(&args.data)
+            .with_file_name("folds.json")
+            .display()
+            .to_string()
+    });
+    let folds: BTreeMap<String, usize> = serde_json::from_str(
+        &std::fs::read_to_string(&folds_path).with_context(|| folds_path.clone())?,
+    )
+    .with_context(|| format!("{folds_path}: not a JSON object of id -> fold"))?;
+    let data = std::fs::read_to_string(&args.data).with_context(|| args.data.clone())?;
+    let mut items = Vec::new();
+    for (n, line) in data
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+    {
+        let rec: Record =
+            serde_json::from_str(line).with_context(|| format!("{}:{}", args.data, n + 1))?;
+        let fold = *folds
+            .get(&rec.id)
+            .with_context(|| format!("{} has no fold in {folds_path}", rec.id))?;
+        let doc = document(&rec);
+        let feats = status::features(&doc, rules);
+        let has = |l: &str| rec.status.iter().any(|s| s == l);
+        let y = [
+            rec.kind == "news",
+            has("early-stage"),
+            has("denied"),
+            has("unconfirmed"),
+            has("confirmed"),
+        ];
+        items.push(Item {
+            rec,
+            doc,
+            feats,
+            fold,
+            y,
+        });
+    }
+    Ok(items)
+}
+
+/// Whether head `head` may use feature `name`: a structural prior that keeps each label on
+/// its own cues, the cues that rule it out, and the page-level signals (fewer weights to
+/// learn from few positives).
+fn allowed(head: usize, name: &str) -> bool {
+    let group = name.split('.').next().unwrap_or_default();
+    let page = matches!(group, "genre" | "speech" | "quote");
+    match HEADS[head] {
+        "early-stage" => page || matches!(group, "process" | "outcome" | "stage"),
+        "denied" => page || matches!(group, "denied" | "unconfirmed"),
+        "unconfirmed" => {
+            page || matches!(
+                group,
+                "unconfirmed" | "confirmed" | "denied" | "named_source"
+            )
+        }
+        "confirmed" => {
+            page || matches!(
+                group,
+                "confirmed" | "unconfirmed" | "outcome" | "named_source"
+            )
+        }
+        _ => true,
+    }
+}
+
+/// Candidate decision thresholds for the label heads.
+const THRESHOLDS: [f64; 15] = [
+    0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85,
+];
+
+/// The threshold of a label head: the one with the best F1 on out-of-fold probabilities of
+/// an inner cross-validation over `train`'s own folds (the held-out fold is never seen).
+fn tune_threshold(train: &[&Item], head: usize, alpha: f64) -> Result<f64> {
+    let folds: std::collections::BTreeSet<usize> = train.iter().map(|i| i.fold).collect();
+    let mut oof: Vec<(f64, bool)> = Vec::with_capacity(train.len());
+    for &f in &folds {
+        let inner: Vec<&Item> = train.iter().copied().filter(|i| i.fold != f).collect();
+        let h = fit_head(&inner, head, alpha, 0.5)?;
+        oof.extend(
+            train
+                .iter()
+                .filter(|i| i.fold == f)
+                .map(|i| (h.probability(&i.feats.values), i.y[head])),
+        );
+    }
+    let f1 = |t: f64| {
+        let tp = oof.iter().filter(|(p, y)| *p >= t && *y).count() as f64;
+        let fp = oof.iter().filter(|(p, y)| *p >= t && !*y).count() as f64;
+        let fneg = oof.iter().filter(|(p, y)| *p < t && *y).count() as f64;
+        if tp == 0.0 {
+            0.0
+        } else {
+            2.0 * tp / (2.0 * tp + fp + fneg)
+        }
+    };
+    let mut best = (f64::MIN, 0.5);
+    for t in THRESHOLDS {
+        let v = f1(t);
+        // Ties go to the threshold nearer 0.5.
+        if v > best.0 + 1e-9
+            || ((v - best.0).abs() <= 1e-9 && (t - 0.5).abs() < (best.1 - 0.5f64).abs())
+        {
+            best = (v, t);
+        }
+    }
+    Ok(best.1)
+}
+
+/// Fits one head on `train` (standardised inside, weights returned on the raw scale).
+fn fit_head(train: &[&Item], head: usize, alpha: f64, threshold: f64) -> Result<Head> {
+    let cols: Vec<usize> = (0..FEATURE_COUNT)
+        .filter(|&j| allowed(head, FEATURE_NAMES[j]))
+        .collect();
+    let n = train.len();
+    let mut mean = vec![0.0; FEATURE_COUNT];
+    let mut sd = vec![0.0; FEATURE_COUNT];
+    for it in train {
+        for (m, v) in mean.iter_mut().zip(&it.feats.values) {
+            *m += v / n as f64;
+        }
+    }
+    for it in train {
+        for ((s, v), m) in sd.iter_mut().zip(&it.feats.values).zip(&mean) {
+            *s += (v - m).powi(2) / n as f64;
+        }
+    }
+    let sd: Vec<f64> = sd
+        .iter()
+        .map(|s| if *s > 1e-12 { s.sqrt() } else { 1.0 })
+        .collect();
+    let x = Array2::from_shape_fn((n, cols.len()), |(i, c)| {
+        let j = cols[c];
+        (train[i].feats.values[j] - mean[j]) / sd[j]
+    });
+    let y = Array1::from_iter(train.iter().map(|it| it.y[head]));
+    let ds = Dataset::new(x.clone(), y);
+    let fitted = LogisticRegression::default()
+        .alpha(alpha)
+        .max_iterations(MAX_ITERATIONS)
+        .fit(&ds)
+        .with_context(|| format!("fitting head {}", HEADS[head]))?;
+    let w_std = fitted.params();
+    let mut weights = vec![0.0; FEATURE_COUNT];
+    let mut bias = fitted.intercept();
+    for (c, &j) in cols.iter().enumerate() {
+        weights[j] = w_std[c] / sd[j];
+        bias -= w_std[c] * mean[j] / sd[j];
+    }
+    // linfa's "positive" class is whichever it chose when fitting; the head must give the
+    // probability of `true`.
+    let sign = if fitted.labels().pos.class { 1.0 } else { -1.0 };
+    for w in &mut weights {
+        *w *= sign;
+    }
+    bias *= sign;
+    let h = Head {
+        bias,
+        weights,
+        threshold,
+    };
+    // The raw-scale head must give linfa's own probabilities (and for the positive class).
+    let p = fitted.predict_probabilities(&x);
+    for (i, it) in train.iter().enumerate().take(5) {
+        let mine = h.probability(&it.feats.values);
+        let mine = if sign > 0.0 { mine } else { 1.0 - mine };
+        if (mine - p[i]).abs() > 1e-6 {
+            bail!(
+                "head {}: weight conversion is off ({mine} vs {})",
+                HEADS[head],
+                p[i]
+            );
+        }
+    }
+    Ok(h)
+}
+
+fn fit(train: &[&Item], alpha: f64, news_alpha: f64) -> Result<StatusModel> {
+    let heads = (0..HEADS.len())
+        .map(|h| {
+            if h == 0 {
+                return fit_head(train, h, news_alpha, 0.5);
+            }
+            let t = tune_threshold(train, h, alpha)?;
+            fit_head(train, h, alpha, t)
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok(StatusModel {
+        heads,
+        header: String::new(),
+    })
+}
+
+/// The figures `score_status.py` reports, over `items` judged by `model`.
+#[derive(Default, Clone)]
+struct Scores {
+    f1: [f64; 4],
+    macro_core: f64,
+    exact_core: f64,
+    kind_acc: f64,
+}
+
+fn score(items: &[&Item], model: &StatusModel) -> Scores {
+    let (mut tp, mut fp, mut fneg) = ([0u32; 4], [0u32; 4], [0u32; 4]);
+    let (mut exact, mut kind_ok) = (0u32, 0u32);
+    for it in items {
+        let j = status::decide(&it.doc, model, &it.feats);
+        let pred: Vec<&str> = j.status.iter().map(|s| s.label.as_str()).collect();
+        let mut same_core = true;
+        for (l, name) in LABELS.iter().enumerate() {
+            let p = pred.contains(name);
+            let g = it.y[l + 1];
+            match (p, g) {
+                (true, true) => tp[l] += 1,
+                (true, false) => fp[l] += 1,
+                (false, true) => fneg[l] += 1,
+                _ => {}
+            }
+            if l < 3 && p != g {
+                same_core = false;
+            }
+        }
+        exact += u32::from(same_core);
+        kind_ok += u32::from((j.kind == Some(ArticleKind::News)) == it.y[0]);
+    }
+    let mut s = Scores::default();
+    for l in 0..4 {
+        let d = 2 * tp[l] + fp[l] + fneg[l];
+        s.f1[l] = if d == 0 {
+            1.0
+        } else {
+            f64::from(2 * tp[l]) / f64::from(d)
+        };
+    }
+    s.macro_core = s.f1[..3].iter().sum::<f64>() / 3.0;
+    s.exact_core = f64::from(exact) / items.len() as f64;
+    s.kind_acc = f64::from(kind_ok) / items.len() as f64;
+    s
+}
+
+fn mean_sd(v: &[f64]) -> (f64, f64) {
+    let m = v.iter().sum::<f64>() / v.len() as f64;
+    let var = v.iter().map(|x| (x - m).powi(2)).sum::<f64>() / v.len() as f64;
+    (m, var.sqrt())
+}
+
+fn main() -> Result<()> {
+    let args = parse_args()?;
+    let rules = StatusRules::builtin();
+    let items = load(&args, &rules)?;
+    if let Some(path) = &args.dump {
+        let mut out = String::new();
+        for it in &items {
+            let v = serde_json::json!({"id": it.rec.id, "fold": it.fold, "y": it.y, "x": it.feats.values});
+            out.push_str(&v.to_string());
+            out.push('\n');
+        }
+        std::fs::write(path, out)?;
+        eprintln!("wrote {path} (features: {})", FEATURE_NAMES.join(","));
+    }
+    let k = items.iter().map(|i| i.fold).max().map_or(0, |m| m + 1);
+    if k < 2 {
+        bail!("need at least two folds");
+    }
+    let mut per_fold = Vec::new();
+    let mut fold_models = Vec::new();
+    for f in 0..k {
+        let train: Vec<&Item> = items.iter().filter(|i| i.fold != f).collect();
+        let test: Vec<&Item> = items.iter().filter(|i| i.fold == f).collect();
+        let model = fit(&train, args.alpha, args.news_alpha)?;
+        per_fold.push((test.len(), score(&test, &model)));
+        fold_models.push(model);
+    }
+    let all: Vec<&Item> = items.iter().collect();
+    let mut model = fit(&all, args.alpha, args.news_alpha)?;
+    let fit_scores = score(&all, &model);
+
+    let metric = |name: &str, get: &dyn Fn(&Scores) -> f64| -> (String, f64, f64, f64) {
+        let v: Vec<f64> = per_fold.iter().map(|(_, s)| get(s)).collect();
+        let (m, sd) = mean_sd(&v);
+        let cells: Vec<String> = v.iter().map(|x| format!("{x:.3}")).collect();
+        (
+            format!(
+                "| {name} | {} | **{m:.3}** ± {sd:.3} | {:.3} | {:+.3} |",
+                cells.join(" | "),
+                get(&fit_scores),
+                get(&fit_scores) - m
+            ),
+            m,
+            sd,
+            get(&fit_scores),
+        )
+    };
+    let mut report = String::new();
+    let folds_hdr: Vec<String> = per_fold
+        .iter()
+        .enumerate()
+        .map(|(f, (n, _))| format!("fold {f} (n={n})"))
+        .collect();
+    writeln!(
+        report,
+        "| figure | {} | CV mean ± sd | fit (all) | fit - CV |",
+        folds_hdr.join(" | ")
+    )?;
+    writeln!(report, "|---|{}---|---|---|", "---|".repeat(k))?;
+    let rows: [Row; 7] = [
+        ("macro-F1 (early-stage, denied, unconfirmed)", |s| {
+            s.macro_core
+        }),
+        ("exact core-label set", |s| s.exact_core),
+        ("F1 early-stage", |s| s.f1[0]),
+        ("F1 denied", |s| s.f1[1]),
+        ("F1 unconfirmed", |s| s.f1[2]),
+        ("F1 confirmed", |s| s.f1[3]),
+        ("kind accuracy (news / non-news)", |s| s.kind_acc),
+    ];
+    let mut summary = Vec::new();
+    for (name, get) in &rows {
+        let (line, m, sd, fitv) = metric(name, get);
+        writeln!(report, "{line}")?;
+        summary.push(format!("{name}: CV {m:.3} ± {sd:.3}, fit {fitv:.3}"));
+    }
+    println!(
+        "{} texts, {k} folds, alpha {}, news alpha {}\n\n{report}",
+        items.len(),
+        args.alpha,
+        args.news_alpha
+    );
+
+    model.header = format!(
+        "# The status model: one logistic head per decision over the features of\n\
+         # src/status/features.rs. p = 1 / (1 + exp(-(bias + sum of weight * feature)));\n\
+         # the head says yes when p >= threshold.\n\
+         # Written by the trainer; do not edit by hand. Re-train with:\n\
+         #   cargo run --release --features train --example train_status -- \\\n\
+         #     ../shared/bench/status/articles.jsonl --alpha {} --news-alpha {} --write prompts/status_model.toml\n\
+         # Trained on {} texts ({k}-fold cross-validation on the fixed folds):\n{}\n",
+        args.alpha,
+        args.news_alpha,
+        items.len(),
+        summary
+            .iter()
+            .map(|s| format!("#   {s}"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+    if let Some(path) = &args.write {
+        std::fs::write(path, model.to_toml()).with_context(|| path.clone())?;
+        eprintln!("wrote {path}");
+    }
+    if let Some(path) = &args.report {
+        let top = top_weights(&model);
+        let text = format!(
+            "# Status model: cross-validation report\n\n\
+             Written by `cargo run --release --features train --example train_status -- \
+             ../shared/bench/status/articles.jsonl --alpha {} --news-alpha {} --report {path}` on {} texts \
+             with the {k} fixed folds of `folds.json`. Each fold's column is a model fitted on \
+             the other folds, judged on that fold by the code the binary runs; \"fit\" is the \
+             model fitted on all texts judged on the same texts.\n\n{report}\n\
+             ## Heaviest weights of the shipped model (raw feature scale)\n\n{top}",
+            args.alpha,
+            args.news_alpha,
+            items.len()
+        );
+        std::fs::write(path, text).with_context(|| path.clone())?;
+        eprintln!("wrote {path}");
+    }
+    if let Some(path) = &args.cv_out {
+        let mut out = String::new();
+        for it in &items {
+            let rules = Rules {
+                status: rules.clone().with_model(fold_models[it.fold].clone()),
+                actors: newsbrief::actors::ActorRules::builtin(),
+            };
+            let mut brief = newsbrief::brief_document(&it.doc, &rules, &BriefOptions::default());
+            brief.url.clone_from(&it.rec.url);
+            let mut v = serde_json::to_value(&brief)?;
+            v["id"] = serde_json::Value::String(it.rec.id.clone());
+            out.push_str(&serde_json::to_string(&v)?);
+            out.push('\n');
+        }
+        std::fs::write(path, out).with_context(|| path.clone())?;
+        eprintln!("wrote {path}");
+    }
+    Ok(())
+}
+
+/// The largest standardised weights of each head, for reading what the model learned.
+fn top_weights(model: &StatusModel) -> String {
+    let mut out = String::new();
+    for (name, h) in HEADS.iter().zip(&model.heads) {
+        let mut w: Vec<(usize, f64)> = h.weights.iter().copied().enumerate().collect();
+        w.sort_by(|a, b| b.1.abs().total_cmp(&a.1.abs()));
+        let list: Vec<String> = w
+            .iter()
+            .take(8)
+            .map(|(i, x)| format!("`{}` {x:+.2}", FEATURE_NAMES[*i]))
+            .collect();
+        let _ = writeln!(out, "- **{name}**: {}", list.join(", "));
+    }
+    out
+}

@@ -1,0 +1,187 @@
+//! The learned part of status: one logistic model per decision over the document features.
+//!
+//! For turning the named rules' outputs (see [`super::features`]) into decisions with weights
+//! learned from labelled articles rather than set by hand. The weights live in
+//! `prompts/status_model.toml`, written by the trainer (`examples/train_status.rs`) and
+//! compiled in; inference is one dot product per head, no runtime dependency. Not for
+//! editing by hand: re-run the trainer (README, "Re-training the status model").
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+
+use super::features::{FEATURE_COUNT, FEATURE_NAMES};
+use crate::error::{Error, Result};
+
+/// The heads of the model, in file order: the page kind, then the four labels.
+pub const HEADS: [&str; 5] = ["news", "early-stage", "denied", "unconfirmed", "confirmed"];
+
+/// The model compiled into the binary.
+pub const BUILTIN_STATUS_MODEL_TOML: &str = include_str!("../../prompts/status_model.toml");
+
+/// One logistic head: `p = 1 / (1 + e^-(bias + w · x))`, decided at `threshold`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Head {
+    /// The intercept.
+    pub bias: f64,
+    /// One weight per feature, in [`FEATURE_NAMES`] order.
+    pub weights: Vec<f64>,
+    /// Probability at or above which the head says yes.
+    pub threshold: f64,
+}
+
+impl Head {
+    /// A head that always answers `p`-ish 0 (used as the fallback of an unusable file).
+    #[must_use]
+    pub fn never() -> Self {
+        Self {
+            bias: -50.0,
+            weights: vec![0.0; FEATURE_COUNT],
+            threshold: 0.5,
+        }
+    }
+
+    /// The head's probability for feature vector `x`.
+    #[must_use]
+    pub fn probability(&self, x: &[f64]) -> f64 {
+        let z: f64 = self.bias + self.weights.iter().zip(x).map(|(w, v)| w * v).sum::<f64>();
+        1.0 / (1.0 + (-z).exp())
+    }
+}
+
+/// The five heads of the status model.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StatusModel {
+    /// Heads in [`HEADS`] order.
+    pub heads: Vec<Head>,
+    /// Free text kept at the top of the file (how it was trained, the CV figures).
+    pub header: String,
+}
+
+#[derive(Debug, Deserialize)]
+struct RawHead {
+    bias: f64,
+    #[serde(default = "half")]
+    threshold: f64,
+    weights: BTreeMap<String, f64>,
+}
+
+fn half() -> f64 {
+    0.5
+}
+
+impl StatusModel {
+    /// The model compiled in from `prompts/status_model.toml`.
+    #[must_use]
+    pub fn builtin() -> Self {
+        // Checked by the `builtin_model_parses` test; an inert model is the safe fallback.
+        Self::from_toml(BUILTIN_STATUS_MODEL_TOML).unwrap_or_else(|_| Self::inert())
+    }
+
+    /// A model whose heads never fire.
+    #[must_use]
+    pub fn inert() -> Self {
+        Self {
+            heads: HEADS.iter().map(|_| Head::never()).collect(),
+            header: String::new(),
+        }
+    }
+
+    /// Parses a model file.
+    ///
+    /// # Errors
+    /// [`Error::BadInput`] when the TOML is malformed, a head is missing, or a weight names a
+    /// feature this build does not compute.
+    pub fn from_toml(text: &str) -> Result<Self> {
+        let raw: BTreeMap<String, RawHead> = toml::from_str(text)
+            .map_err(|e| Error::BadInput(format!("status model: {}", e.message())))?;
+        let mut heads = Vec::with_capacity(HEADS.len());
+        for name in HEADS {
+            let h = raw
+                .get(name)
+                .ok_or_else(|| Error::BadInput(format!("status model: no [{name}] head")))?;
+            let mut weights = vec![0.0; FEATURE_COUNT];
+            for (f, &w) in &h.weights {
+                let i = FEATURE_NAMES.iter().position(|n| n == f).ok_or_else(|| {
+                    Error::BadInput(format!("status model: [{name}] unknown feature `{f}`"))
+                })?;
+                weights[i] = w;
+            }
+            heads.push(Head {
+                bias: h.bias,
+                weights,
+                threshold: h.threshold,
+            });
+        }
+        let header = text
+            .lines()
+            .take_while(|l| l.starts_with('#') || l.trim().is_empty())
+            .collect::<Vec<_>>()
+            .join("\n");
+        Ok(Self { heads, header })
+    }
+
+    /// The head named `name` (one of [`HEADS`]).
+    #[must_use]
+    pub fn head(&self, name: &str) -> &Head {
+        let i = HEADS.iter().position(|h| *h == name).unwrap_or(0);
+        &self.heads[i]
+    }
+
+    /// The model as a TOML file, `header` (comment lines) first; what [`Self::from_toml`]
+    /// reads back.
+    #[must_use]
+    pub fn to_toml(&self) -> String {
+        let mut out = String::new();
+        for line in self.header.lines() {
+            out.push_str(line);
+            out.push('\n');
+        }
+        for (name, h) in HEADS.iter().zip(&self.heads) {
+            out.push_str(&format!(
+                "\n[\"{name}\"]\nbias = {:.6}\nthreshold = {:.3}\n\n[\"{name}\".weights]\n",
+                h.bias, h.threshold
+            ));
+            for (f, w) in FEATURE_NAMES.iter().zip(&h.weights) {
+                out.push_str(&format!("\"{f}\" = {w:.6}\n"));
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_model_parses_and_round_trips() {
+        let m = StatusModel::from_toml(BUILTIN_STATUS_MODEL_TOML).unwrap();
+        assert_eq!(m.heads.len(), HEADS.len());
+        let again = StatusModel::from_toml(&m.to_toml()).unwrap();
+        for (a, b) in m.heads.iter().zip(&again.heads) {
+            assert!((a.bias - b.bias).abs() < 1e-5);
+            for (x, y) in a.weights.iter().zip(&b.weights) {
+                assert!((x - y).abs() < 1e-5);
+            }
+        }
+    }
+
+    #[test]
+    fn unknown_feature_and_missing_head_are_errors() {
+        let bad = BUILTIN_STATUS_MODEL_TOML.replacen("\"process.title\"", "\"no.such\"", 1);
+        assert!(StatusModel::from_toml(&bad).is_err());
+        assert!(StatusModel::from_toml("[news]\nbias = 0.0\n[news.weights]\n").is_err());
+    }
+
+    #[test]
+    fn probability_is_the_logistic_of_the_dot_product() {
+        let mut h = Head::never();
+        h.bias = 0.0;
+        assert!((h.probability(&[0.0; FEATURE_COUNT]) - 0.5).abs() < 1e-12);
+        h.weights[0] = 2.0;
+        let mut x = vec![0.0; FEATURE_COUNT];
+        x[0] = 1.0;
+        assert!((h.probability(&x) - 1.0 / (1.0 + (-2.0f64).exp())).abs() < 1e-12);
+    }
+}
