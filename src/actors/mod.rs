@@ -66,6 +66,13 @@ pub const RULE_LOCATIVE: &str = "locative";
 pub const RULE_FOREIGN_TEXT: &str = "foreign-text";
 /// Languages (ISO 639-1) that capitalise every noun.
 pub const NOUN_CAPITALISING_LANGUAGES: &[&str] = &["de", "lb"];
+/// Rule: the outlet credited at a story's opening ("(CNN)", "LONDON (AP) —") wrote it; it
+/// is not one of its actors, even where the text names it again ("told CNN").
+pub const RULE_PUBLISHER: &str = "publisher";
+/// Rule: a run starting with an organisation word and "of", "for" or "on" is one agency
+/// name through a comma list or one word after "and" ("Ministry of Trade, Industry and
+/// Energy", "Centers for Disease Control and Prevention").
+pub const RULE_WHOLE_AGENCY: &str = "whole-agency";
 /// Rule: rank by mentions plus role (headline, lead, subject, role verb).
 pub const RULE_ROLE_RANK: &str = "role-rank";
 
@@ -90,8 +97,33 @@ pub const MAX_NAME_WORDS: usize = 7;
 /// Sentences with fewer words than this are bylines, captions or subheads.
 pub const MIN_CONTENT_WORDS: usize = 5;
 
+/// Legal-form suffixes that do not tell companies apart ("Acme Inc" is "Acme"); compared
+/// lower-case, without dots.
+pub const CORPORATE_SUFFIXES: &[&str] = &[
+    "inc",
+    "corp",
+    "corporation",
+    "co",
+    "ltd",
+    "llc",
+    "plc",
+    "limited",
+    "incorporated",
+    "ag",
+    "nv",
+    "gmbh",
+];
+
 /// Word endings that make a capitalised word an adjective, not a name.
-pub const ADJECTIVE_SUFFIXES: &[&str] = &["-based", "-owned", "-led", "-backed", "-born", "-run"];
+pub const ADJECTIVE_SUFFIXES: &[&str] = &[
+    "-based",
+    "-owned",
+    "-led",
+    "-backed",
+    "-born",
+    "-run",
+    "-year-old",
+];
 
 /// Words before a name that make the mention a location ("in Mubende district").
 pub const LOCATIVE_WORDS: &[&str] = &["in", "at", "near", "outside", "inside", "across", "around"];
@@ -116,6 +148,7 @@ pub struct ActorRules {
     place_nouns: HashSet<String>,
     places: HashSet<String>,
     non_actor_heads: HashSet<String>,
+    affiliations: HashSet<String>,
     countries: HashMap<String, String>,
     demonyms: HashMap<String, String>,
     stop_words: HashSet<String>,
@@ -173,6 +206,8 @@ impl WordClass {
     const LOCATIVE: Self = Self(1 << 19);
     /// One of [`SUBJECT_LIST_WORDS`].
     const SUBJECT_LIST: Self = Self(1 << 20);
+    /// In `affiliations`.
+    const AFFILIATION: Self = Self(1 << 21);
     /// Marks a class as worked out (a token's cache starts empty).
     const KNOWN: Self = Self(1 << 31);
     /// The bits that hold for the exact word (all but `TITLE` and `ORG`).
@@ -204,6 +239,8 @@ struct RawActorRules {
     place_nouns: Vec<String>,
     places: Vec<String>,
     non_actor_heads: Vec<String>,
+    #[serde(default)]
+    affiliations: Vec<String>,
     countries: HashMap<String, String>,
     demonyms: HashMap<String, String>,
 }
@@ -253,6 +290,7 @@ impl ActorRules {
             place_nouns: lower_set(raw.place_nouns),
             places: lower_set(raw.places),
             non_actor_heads: lower_set(raw.non_actor_heads),
+            affiliations: lower_set(raw.affiliations),
             countries: raw
                 .countries
                 .into_iter()
@@ -279,7 +317,8 @@ impl ActorRules {
                 *c = c.with(bit);
             }
         };
-        let sets: [(&HashSet<String>, WordClass); 14] = [
+        let sets: [(&HashSet<String>, WordClass); 15] = [
+            (&self.affiliations, WordClass::AFFILIATION),
             (&self.titles, WordClass::TITLE.with(WordClass::TITLE_EXACT)),
             (&self.org_words, WordClass::ORG),
             (&self.particles, WordClass::PARTICLE),
@@ -324,6 +363,10 @@ impl ActorRules {
             }
         } else {
             c = c.with(WordClass(exact.0 & (WordClass::ORG.0 | WordClass::TITLE.0)));
+        }
+        // "April-June", "Mon-Fri": every part generic makes the whole generic.
+        if l.contains('-') && l.split('-').all(|part| get(part).has(WordClass::GENERIC)) {
+            c = c.with(WordClass::GENERIC);
         }
         if ADJECTIVE_SUFFIXES.iter().any(|x| l.ends_with(x)) {
             c = c.with(WordClass::ADJECTIVE);
@@ -452,6 +495,19 @@ fn join(words: &[String]) -> String {
 /// A comparison key: lower case, no dots, "the" dropped, "Justice Department" reordered to
 /// "department of justice".
 fn key_of(words: &[String], rules: &ActorRules) -> String {
+    let mut key = key_with_suffix(words, rules);
+    // RULE_ALIASES: "Acme Inc", "Acme Corp." and "Acme" are one company.
+    while let Some((head, last)) = key.rsplit_once(' ') {
+        if !CORPORATE_SUFFIXES.contains(&last) && last != "&" {
+            break;
+        }
+        key.truncate(head.len());
+    }
+    key
+}
+
+/// [`key_of`] before corporate suffixes are dropped.
+fn key_with_suffix(words: &[String], rules: &ActorRules) -> String {
     // The words joined, lower-cased and without dots. Words hold no spaces, so lower-casing
     // each one is lower-casing them joined.
     let mut text = String::with_capacity(words.iter().map(|w| w.len() + 1).sum());
@@ -537,6 +593,8 @@ struct Line<'a> {
     content: bool,
     /// A wire credit ("— Reuters", "(AP)"): names the source outlet.
     credit: bool,
+    /// Byte offset where the sentence proper starts, past a dateline ([`skip_dateline`]).
+    from: usize,
 }
 
 /// Classifies every sentence of `doc` and tokenizes, once, those that are read.
@@ -551,6 +609,7 @@ fn lines<'a>(doc: &'a Document, ascii_lower: &'a str, title: &str) -> Vec<Line<'
             let credit = text.starts_with(['—', '–', '-', '(']) && !content;
             let read = credit || (content && !headline);
             Line {
+                from: if read { skip_dateline(text) } else { 0 },
                 text,
                 ascii_lower: lower,
                 toks: if read {
@@ -584,7 +643,18 @@ fn doc_context<'a>(lines: &'a [Line<'_>], title_toks: &'a [Tok<'_>]) -> DocConte
         if line.headline || !line.content {
             continue; // headline case and bylines say nothing about names
         }
-        for (j, t) in line.toks.iter().enumerate() {
+        // Words of a dateline say nothing; the first word after it opens the sentence.
+        let skip = if line.from == 0 {
+            0
+        } else {
+            let start = line.text.as_ptr() as usize + line.from;
+            line.toks
+                .iter()
+                .position(|t| t.text.as_ptr() as usize >= start)
+                .unwrap_or(line.toks.len())
+        };
+        for (j, t) in line.toks.iter().enumerate().skip(skip) {
+            let j = j - skip;
             if t.is_cap() {
                 if j > 0 {
                     mid_caps.insert(t.lower());
@@ -652,6 +722,25 @@ fn split_and<'a, 't>(run: &'a [Tok<'t>], rules: &ActorRules) -> Vec<&'a [Tok<'t>
     if ends_org && no_title && !first_whole {
         return vec![run];
     }
+    // RULE_WHOLE_AGENCY: "Ministry of Trade, Industry and Energy" (a comma list inside the
+    // name) and "Centers for Disease Control and Prevention" (an organisation word, a
+    // particle, and one word after "and") are one name.
+    let comma_list = run.iter().skip(1).any(|t| t.comma);
+    let org_particle =
+        run.len() > 2 && rules.is_org(&run[0]) && matches!(run[1].lower(), "of" | "for" | "on");
+    let one_after_and = run.len() >= 2
+        && run[run.len() - 2].text == "and"
+        && !rules.is(
+            &run[run.len() - 1],
+            WordClass::COUNTRY
+                .with(WordClass::PLACE)
+                .with(WordClass::DEMONYM),
+        )
+        && !run[run.len() - 1].is_all_caps()
+        && run.iter().filter(|t| t.text == "and").count() == 1;
+    if no_title && (comma_list || (org_particle && one_after_and)) {
+        return vec![run];
+    }
     run.split(|t| t.text == "and")
         .filter(|p| !p.is_empty())
         .collect()
@@ -659,22 +748,27 @@ fn split_and<'a, 't>(run: &'a [Tok<'t>], rules: &ActorRules) -> Vec<&'a [Tok<'t>
 
 /// [`RULE_TITLES`]: the person after the last title, or the portfolio after "Title of".
 fn strip_title<'a, 't>(part: &'a [Tok<'t>], rules: &ActorRules) -> Option<(&'a [Tok<'t>], bool)> {
-    if part.iter().any(|x| rules.is_org(x)) {
-        return Some((part, false)); // "Department of Justice": "Justice" is no title here
-    }
     let Some(t) = part.iter().rposition(|x| rules.is_title(x)) else {
         return Some((part, false));
     };
     let rest = &part[t + 1..];
     if rest.is_empty() {
-        return None; // a role ("the Minister"), not an actor
+        // "Department of Justice": "Justice" is no title here; "the Minister" is a role.
+        return part
+            .iter()
+            .any(|x| rules.is_org(x))
+            .then_some((part, false));
     }
     if rest.iter().any(|x| rules.is_org(x)) && rest[0].text != "of" {
         return Some((part, false)); // "Justice Department", "President Hotel Group"
     }
     if rest[0].text != "of" {
+        // "Madison Police Chief Mike Koval": the organisation before the title is his.
         let n = rest.len();
         return Some((&rest[n.saturating_sub(3)..], true));
+    }
+    if part[..t].iter().any(|x| rules.is_org(x)) {
+        return Some((part, false)); // "Bank Director of Operations": not a portfolio
     }
 
     let mut portfolio = &rest[1..];
@@ -755,22 +849,71 @@ impl ActorRules {
                 // Only a lone word at the sentence start is suspect: in a longer run the
                 // capital belongs to the name ("Ministry of Health", "Western Digital").
                 let lone_initial = initial && p.len() == 1;
+                // ... unless the text writes the word in lower case and never capitalises
+                // it inside a sentence ("Getting Acme to pay").
+                let lower_initial = initial
+                    && p.len() > 1
+                    && skip == 0
+                    && ctx.lower_words.contains(l)
+                    && !ctx.mid_caps.contains(l)
+                    && !ctx.title_caps.contains(l);
                 let common = class.has(
                     WordClass::STOP
                         .with(WordClass::LEADING)
                         .with(WordClass::ADJECTIVE),
-                ) || (lone_initial
-                    && (ctx.lower_words.contains(l)
-                        || (!ctx.mid_caps.contains(l)
-                            && !ctx.title_caps.contains(l)
-                            && !ctx.repeated_initials.contains(l)
-                            && !first.is_all_caps())));
+                ) || lower_initial
+                    || (lone_initial
+                        && (ctx.lower_words.contains(l)
+                            || (!ctx.mid_caps.contains(l)
+                                && !ctx.title_caps.contains(l)
+                                && !ctx.repeated_initials.contains(l)
+                                && !first.is_all_caps())));
                 if common && !known {
                     p = &p[1..];
                     skip += 1;
                 } else {
                     break;
                 }
+            }
+            // "Shares of Acme", "Fans of Chelsea": a generic noun and "of" before a name.
+            if p.len() > 2
+                && p[1].text == "of"
+                && self.is(&p[0], WordClass::GENERIC)
+                && !self.is_org(&p[0])
+            {
+                p = &p[2..];
+                skip += 2;
+            }
+            // "Nineteen-year-old Tom Reed", "San Francisco-based Acme": what comes up to an
+            // adjective describes the name after it.
+            if let Some(a) = p[..p.len().saturating_sub(1)]
+                .iter()
+                .rposition(|t| self.is(t, WordClass::ADJECTIVE))
+            {
+                p = &p[a + 1..];
+                skip += a + 1;
+            }
+            // "Republican Phil Bryant", "American Ted Ligety": an affiliation or demonym
+            // before a person's two- or three-word name describes the person.
+            let describes =
+                |t: &Tok<'_>| self.is(t, WordClass::DEMONYM.with(WordClass::AFFILIATION));
+            if (3..=4).contains(&p.len())
+                && describes(&p[0])
+                && !p.iter().any(|t| self.is_org(t) || self.is_title(t))
+                && !p[1..].iter().any(|t| {
+                    t.is_all_caps()
+                        || self.is(
+                            t,
+                            WordClass::DEMONYM
+                                .with(WordClass::COUNTRY)
+                                .with(WordClass::PLACE)
+                                .with(WordClass::PARTICLE)
+                                .with(WordClass::GENERIC),
+                        )
+                })
+            {
+                p = &p[1..];
+                skip += 1;
             }
             if p.is_empty() || p.len() > MAX_NAME_WORDS {
                 continue;
@@ -845,7 +988,18 @@ impl ActorRules {
             let has_org_word = name.iter().any(|t| self.is_org(t));
             // Whether the name with the next word added holds an organisation word.
             let org_with_next = has_org_word || next_is(WordClass::ORG);
-            let mut owned: Vec<String> = name.iter().map(|t| t.text.to_string()).collect();
+            // A comma list inside the name keeps its commas ("Ministry of Trade, Industry").
+            let mut owned: Vec<String> = name
+                .iter()
+                .enumerate()
+                .map(|(i, t)| {
+                    if name.get(i + 1).is_some_and(|n| n.comma) {
+                        format!("{},", t.text)
+                    } else {
+                        t.text.to_string()
+                    }
+                })
+                .collect();
             // RULE_DEMONYM_ACTS
             if let Some(country) = entry(WordClass::DEMONYM, &self.demonyms) {
                 if acting && !titled {
@@ -927,8 +1081,9 @@ impl ActorRules {
     }
 }
 
-/// Collects every mention in the text, skipping the headline line and non-content lines.
-fn collect_mentions(doc: &Document, rules: &ActorRules) -> Vec<Mention> {
+/// Collects every mention in the text, skipping the headline line and non-content lines,
+/// and the outlet credited at the story's opening ([`RULE_PUBLISHER`]), if any.
+fn collect_mentions(doc: &Document, rules: &ActorRules) -> (Vec<Mention>, Option<String>) {
     let title = doc.title.as_deref().unwrap_or("");
     // Lower-cased once here, so that most words' lower-case forms are slices of it.
     let ascii_lower = doc.text.to_ascii_lowercase();
@@ -939,13 +1094,20 @@ fn collect_mentions(doc: &Document, rules: &ActorRules) -> Vec<Mention> {
     let mut out = Vec::new();
     let mut rank = 0;
     let mut order = 0;
+    let mut publisher = None;
     for line in &lines {
         if line.headline || (!line.content && !line.credit) {
             continue; // RULE_HEADLINE; bylines, captions
         }
         let lead = rank < LEAD_SENTENCES;
+        if rank == 0 {
+            publisher = names::opening_credit(line.text).map(|(_, credit)| {
+                let words: Vec<String> = credit.split_whitespace().map(str::to_string).collect();
+                key_of(&words, rules)
+            });
+        }
         rank += 1;
-        let from = skip_dateline(line.text);
+        let from = line.from;
         // Most sentences have no dateline; the others are read again without it.
         let toks: Cow<[Tok<'_>]> = if from == 0 {
             Cow::Borrowed(&line.toks)
@@ -953,7 +1115,10 @@ fn collect_mentions(doc: &Document, rules: &ActorRules) -> Vec<Mention> {
             let lower = line.ascii_lower.and_then(|l| l.get(from..));
             Cow::Owned(tokenize(&line.text[from..], lower))
         };
-        for run in chains(&toks, |t| rules.is(t, WordClass::PARTICLE)) {
+        let org_link = |before: &Tok<'_>, after: &Tok<'_>| {
+            rules.is_org(before) && after.is_cap() && !rules.is(after, WordClass::GENERIC)
+        };
+        for run in chains(&toks, |t| rules.is(t, WordClass::PARTICLE), org_link) {
             let role = rules.has_role(&toks, &run);
             let after_place_noun = toks
                 .get(run.end)
@@ -987,7 +1152,7 @@ fn collect_mentions(doc: &Document, rules: &ActorRules) -> Vec<Mention> {
             }
         }
     }
-    out
+    (out, publisher)
 }
 
 fn add_form(forms: &mut Vec<(String, u32)>, form: String, n: u32) {
@@ -1340,8 +1505,12 @@ pub fn key_actors(doc: &Document) -> Vec<Actor> {
 #[must_use]
 pub fn key_actors_with(doc: &Document, rules: &ActorRules) -> Vec<Actor> {
     let foreign = ForeignText::of(doc);
-    let mentions = collect_mentions(doc, rules);
-    let cands = merge_aliases(group(mentions, rules), rules);
+    let (mentions, publisher) = collect_mentions(doc, rules);
+    let mut cands = merge_aliases(group(mentions, rules), rules);
+    if let Some(p) = publisher {
+        // RULE_PUBLISHER: the outlet that wrote the story is not one of its actors.
+        cands.retain(|c| key_of(&c.words, rules) != p);
+    }
     let title_words: Vec<String> = doc
         .title
         .as_deref()
