@@ -30,7 +30,10 @@
 //! short stories' gold lists include names mentioned once (the sources, the accusers), so
 //! there is no score cut, only the cap of [`MAX_ACTORS`] best-ranked.
 
+mod cut;
 mod names;
+
+pub use cut::{ActorModel, Features, BUILTIN_ACTOR_MODEL_TOML, FEATURE_NAMES, N_FEATURES};
 
 use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use std::borrow::Cow;
@@ -73,6 +76,10 @@ pub const RULE_PUBLISHER: &str = "publisher";
 /// name through a comma list or one word after "and" ("Ministry of Trade, Industry and
 /// Energy", "Centers for Disease Control and Prevention").
 pub const RULE_WHOLE_AGENCY: &str = "whole-agency";
+/// Rule: a logistic model over each candidate's features (mentions, headline, lead,
+/// subject, role verb, rule rank: [`FEATURE_NAMES`]) orders the candidates and cuts the
+/// list where the evidence runs out: a story with 3 actors shows 3, not 8.
+pub const RULE_CUT: &str = "cut";
 /// Rule: rank by mentions plus role (headline, lead, subject, role verb).
 pub const RULE_ROLE_RANK: &str = "role-rank";
 
@@ -155,6 +162,8 @@ pub struct ActorRules {
     /// For every entry of the lists above, the lists it is in ([`WordClass`]), so that a
     /// word is looked up once however many lists are asked about it.
     classes: HashMap<String, WordClass>,
+    /// The learned cut-off ([`RULE_CUT`]), from `prompts/actor_model.toml`.
+    pub model: ActorModel,
 }
 
 /// Which of the [`ActorRules`] lists a lower-cased word is in, and a few fixed word tests,
@@ -303,6 +312,7 @@ impl ActorRules {
                 .collect(),
             stop_words,
             classes: HashMap::new(),
+            model: ActorModel::builtin(),
         };
         rules.classes = rules.word_classes();
         Ok(rules)
@@ -392,17 +402,22 @@ impl ActorRules {
         c
     }
 
-    /// Loads `prompts/actors.toml` (or `actors.toml`) from `dir` when present, so users can
-    /// tune the word lists without a rebuild; otherwise the built-in lists.
+    /// Loads `prompts/actors.toml` (or `actors.toml`) and `prompts/actor_model.toml` (or
+    /// `actor_model.toml`) from `dir` when present, so users can tune the word lists and
+    /// the cut-off without a rebuild; otherwise the built-in ones.
     ///
     /// # Errors
     /// [`Error::Io`] when the file exists but cannot be read, or any [`Self::from_toml`]
     /// error.
     pub fn load(dir: &std::path::Path) -> Result<Self> {
-        match crate::config::read_rules_file(dir, "actors.toml")? {
-            Some(text) => Self::from_toml(&text),
-            None => Ok(Self::builtin()),
+        let mut rules = match crate::config::read_rules_file(dir, "actors.toml")? {
+            Some(text) => Self::from_toml(&text)?,
+            None => Self::builtin(),
+        };
+        if let Some(text) = crate::config::read_rules_file(dir, "actor_model.toml")? {
+            rules.model = ActorModel::from_toml(&text)?;
         }
+        Ok(rules)
     }
 
     fn is_title(&self, t: &Tok) -> bool {
@@ -1501,9 +1516,65 @@ pub fn key_actors(doc: &Document) -> Vec<Actor> {
     key_actors_with(doc, ActorRules::shared())
 }
 
-/// The key actors of `doc` using the given word lists.
+/// The key actors of `doc` using the given word lists and cut-off model.
 #[must_use]
 pub fn key_actors_with(doc: &Document, rules: &ActorRules) -> Vec<Actor> {
+    let ranked = ranked_candidates(doc, rules);
+    let features = candidate_features(&ranked, rules);
+    // RULE_CUT: order by the model's probability (the rules' order breaks ties) and stop
+    // where the evidence runs out.
+    let mut order: Vec<(f64, usize)> = features
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (rules.model.probability(f), i))
+        .collect();
+    order.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    let probs: Vec<f64> = order.iter().map(|p| p.0).collect();
+    let keep = rules.model.keep(&probs, MAX_ACTORS);
+    order
+        .into_iter()
+        .take(keep)
+        .map(|(_, i)| actor_of(&ranked[i].1, rules))
+        .collect()
+}
+
+/// A candidate actor before the cut, with the features the cut-off model weighs: what
+/// the `train-actors` trainer learns from.
+#[derive(Debug, Clone)]
+pub struct ActorCandidate {
+    /// The actor as it would be shown.
+    pub actor: Actor,
+    /// Its features, in the order of [`FEATURE_NAMES`].
+    pub features: Features,
+}
+
+/// Every candidate actor of `doc` that passes the rules, in the rules' order
+/// ([`RULE_ROLE_RANK`]), before the cut.
+#[must_use]
+pub fn actor_candidates_with(doc: &Document, rules: &ActorRules) -> Vec<ActorCandidate> {
+    let ranked = ranked_candidates(doc, rules);
+    let features = candidate_features(&ranked, rules);
+    ranked
+        .iter()
+        .zip(features)
+        .map(|((_, c), features)| ActorCandidate {
+            actor: actor_of(c, rules),
+            features,
+        })
+        .collect()
+}
+
+fn actor_of(c: &Candidate, rules: &ActorRules) -> Actor {
+    let name = display_name(c, rules);
+    Actor {
+        kind: kind_of(c, &name, rules),
+        name,
+        mentions: c.mentions + u32::from(c.title),
+    }
+}
+
+/// The candidates that pass the rules with their rule scores, best first.
+fn ranked_candidates(doc: &Document, rules: &ActorRules) -> Vec<(f64, Candidate)> {
     let foreign = ForeignText::of(doc);
     let (mentions, publisher) = collect_mentions(doc, rules);
     let mut cands = merge_aliases(group(mentions, rules), rules);
@@ -1540,15 +1611,49 @@ pub fn key_actors_with(doc: &Document, rules: &ActorRules) -> Vec<Actor> {
         .collect();
     scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.first.cmp(&b.1.first)));
     scored
-        .into_iter()
-        .take(MAX_ACTORS)
-        .map(|(_, c)| {
-            let name = display_name(&c, rules);
-            Actor {
-                kind: kind_of(&c, &name, rules),
-                name,
-                mentions: c.mentions + u32::from(c.title),
-            }
+}
+
+/// The [`FEATURE_NAMES`] of each ranked candidate.
+fn candidate_features(ranked: &[(f64, Candidate)], rules: &ActorRules) -> Vec<Features> {
+    let top = ranked.first().map_or(1.0, |r| r.0.max(1e-9));
+    let total_mentions: u32 = ranked.iter().map(|r| r.1.mentions).sum::<u32>().max(1);
+    let last_order = ranked.iter().map(|r| r.1.first).max().unwrap_or(1).max(1);
+    let log_candidates = (1.0 + ranked.len() as f64).ln();
+    let flag = |b: bool| if b { 1.0 } else { 0.0 };
+    ranked
+        .iter()
+        .enumerate()
+        .map(|(rank, (score, c))| {
+            let acronym = c.words.len() == 1
+                && c.words[0]
+                    .chars()
+                    .filter(|x| x.is_alphabetic())
+                    .all(char::is_uppercase);
+            // A country only ever named as a country, never acting ("U.S. officials").
+            let place = c.country.is_some()
+                && c.forms.iter().all(|(f, _)| {
+                    let w: Vec<&str> = f.split(' ').collect();
+                    rules.country_of(&w).is_some()
+                });
+            [
+                (1.0 + f64::from(c.mentions)).ln(),
+                flag(c.title),
+                flag(c.lead),
+                f64::from(c.subject.min(MAX_ROLE_MENTIONS)) / f64::from(MAX_ROLE_MENTIONS),
+                f64::from(c.role.min(MAX_ROLE_MENTIONS)) / f64::from(MAX_ROLE_MENTIONS),
+                c.first as f64 / last_order as f64,
+                flag(c.person),
+                flag(c.country.is_some()),
+                flag(place),
+                flag(c.words.len() == 1 && !acronym),
+                flag(acronym),
+                1.0 / (1.0 + rank as f64),
+                score / top,
+                f64::from(c.mentions) / f64::from(total_mentions),
+                log_candidates,
+                flag(c.words.iter().any(|w| rules.is_org_word(w))),
+                c.words.len().min(4) as f64 / 4.0,
+            ]
         })
         .collect()
 }
