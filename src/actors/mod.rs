@@ -1,9 +1,11 @@
 //! Key actors: the people, organisations, governments and places a story is about.
 //!
-//! For naming the 3 to 8 parties that drive a story, most central first, each with a kind
-//! and a mention count. It works from capitalisation and a few word lists
-//! (`prompts/actors.toml`: titles, organisation words, generic words, countries and
-//! demonyms), so it is fast and needs no model. Not for a full named-entity tagger: names
+//! For naming the parties that drive a story (up to 8, as many as the evidence bears),
+//! most central first, each with a kind and a mention count. It works from capitalisation
+//! and a few word lists (`prompts/actors.toml`: titles, organisation words, generic words,
+//! countries and demonyms), then a dot product over a few numbers per candidate
+//! (`prompts/actor_model.toml`) decides where the list stops, so it is fast and needs no
+//! tagging model. Not for a full named-entity tagger: names
 //! written in lower case, or parties only described ("the company"), are not found.
 //!
 //! The rules, each named below:
