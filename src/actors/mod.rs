@@ -1,36 +1,54 @@
 //! Key actors: the people, organisations, governments and places a story is about.
 //!
-//! For naming the 3 to 8 parties that drive a story, most central first, each with a kind
-//! and a mention count. It works from capitalisation and a few word lists
-//! (`prompts/actors.toml`: titles, organisation words, generic words, countries and
-//! demonyms), so it is fast and needs no model. Not for a full named-entity tagger: names
+//! For naming the parties that drive a story (up to 8, as many as the evidence bears),
+//! most central first, each with a kind and a mention count. It works from capitalisation
+//! and a few word lists (`prompts/actors.toml`: titles, organisation words, generic words,
+//! countries and demonyms), then a dot product over a few numbers per candidate
+//! (`prompts/actor_model.toml`) decides where the list stops, so it is fast and needs no
+//! tagging model. Not for a full named-entity tagger: names
 //! written in lower case, or parties only described ("the company"), are not found.
 //!
 //! The rules, each named below:
 //!
 //! - [`RULE_TITLES`]: "President Emmanuel Macron" is Emmanuel Macron; "the Minister" alone is
-//!   a role, not an actor; "Minister of Petroleum X Y" is X Y.
+//!   a role, not an actor; "Minister of Petroleum X Y" is X Y; a title after an
+//!   organisation goes with it ("Madison Police Chief Mike Koval" is Mike Koval).
 //! - [`RULE_SENTENCE_INITIAL`]: a capitalised first word counts only if the text also
-//!   capitalises it elsewhere and never writes it in lower case ("Hackers" is not a name).
-//! - [`RULE_GENERIC`]: days, months, "The", "Company" and the like are never actors.
+//!   capitalises it elsewhere and never writes it in lower case ("Hackers" is not a name);
+//!   the first word of a longer run goes when the text writes it in lower case elsewhere.
+//! - [`RULE_GENERIC`]: days, months and month ranges ("May-June"), "The", "Company",
+//!   adjectives ("Congressional", "Nineteen-year-old", "Mumbai-based") and the like are
+//!   never actors; an affiliation or demonym before a person's name describes the person
+//!   ("Republican Phil Bryant" is Phil Bryant).
 //! - [`RULE_AND_SPLITS`]: "China Telecom and China Mobile" are two names, but "Securities and
 //!   Exchange Commission" is one (it ends in an organisation word).
+//! - [`RULE_WHOLE_AGENCY`]: "Ministry of Trade, Industry and Energy", "Council on
+//!   American-Islamic Relations" and "Centers for Disease Control and Prevention" are one
+//!   name each, not two or three.
 //! - [`RULE_DEMONYM_ACTS`]: "French authorities", "U.S. officials" make the country an actor;
 //!   "a Belgian midfielder" does not.
 //! - [`RULE_ALIASES`]: acronyms and expansions (DOJ = Department of Justice = Justice
-//!   Department), surname-only and short later mentions (Biden -> Joe Biden) merge.
+//!   Department), surname-only and short later mentions (Biden -> Joe Biden), legal-form
+//!   suffixes (Acme = Acme Inc = Acme Corp.) and "Shares of Acme" merge; the fullest form
+//!   is shown.
 //! - [`RULE_HEADLINE`]: headlines are often in title case, so they do not create actors;
 //!   they lift the actors of the text that they name.
 //! - [`RULE_LOCATIVE`]: a name only ever used as a location ("in Mubende district", "at
 //!   Buckingham Palace") is the setting, not an actor; datelines and bylines are skipped.
+//! - [`RULE_PUBLISHER`]: the outlet credited at the opening ("(CNN)", "LONDON (AP) —")
+//!   wrote the story; it is not one of its actors.
 //! - [`RULE_ROLE_RANK`]: rank by mentions, plus the headline, the lead, being a sentence's
 //!   subject and a role verb (says, denies, confirms, reported) next to the name.
-//!
-//! Every candidate that passes these rules is an actor: news texts name few parties, and
-//! short stories' gold lists include names mentioned once (the sources, the accusers), so
-//! there is no score cut, only the cap of [`MAX_ACTORS`] best-ranked.
+//! - [`RULE_CUT`]: a logistic model over each candidate's features (the rank above and
+//!   what it is made of, [`FEATURE_NAMES`]) orders the candidates and stops the list where
+//!   the evidence runs out: a story with 3 actors shows 3, not 8. Its weights are in
+//!   `prompts/actor_model.toml`, written by the `train-actors` trainer (cargo feature
+//!   `train`) from the labelled dev set, judged by 5-fold cross-validation.
 
+mod cut;
 mod names;
+
+pub use cut::{ActorModel, Features, BUILTIN_ACTOR_MODEL_TOML, FEATURE_NAMES, N_FEATURES};
 
 use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use std::borrow::Cow;
@@ -66,6 +84,17 @@ pub const RULE_LOCATIVE: &str = "locative";
 pub const RULE_FOREIGN_TEXT: &str = "foreign-text";
 /// Languages (ISO 639-1) that capitalise every noun.
 pub const NOUN_CAPITALISING_LANGUAGES: &[&str] = &["de", "lb"];
+/// Rule: the outlet credited at a story's opening ("(CNN)", "LONDON (AP) —") wrote it; it
+/// is not one of its actors, even where the text names it again ("told CNN").
+pub const RULE_PUBLISHER: &str = "publisher";
+/// Rule: a run starting with an organisation word and "of", "for" or "on" is one agency
+/// name through a comma list or one word after "and" ("Ministry of Trade, Industry and
+/// Energy", "Centers for Disease Control and Prevention").
+pub const RULE_WHOLE_AGENCY: &str = "whole-agency";
+/// Rule: a logistic model over each candidate's features (mentions, headline, lead,
+/// subject, role verb, rule rank: [`FEATURE_NAMES`]) orders the candidates and cuts the
+/// list where the evidence runs out: a story with 3 actors shows 3, not 8.
+pub const RULE_CUT: &str = "cut";
 /// Rule: rank by mentions plus role (headline, lead, subject, role verb).
 pub const RULE_ROLE_RANK: &str = "role-rank";
 
@@ -90,8 +119,33 @@ pub const MAX_NAME_WORDS: usize = 7;
 /// Sentences with fewer words than this are bylines, captions or subheads.
 pub const MIN_CONTENT_WORDS: usize = 5;
 
+/// Legal-form suffixes that do not tell companies apart ("Acme Inc" is "Acme"); compared
+/// lower-case, without dots.
+pub const CORPORATE_SUFFIXES: &[&str] = &[
+    "inc",
+    "corp",
+    "corporation",
+    "co",
+    "ltd",
+    "llc",
+    "plc",
+    "limited",
+    "incorporated",
+    "ag",
+    "nv",
+    "gmbh",
+];
+
 /// Word endings that make a capitalised word an adjective, not a name.
-pub const ADJECTIVE_SUFFIXES: &[&str] = &["-based", "-owned", "-led", "-backed", "-born", "-run"];
+pub const ADJECTIVE_SUFFIXES: &[&str] = &[
+    "-based",
+    "-owned",
+    "-led",
+    "-backed",
+    "-born",
+    "-run",
+    "-year-old",
+];
 
 /// Words before a name that make the mention a location ("in Mubende district").
 pub const LOCATIVE_WORDS: &[&str] = &["in", "at", "near", "outside", "inside", "across", "around"];
@@ -116,12 +170,15 @@ pub struct ActorRules {
     place_nouns: HashSet<String>,
     places: HashSet<String>,
     non_actor_heads: HashSet<String>,
+    affiliations: HashSet<String>,
     countries: HashMap<String, String>,
     demonyms: HashMap<String, String>,
     stop_words: HashSet<String>,
     /// For every entry of the lists above, the lists it is in ([`WordClass`]), so that a
     /// word is looked up once however many lists are asked about it.
     classes: HashMap<String, WordClass>,
+    /// The learned cut-off ([`RULE_CUT`]), from `prompts/actor_model.toml`.
+    pub model: ActorModel,
 }
 
 /// Which of the [`ActorRules`] lists a lower-cased word is in, and a few fixed word tests,
@@ -173,6 +230,8 @@ impl WordClass {
     const LOCATIVE: Self = Self(1 << 19);
     /// One of [`SUBJECT_LIST_WORDS`].
     const SUBJECT_LIST: Self = Self(1 << 20);
+    /// In `affiliations`.
+    const AFFILIATION: Self = Self(1 << 21);
     /// Marks a class as worked out (a token's cache starts empty).
     const KNOWN: Self = Self(1 << 31);
     /// The bits that hold for the exact word (all but `TITLE` and `ORG`).
@@ -204,6 +263,8 @@ struct RawActorRules {
     place_nouns: Vec<String>,
     places: Vec<String>,
     non_actor_heads: Vec<String>,
+    #[serde(default)]
+    affiliations: Vec<String>,
     countries: HashMap<String, String>,
     demonyms: HashMap<String, String>,
 }
@@ -253,6 +314,7 @@ impl ActorRules {
             place_nouns: lower_set(raw.place_nouns),
             places: lower_set(raw.places),
             non_actor_heads: lower_set(raw.non_actor_heads),
+            affiliations: lower_set(raw.affiliations),
             countries: raw
                 .countries
                 .into_iter()
@@ -265,6 +327,7 @@ impl ActorRules {
                 .collect(),
             stop_words,
             classes: HashMap::new(),
+            model: ActorModel::builtin(),
         };
         rules.classes = rules.word_classes();
         Ok(rules)
@@ -279,7 +342,8 @@ impl ActorRules {
                 *c = c.with(bit);
             }
         };
-        let sets: [(&HashSet<String>, WordClass); 14] = [
+        let sets: [(&HashSet<String>, WordClass); 15] = [
+            (&self.affiliations, WordClass::AFFILIATION),
             (&self.titles, WordClass::TITLE.with(WordClass::TITLE_EXACT)),
             (&self.org_words, WordClass::ORG),
             (&self.particles, WordClass::PARTICLE),
@@ -325,6 +389,10 @@ impl ActorRules {
         } else {
             c = c.with(WordClass(exact.0 & (WordClass::ORG.0 | WordClass::TITLE.0)));
         }
+        // "April-June", "Mon-Fri": every part generic makes the whole generic.
+        if l.contains('-') && l.split('-').all(|part| get(part).has(WordClass::GENERIC)) {
+            c = c.with(WordClass::GENERIC);
+        }
         if ADJECTIVE_SUFFIXES.iter().any(|x| l.ends_with(x)) {
             c = c.with(WordClass::ADJECTIVE);
         }
@@ -349,17 +417,22 @@ impl ActorRules {
         c
     }
 
-    /// Loads `prompts/actors.toml` (or `actors.toml`) from `dir` when present, so users can
-    /// tune the word lists without a rebuild; otherwise the built-in lists.
+    /// Loads `prompts/actors.toml` (or `actors.toml`) and `prompts/actor_model.toml` (or
+    /// `actor_model.toml`) from `dir` when present, so users can tune the word lists and
+    /// the cut-off without a rebuild; otherwise the built-in ones.
     ///
     /// # Errors
     /// [`Error::Io`] when the file exists but cannot be read, or any [`Self::from_toml`]
     /// error.
     pub fn load(dir: &std::path::Path) -> Result<Self> {
-        match crate::config::read_rules_file(dir, "actors.toml")? {
-            Some(text) => Self::from_toml(&text),
-            None => Ok(Self::builtin()),
+        let mut rules = match crate::config::read_rules_file(dir, "actors.toml")? {
+            Some(text) => Self::from_toml(&text)?,
+            None => Self::builtin(),
+        };
+        if let Some(text) = crate::config::read_rules_file(dir, "actor_model.toml")? {
+            rules.model = ActorModel::from_toml(&text)?;
         }
+        Ok(rules)
     }
 
     fn is_title(&self, t: &Tok) -> bool {
@@ -452,6 +525,19 @@ fn join(words: &[String]) -> String {
 /// A comparison key: lower case, no dots, "the" dropped, "Justice Department" reordered to
 /// "department of justice".
 fn key_of(words: &[String], rules: &ActorRules) -> String {
+    let mut key = key_with_suffix(words, rules);
+    // RULE_ALIASES: "Acme Inc", "Acme Corp." and "Acme" are one company.
+    while let Some((head, last)) = key.rsplit_once(' ') {
+        if !CORPORATE_SUFFIXES.contains(&last) && last != "&" {
+            break;
+        }
+        key.truncate(head.len());
+    }
+    key
+}
+
+/// [`key_of`] before corporate suffixes are dropped.
+fn key_with_suffix(words: &[String], rules: &ActorRules) -> String {
     // The words joined, lower-cased and without dots. Words hold no spaces, so lower-casing
     // each one is lower-casing them joined.
     let mut text = String::with_capacity(words.iter().map(|w| w.len() + 1).sum());
@@ -537,6 +623,8 @@ struct Line<'a> {
     content: bool,
     /// A wire credit ("— Reuters", "(AP)"): names the source outlet.
     credit: bool,
+    /// Byte offset where the sentence proper starts, past a dateline ([`skip_dateline`]).
+    from: usize,
 }
 
 /// Classifies every sentence of `doc` and tokenizes, once, those that are read.
@@ -551,6 +639,7 @@ fn lines<'a>(doc: &'a Document, ascii_lower: &'a str, title: &str) -> Vec<Line<'
             let credit = text.starts_with(['—', '–', '-', '(']) && !content;
             let read = credit || (content && !headline);
             Line {
+                from: if read { skip_dateline(text) } else { 0 },
                 text,
                 ascii_lower: lower,
                 toks: if read {
@@ -584,7 +673,18 @@ fn doc_context<'a>(lines: &'a [Line<'_>], title_toks: &'a [Tok<'_>]) -> DocConte
         if line.headline || !line.content {
             continue; // headline case and bylines say nothing about names
         }
-        for (j, t) in line.toks.iter().enumerate() {
+        // Words of a dateline say nothing; the first word after it opens the sentence.
+        let skip = if line.from == 0 {
+            0
+        } else {
+            let start = line.text.as_ptr() as usize + line.from;
+            line.toks
+                .iter()
+                .position(|t| t.text.as_ptr() as usize >= start)
+                .unwrap_or(line.toks.len())
+        };
+        for (j, t) in line.toks.iter().enumerate().skip(skip) {
+            let j = j - skip;
             if t.is_cap() {
                 if j > 0 {
                     mid_caps.insert(t.lower());
@@ -652,6 +752,25 @@ fn split_and<'a, 't>(run: &'a [Tok<'t>], rules: &ActorRules) -> Vec<&'a [Tok<'t>
     if ends_org && no_title && !first_whole {
         return vec![run];
     }
+    // RULE_WHOLE_AGENCY: "Ministry of Trade, Industry and Energy" (a comma list inside the
+    // name) and "Centers for Disease Control and Prevention" (an organisation word, a
+    // particle, and one word after "and") are one name.
+    let comma_list = run.iter().skip(1).any(|t| t.comma);
+    let org_particle =
+        run.len() > 2 && rules.is_org(&run[0]) && matches!(run[1].lower(), "of" | "for" | "on");
+    let one_after_and = run.len() >= 2
+        && run[run.len() - 2].text == "and"
+        && !rules.is(
+            &run[run.len() - 1],
+            WordClass::COUNTRY
+                .with(WordClass::PLACE)
+                .with(WordClass::DEMONYM),
+        )
+        && !run[run.len() - 1].is_all_caps()
+        && run.iter().filter(|t| t.text == "and").count() == 1;
+    if no_title && (comma_list || (org_particle && one_after_and)) {
+        return vec![run];
+    }
     run.split(|t| t.text == "and")
         .filter(|p| !p.is_empty())
         .collect()
@@ -659,22 +778,27 @@ fn split_and<'a, 't>(run: &'a [Tok<'t>], rules: &ActorRules) -> Vec<&'a [Tok<'t>
 
 /// [`RULE_TITLES`]: the person after the last title, or the portfolio after "Title of".
 fn strip_title<'a, 't>(part: &'a [Tok<'t>], rules: &ActorRules) -> Option<(&'a [Tok<'t>], bool)> {
-    if part.iter().any(|x| rules.is_org(x)) {
-        return Some((part, false)); // "Department of Justice": "Justice" is no title here
-    }
     let Some(t) = part.iter().rposition(|x| rules.is_title(x)) else {
         return Some((part, false));
     };
     let rest = &part[t + 1..];
     if rest.is_empty() {
-        return None; // a role ("the Minister"), not an actor
+        // "Department of Justice": "Justice" is no title here; "the Minister" is a role.
+        return part
+            .iter()
+            .any(|x| rules.is_org(x))
+            .then_some((part, false));
     }
     if rest.iter().any(|x| rules.is_org(x)) && rest[0].text != "of" {
         return Some((part, false)); // "Justice Department", "President Hotel Group"
     }
     if rest[0].text != "of" {
+        // "Madison Police Chief Mike Koval": the organisation before the title is his.
         let n = rest.len();
         return Some((&rest[n.saturating_sub(3)..], true));
+    }
+    if part[..t].iter().any(|x| rules.is_org(x)) {
+        return Some((part, false)); // "Bank Director of Operations": not a portfolio
     }
 
     let mut portfolio = &rest[1..];
@@ -755,22 +879,72 @@ impl ActorRules {
                 // Only a lone word at the sentence start is suspect: in a longer run the
                 // capital belongs to the name ("Ministry of Health", "Western Digital").
                 let lone_initial = initial && p.len() == 1;
+                // ... unless the text writes the word in lower case and never capitalises
+                // it inside a sentence ("Getting Acme to pay").
+                let lower_initial = initial
+                    && p.len() > 1
+                    && skip == 0
+                    && ctx.lower_words.contains(l)
+                    && !ctx.mid_caps.contains(l)
+                    && !ctx.title_caps.contains(l);
                 let common = class.has(
                     WordClass::STOP
                         .with(WordClass::LEADING)
                         .with(WordClass::ADJECTIVE),
-                ) || (lone_initial
-                    && (ctx.lower_words.contains(l)
-                        || (!ctx.mid_caps.contains(l)
-                            && !ctx.title_caps.contains(l)
-                            && !ctx.repeated_initials.contains(l)
-                            && !first.is_all_caps())));
+                ) || lower_initial
+                    || (lone_initial
+                        && (ctx.lower_words.contains(l)
+                            || (!ctx.mid_caps.contains(l)
+                                && !ctx.title_caps.contains(l)
+                                && !ctx.repeated_initials.contains(l)
+                                && !first.is_all_caps())));
                 if common && !known {
                     p = &p[1..];
                     skip += 1;
                 } else {
                     break;
                 }
+            }
+            // "Shares of Acme", "Fans of Chelsea": a generic noun and "of" before a name.
+            if p.len() > 2
+                && p[1].text == "of"
+                && self.is(&p[0], WordClass::GENERIC)
+                && !self.is_org(&p[0])
+                && !self.is_title(&p[0])
+            {
+                p = &p[2..];
+                skip += 2;
+            }
+            // "Nineteen-year-old Tom Reed", "San Francisco-based Acme": what comes up to an
+            // adjective describes the name after it.
+            if let Some(a) = p[..p.len().saturating_sub(1)]
+                .iter()
+                .rposition(|t| self.is(t, WordClass::ADJECTIVE))
+            {
+                p = &p[a + 1..];
+                skip += a + 1;
+            }
+            // "Republican Phil Bryant", "American Ted Ligety": an affiliation or demonym
+            // before a person's two- or three-word name describes the person.
+            let describes =
+                |t: &Tok<'_>| self.is(t, WordClass::DEMONYM.with(WordClass::AFFILIATION));
+            if (3..=4).contains(&p.len())
+                && describes(&p[0])
+                && !p.iter().any(|t| self.is_org(t) || self.is_title(t))
+                && !p[1..].iter().any(|t| {
+                    t.is_all_caps()
+                        || self.is(
+                            t,
+                            WordClass::DEMONYM
+                                .with(WordClass::COUNTRY)
+                                .with(WordClass::PLACE)
+                                .with(WordClass::PARTICLE)
+                                .with(WordClass::GENERIC),
+                        )
+                })
+            {
+                p = &p[1..];
+                skip += 1;
             }
             if p.is_empty() || p.len() > MAX_NAME_WORDS {
                 continue;
@@ -845,7 +1019,18 @@ impl ActorRules {
             let has_org_word = name.iter().any(|t| self.is_org(t));
             // Whether the name with the next word added holds an organisation word.
             let org_with_next = has_org_word || next_is(WordClass::ORG);
-            let mut owned: Vec<String> = name.iter().map(|t| t.text.to_string()).collect();
+            // A comma list inside the name keeps its commas ("Ministry of Trade, Industry").
+            let mut owned: Vec<String> = name
+                .iter()
+                .enumerate()
+                .map(|(i, t)| {
+                    if name.get(i + 1).is_some_and(|n| n.comma) {
+                        format!("{},", t.text)
+                    } else {
+                        t.text.to_string()
+                    }
+                })
+                .collect();
             // RULE_DEMONYM_ACTS
             if let Some(country) = entry(WordClass::DEMONYM, &self.demonyms) {
                 if acting && !titled {
@@ -927,8 +1112,9 @@ impl ActorRules {
     }
 }
 
-/// Collects every mention in the text, skipping the headline line and non-content lines.
-fn collect_mentions(doc: &Document, rules: &ActorRules) -> Vec<Mention> {
+/// Collects every mention in the text, skipping the headline line and non-content lines,
+/// and the outlet credited at the story's opening ([`RULE_PUBLISHER`]), if any.
+fn collect_mentions(doc: &Document, rules: &ActorRules) -> (Vec<Mention>, Option<String>) {
     let title = doc.title.as_deref().unwrap_or("");
     // Lower-cased once here, so that most words' lower-case forms are slices of it.
     let ascii_lower = doc.text.to_ascii_lowercase();
@@ -939,13 +1125,20 @@ fn collect_mentions(doc: &Document, rules: &ActorRules) -> Vec<Mention> {
     let mut out = Vec::new();
     let mut rank = 0;
     let mut order = 0;
+    let mut publisher = None;
     for line in &lines {
         if line.headline || (!line.content && !line.credit) {
             continue; // RULE_HEADLINE; bylines, captions
         }
         let lead = rank < LEAD_SENTENCES;
+        if rank == 0 {
+            publisher = names::opening_credit(line.text).map(|(_, credit)| {
+                let words: Vec<String> = credit.split_whitespace().map(str::to_string).collect();
+                key_of(&words, rules)
+            });
+        }
         rank += 1;
-        let from = skip_dateline(line.text);
+        let from = line.from;
         // Most sentences have no dateline; the others are read again without it.
         let toks: Cow<[Tok<'_>]> = if from == 0 {
             Cow::Borrowed(&line.toks)
@@ -953,7 +1146,10 @@ fn collect_mentions(doc: &Document, rules: &ActorRules) -> Vec<Mention> {
             let lower = line.ascii_lower.and_then(|l| l.get(from..));
             Cow::Owned(tokenize(&line.text[from..], lower))
         };
-        for run in chains(&toks, |t| rules.is(t, WordClass::PARTICLE)) {
+        let org_link = |before: &Tok<'_>, after: &Tok<'_>| {
+            rules.is_org(before) && after.is_cap() && !rules.is(after, WordClass::GENERIC)
+        };
+        for run in chains(&toks, |t| rules.is(t, WordClass::PARTICLE), org_link) {
             let role = rules.has_role(&toks, &run);
             let after_place_noun = toks
                 .get(run.end)
@@ -987,7 +1183,7 @@ fn collect_mentions(doc: &Document, rules: &ActorRules) -> Vec<Mention> {
             }
         }
     }
-    out
+    (out, publisher)
 }
 
 fn add_form(forms: &mut Vec<(String, u32)>, form: String, n: u32) {
@@ -1336,12 +1532,72 @@ pub fn key_actors(doc: &Document) -> Vec<Actor> {
     key_actors_with(doc, ActorRules::shared())
 }
 
-/// The key actors of `doc` using the given word lists.
+/// The key actors of `doc` using the given word lists and cut-off model.
 #[must_use]
 pub fn key_actors_with(doc: &Document, rules: &ActorRules) -> Vec<Actor> {
+    let ranked = ranked_candidates(doc, rules);
+    let features = candidate_features(&ranked, rules);
+    // RULE_CUT: order by the model's probability (the rules' order breaks ties) and stop
+    // where the evidence runs out.
+    let mut order: Vec<(f64, usize)> = features
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (rules.model.probability(f), i))
+        .collect();
+    order.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    let probs: Vec<f64> = order.iter().map(|p| p.0).collect();
+    let keep = rules.model.keep(&probs, MAX_ACTORS);
+    order
+        .into_iter()
+        .take(keep)
+        .map(|(_, i)| actor_of(&ranked[i].1, rules))
+        .collect()
+}
+
+/// A candidate actor before the cut, with the features the cut-off model weighs: what
+/// the `train-actors` trainer learns from.
+#[derive(Debug, Clone)]
+pub struct ActorCandidate {
+    /// The actor as it would be shown.
+    pub actor: Actor,
+    /// Its features, in the order of [`FEATURE_NAMES`].
+    pub features: Features,
+}
+
+/// Every candidate actor of `doc` that passes the rules, in the rules' order
+/// ([`RULE_ROLE_RANK`]), before the cut.
+#[must_use]
+pub fn actor_candidates_with(doc: &Document, rules: &ActorRules) -> Vec<ActorCandidate> {
+    let ranked = ranked_candidates(doc, rules);
+    let features = candidate_features(&ranked, rules);
+    ranked
+        .iter()
+        .zip(features)
+        .map(|((_, c), features)| ActorCandidate {
+            actor: actor_of(c, rules),
+            features,
+        })
+        .collect()
+}
+
+fn actor_of(c: &Candidate, rules: &ActorRules) -> Actor {
+    let name = display_name(c, rules);
+    Actor {
+        kind: kind_of(c, &name, rules),
+        name,
+        mentions: c.mentions + u32::from(c.title),
+    }
+}
+
+/// The candidates that pass the rules with their rule scores, best first.
+fn ranked_candidates(doc: &Document, rules: &ActorRules) -> Vec<(f64, Candidate)> {
     let foreign = ForeignText::of(doc);
-    let mentions = collect_mentions(doc, rules);
-    let cands = merge_aliases(group(mentions, rules), rules);
+    let (mentions, publisher) = collect_mentions(doc, rules);
+    let mut cands = merge_aliases(group(mentions, rules), rules);
+    if let Some(p) = publisher {
+        // RULE_PUBLISHER: the outlet that wrote the story is not one of its actors.
+        cands.retain(|c| key_of(&c.words, rules) != p);
+    }
     let title_words: Vec<String> = doc
         .title
         .as_deref()
@@ -1371,15 +1627,49 @@ pub fn key_actors_with(doc: &Document, rules: &ActorRules) -> Vec<Actor> {
         .collect();
     scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.first.cmp(&b.1.first)));
     scored
-        .into_iter()
-        .take(MAX_ACTORS)
-        .map(|(_, c)| {
-            let name = display_name(&c, rules);
-            Actor {
-                kind: kind_of(&c, &name, rules),
-                name,
-                mentions: c.mentions + u32::from(c.title),
-            }
+}
+
+/// The [`FEATURE_NAMES`] of each ranked candidate.
+fn candidate_features(ranked: &[(f64, Candidate)], rules: &ActorRules) -> Vec<Features> {
+    let top = ranked.first().map_or(1.0, |r| r.0.max(1e-9));
+    let total_mentions: u32 = ranked.iter().map(|r| r.1.mentions).sum::<u32>().max(1);
+    let last_order = ranked.iter().map(|r| r.1.first).max().unwrap_or(1).max(1);
+    let log_candidates = (1.0 + ranked.len() as f64).ln();
+    let flag = |b: bool| if b { 1.0 } else { 0.0 };
+    ranked
+        .iter()
+        .enumerate()
+        .map(|(rank, (score, c))| {
+            let acronym = c.words.len() == 1
+                && c.words[0]
+                    .chars()
+                    .filter(|x| x.is_alphabetic())
+                    .all(char::is_uppercase);
+            // A country only ever named as a country, never acting ("U.S. officials").
+            let place = c.country.is_some()
+                && c.forms.iter().all(|(f, _)| {
+                    let w: Vec<&str> = f.split(' ').collect();
+                    rules.country_of(&w).is_some()
+                });
+            [
+                (1.0 + f64::from(c.mentions)).ln(),
+                flag(c.title),
+                flag(c.lead),
+                f64::from(c.subject.min(MAX_ROLE_MENTIONS)) / f64::from(MAX_ROLE_MENTIONS),
+                f64::from(c.role.min(MAX_ROLE_MENTIONS)) / f64::from(MAX_ROLE_MENTIONS),
+                c.first as f64 / last_order as f64,
+                flag(c.person),
+                flag(c.country.is_some()),
+                flag(place),
+                flag(c.words.len() == 1 && !acronym),
+                flag(acronym),
+                1.0 / (1.0 + rank as f64),
+                score / top,
+                f64::from(c.mentions) / f64::from(total_mentions),
+                log_candidates,
+                flag(c.words.iter().any(|w| rules.is_org_word(w))),
+                c.words.len().min(4) as f64 / 4.0,
+            ]
         })
         .collect()
 }

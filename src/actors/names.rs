@@ -65,6 +65,8 @@ pub(crate) struct Tok<'a> {
     pub(crate) possessive: bool,
     /// Punctuation or a line break comes right before it (names do not span these).
     pub(crate) brk: bool,
+    /// The only punctuation right before it is one comma ("Trade, Industry").
+    pub(crate) comma: bool,
     /// The word lists its lower-cased form is in, once worked out (`ActorRules::class`).
     pub(crate) class: Cell<WordClass>,
 }
@@ -83,6 +85,7 @@ impl<'a> Tok<'a> {
             lower,
             possessive,
             brk: false,
+            comma: false,
             class: Cell::new(WordClass::default()),
         }
     }
@@ -192,32 +195,41 @@ pub(crate) fn tokenize<'s>(s: &'s str, ascii_lower: Option<&'s str>) -> Vec<Tok<
     // vector seldom grows.
     let mut out: Vec<Tok<'_>> = Vec::with_capacity(s.len() / 4 + 1);
     let mut brk = true;
+    // Punctuation marks since the last word, and whether one of them was a comma.
+    let mut marks = 0u32;
+    let mut comma = false;
     let mut run_start: Option<usize> = None;
-    let push = |range: std::ops::Range<usize>, brk: &mut bool, out: &mut Vec<Tok<'s>>| {
-        let lower = ascii_lower.and_then(|l| l.get(range.clone()));
-        if let Some((mut tok, cut_stop)) = clean(&s[range], lower) {
-            tok.brk = *brk;
-            *brk = cut_stop || tok.possessive;
-            out.push(tok);
-        } else {
-            // A lone dash or stop between words is punctuation.
-            *brk = true;
-        }
-    };
+    let push =
+        |range: std::ops::Range<usize>, brk: &mut bool, comma: bool, out: &mut Vec<Tok<'s>>| {
+            let lower = ascii_lower.and_then(|l| l.get(range.clone()));
+            if let Some((mut tok, cut_stop)) = clean(&s[range], lower) {
+                tok.brk = *brk;
+                tok.comma = comma;
+                *brk = cut_stop || tok.possessive;
+                out.push(tok);
+            } else {
+                // A lone dash or stop between words is punctuation.
+                *brk = true;
+            }
+        };
     for (i, c) in s.char_indices() {
         if is_word_char(c) {
             run_start.get_or_insert(i);
             continue;
         }
         if let Some(st) = run_start.take() {
-            push(st..i, &mut brk, &mut out);
+            push(st..i, &mut brk, comma && marks == 1, &mut out);
+            marks = 0;
+            comma = false;
         }
         if !c.is_whitespace() || c == '\n' {
             brk = true;
+            marks += 1;
+            comma |= c == ',';
         }
     }
     if let Some(st) = run_start {
-        push(st..s.len(), &mut brk, &mut out);
+        push(st..s.len(), &mut brk, comma && marks == 1, &mut out);
     }
     out
 }
@@ -258,6 +270,9 @@ pub(crate) fn skip_dateline(s: &str) -> usize {
             }
         }
     }
+    if let Some((end, _)) = opening_credit(s) {
+        return end;
+    }
     // "City, Mon DD (WIRE) ...": skip through the closing bracket.
     let Some(close) = head.find(')') else {
         return 0;
@@ -271,12 +286,40 @@ pub(crate) fn skip_dateline(s: &str) -> usize {
     0
 }
 
+/// The outlet credited at the opening of a story ("(CNN)", "New Delhi (CNN)", "LONDON
+/// (AP) —"), and the byte offset where the sentence proper starts after it.
+pub(crate) fn opening_credit(s: &str) -> Option<(usize, &str)> {
+    let open = s.get(..MAX_DATELINE_BYTES.min(s.len()))?.find('(')?;
+    let close = open + s[open..].find(')')?;
+    let credit = &s[open + 1..close];
+    let capitalised = |w: &str| w.chars().next().is_some_and(char::is_uppercase);
+    let prefix: Vec<&str> = crate::text::tokens::words(&s[..open]).collect();
+    let credit_words: Vec<&str> = crate::text::tokens::words(credit).collect();
+    let ok = prefix.len() <= MAX_DATELINE_WORDS
+        && prefix.iter().all(|w| capitalised(w))
+        && (1..=3).contains(&credit_words.len())
+        && credit_words.iter().all(|w| capitalised(w))
+        && !credit.contains(':')
+        && credit.len() <= MAX_CREDIT_BYTES;
+    if !ok {
+        return None;
+    }
+    let rest = &s[close + 1..];
+    let body = rest.trim_start_matches(|c: char| c.is_whitespace() || matches!(c, '-' | '—' | '–'));
+    // "Acme Corp (ACME) said": a ticker after a name, not a credit before the story.
+    capitalised(body).then_some((s.len() - body.len(), credit))
+}
+
+/// Longest outlet name in an opening credit ("(CNN Business)").
+const MAX_CREDIT_BYTES: usize = 30;
+
 /// Runs of capitalised words, joined by name particles ("of", "ul", "&"), not crossing
 /// punctuation and ending at a possessive; `is_particle` tells the name particles apart.
 /// Returns token index ranges.
 pub(crate) fn chains(
     toks: &[Tok<'_>],
     is_particle: impl Fn(&Tok<'_>) -> bool,
+    org_link: impl Fn(&Tok<'_>, &Tok<'_>) -> bool,
 ) -> Vec<std::ops::Range<usize>> {
     let mut out = Vec::new();
     let mut i = 0;
@@ -297,7 +340,13 @@ pub(crate) fn chains(
             let mut joined = 0;
             while j < toks.len() && !toks[j].brk && joined < 2 {
                 let l = toks[j].lower();
+                // "Council on ...", "Centers for ...": "on" and "for" join after an
+                // organisation word only (not "Merkel on Tuesday").
+                let linked = matches!(l, "on" | "for")
+                    && joined == 0
+                    && toks.get(j + 1).is_some_and(|n| org_link(&toks[j - 1], n));
                 let ok = is_particle(&toks[j])
+                    || linked
                     || l == "and"
                     || l == "&"
                     || (l == "the" && j > 0 && toks[j - 1].lower() == "of");
@@ -313,11 +362,37 @@ pub(crate) fn chains(
                 break;
             }
         }
+        if toks[start + 1..end].iter().any(|t| t.lower() == "of") {
+            end = comma_list_end(toks, end).unwrap_or(end);
+        }
         out.push(start..end);
         i = end;
     }
     out
 }
+
+/// Where a comma list of single words ending in "and X" that continues a name ends
+/// ("Ministry of Trade, Industry and Energy"), if one starts at `end`.
+fn comma_list_end(toks: &[Tok<'_>], end: usize) -> Option<usize> {
+    let mut k = end;
+    for _ in 0..MAX_LIST_ITEMS {
+        let item = toks.get(k)?;
+        if !item.comma || !item.is_cap() || item.is_all_caps() || item.possessive {
+            return None;
+        }
+        k += 1;
+        let joins = |i: usize| toks.get(i).is_some_and(|t| !t.brk);
+        if joins(k) && matches!(toks[k].lower(), "and" | "&") && joins(k + 1) {
+            let last = &toks[k + 1];
+            let ends = !joins(k + 2) || !toks[k + 2].is_cap();
+            return (last.is_cap() && !last.is_all_caps() && ends).then_some(k + 2);
+        }
+    }
+    None
+}
+
+/// Most items of a comma list inside one name, besides the one after "and".
+const MAX_LIST_ITEMS: usize = 4;
 
 #[cfg(test)]
 mod tests {
@@ -325,7 +400,7 @@ mod tests {
 
     fn texts(s: &str) -> Vec<String> {
         let t = tokenize(s, None);
-        chains(&t, |x| ["of", "ul"].contains(&x.lower()))
+        chains(&t, |x| ["of", "ul"].contains(&x.lower()), |_, _| false)
             .into_iter()
             .map(|r| t[r].iter().map(|x| x.text).collect::<Vec<_>>().join(" "))
             .collect()
