@@ -24,6 +24,12 @@ use crate::{Brief, BriefOptions, Engine, Error};
 pub const DEFAULT_TTL: Duration = Duration::from_secs(3600);
 /// Default number of briefs kept (each is a few KiB once its main text is dropped).
 pub const DEFAULT_CAPACITY: u64 = 2_000;
+/// Default memory budget of the cache in bytes, counted by each brief's size: with every
+/// page-controlled field capped (see [`crate::brief`]) a brief weighs at most some 60 KiB,
+/// so 64 MiB holds the default 2,000 ordinary briefs and never more than 64 MiB of hostile ones.
+pub const DEFAULT_MAX_BYTES: u64 = 64 * 1024 * 1024;
+/// Bytes counted for an entry beyond its brief and key: moka's own bookkeeping, the `Arc`.
+pub const ENTRY_OVERHEAD_BYTES: u64 = 256;
 /// Default fetches in flight at once across the whole bot: enough to hide network latency,
 /// few enough that the extraction work (which holds a permit too) fits on a small machine.
 pub const DEFAULT_FETCH_CONCURRENCY: usize = 8;
@@ -35,6 +41,8 @@ pub struct CacheConfig {
     pub ttl: Duration,
     /// Briefs kept at most.
     pub capacity: u64,
+    /// Bytes the cached briefs may take at most, all together.
+    pub max_bytes: u64,
     /// Fetches (with their extraction) in flight at most.
     pub fetch_concurrency: usize,
     /// Test hook, never read from the environment: the analysis of any page whose URL
@@ -54,6 +62,7 @@ impl Default for CacheConfig {
         Self {
             ttl: DEFAULT_TTL,
             capacity: DEFAULT_CAPACITY,
+            max_bytes: DEFAULT_MAX_BYTES,
             fetch_concurrency: DEFAULT_FETCH_CONCURRENCY,
             panic_on_url_containing: None,
             panic_in_fetch_on_url_containing: None,
@@ -123,15 +132,19 @@ impl BriefService {
     pub fn new(engine: Engine, config: &CacheConfig) -> Self {
         Self {
             engine,
-            cache: Cache::builder()
-                .max_capacity(config.capacity)
-                .time_to_live(config.ttl)
-                .build(),
+            cache: weighed_cache(config),
             permits: Arc::new(Semaphore::new(config.fetch_concurrency.max(1))),
             fetches: Arc::new(AtomicU64::new(0)),
             panic_on: hook(config.panic_on_url_containing.as_deref()),
             panic_in_fetch_on: hook(config.panic_in_fetch_on_url_containing.as_deref()),
         }
+    }
+
+    /// Bytes the cached briefs weigh now (after pending evictions run), as counted against
+    /// [`CacheConfig::max_bytes`].
+    pub async fn cached_bytes(&self) -> u64 {
+        self.cache.run_pending_tasks().await;
+        self.cache.weighted_size()
     }
 
     /// Fetches started so far (cache misses that reached the network).
@@ -199,6 +212,23 @@ impl BriefService {
         .await?;
         Ok(Arc::new(brief))
     }
+}
+
+/// The brief cache, bounded in bytes: each entry weighs its real size (key and brief), and
+/// at least `max_bytes / capacity`, so neither the byte budget nor the entry count is ever
+/// exceeded whichever bound is met first.
+fn weighed_cache(config: &CacheConfig) -> Cache<Key, Arc<Brief>> {
+    let max_bytes = config.max_bytes.max(1);
+    let floor = max_bytes / config.capacity.max(1);
+    Cache::builder()
+        .max_capacity(max_bytes)
+        .weigher(move |key: &Key, brief: &Arc<Brief>| {
+            let bytes = (key.0.len() + brief.approx_bytes()) as u64 + ENTRY_OVERHEAD_BYTES;
+            // An entry heavier than u32::MAX bytes cannot exist (fields are capped); saturate.
+            u32::try_from(bytes.max(floor)).unwrap_or(u32::MAX)
+        })
+        .time_to_live(config.ttl)
+        .build()
 }
 
 /// A test hook's marker; an empty one would match every URL, so it counts as none.

@@ -1,0 +1,95 @@
+//! Hardening against hostile pages and heavy use (issue 15): bounded memory, ports,
+//! credentials, site rate limits, fair sharing. Every server listens on loopback only.
+
+#[path = "support/http.rs"]
+mod http;
+
+use http::{serve, Reply};
+use newsbrief::brief::{SENTENCE_MAX_CHARS, TITLE_MAX_CHARS};
+use newsbrief::cache::{BriefService, CacheConfig};
+use newsbrief::fetch::FetchConfig;
+use newsbrief::{BriefOptions, Engine, Settings};
+
+fn private_ok() -> Settings {
+    Settings {
+        fetch: FetchConfig {
+            allow_private_hosts: true,
+            ..FetchConfig::default()
+        },
+        ..Settings::default()
+    }
+}
+
+/// A page with a `title_bytes` title and one run-on paragraph of `para_bytes` with no
+/// sentence end, the worst case for the title and summary fields.
+fn hostile_page(title_bytes: usize, para_bytes: usize) -> String {
+    let title = "Headline ".repeat(title_bytes / 9);
+    let para = "and the council went on talking ".repeat(para_bytes / 32);
+    format!(
+        "<html><head><title>{title}</title></head><body><article><h1>{title}</h1>\
+         <p>The mayor said on Monday that the council approved the plan for the city.</p>\
+         <p>{para}</p></article></body></html>"
+    )
+}
+
+// ---------------------------------------------------------------- 1. bounded memory
+
+#[test]
+fn a_two_megabyte_title_and_a_run_on_sentence_are_capped() {
+    let engine = Engine::new(&Settings::default()).unwrap();
+    let page = hostile_page(2 << 20, 300_000);
+    let brief = engine
+        .brief_html(
+            &page,
+            Some("https://example.com/a"),
+            &BriefOptions::default(),
+        )
+        .unwrap();
+    let title = brief.title.as_deref().unwrap();
+    assert!(
+        title.chars().count() <= TITLE_MAX_CHARS,
+        "title of {} chars",
+        title.chars().count()
+    );
+    for s in brief
+        .summary
+        .iter()
+        .chain(brief.status.iter().map(|s| &s.evidence))
+    {
+        assert!(s.chars().count() <= SENTENCE_MAX_CHARS, "{} chars", s.len());
+    }
+    // Asking for many sentences cannot lift the cap on their number either.
+    let many = engine
+        .brief_html(
+            &page,
+            None,
+            &BriefOptions {
+                sentences: Some(1_000_000),
+            },
+        )
+        .unwrap();
+    assert!(many.summary.len() <= newsbrief::brief::SUMMARY_MAX_SENTENCES);
+}
+
+#[tokio::test]
+async fn the_brief_cache_stays_within_its_byte_budget() {
+    let server = serve(|req| Reply::html(&hostile_page(100_000, 100_000 + req.path.len()))).await;
+    let budget = 128 * 1024;
+    let service = BriefService::new(
+        Engine::new(&private_ok()).unwrap(),
+        &CacheConfig {
+            max_bytes: budget,
+            ..CacheConfig::default()
+        },
+    );
+    for i in 0..24 {
+        let brief = service
+            .brief(&server.url(&format!("/page/{i}")), None)
+            .await
+            .unwrap();
+        assert!(brief.approx_bytes() < 64 * 1024, "{}", brief.approx_bytes());
+    }
+    let held = service.cached_bytes().await;
+    assert!(held <= budget, "cache holds {held} bytes, budget {budget}");
+    assert!(held > 0);
+}
