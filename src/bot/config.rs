@@ -7,7 +7,9 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use crate::cache::{CacheConfig, DEFAULT_CAPACITY, DEFAULT_FETCH_CONCURRENCY, DEFAULT_TTL};
+use crate::cache::{
+    CacheConfig, DEFAULT_CAPACITY, DEFAULT_FETCH_CONCURRENCY, DEFAULT_MAX_BYTES, DEFAULT_TTL,
+};
 use crate::config::DEFAULT_DATABASE_URL;
 
 /// Default article links briefed per message: more would bury the conversation.
@@ -140,14 +142,7 @@ impl BotConfig {
         let mut c = Self::new(token);
         c.proxy_url = var("DISCORD_PROXY_URL");
         if let Some(p) = &c.proxy_url {
-            let ok = url::Url::parse(p).is_ok_and(|u| matches!(u.scheme(), "http" | "https"));
-            if !ok {
-                return Err(ConfigError::Invalid {
-                    name: "DISCORD_PROXY_URL",
-                    value: p.clone(),
-                    expected: "an http(s) base URL such as http://127.0.0.1:3000",
-                });
-            }
+            check_proxy_url(p)?;
         }
         if let Some(db) = var("NEWSBRIEF_DATABASE_URL") {
             c.database_url = db;
@@ -169,6 +164,11 @@ impl BotConfig {
         c.cache.ttl = secs(&var, "NEWSBRIEF_CACHE_TTL_SECS")?.unwrap_or(DEFAULT_TTL);
         c.cache.capacity =
             parse(&var, "NEWSBRIEF_CACHE_CAPACITY", positive)?.unwrap_or(DEFAULT_CAPACITY);
+        c.cache.max_bytes =
+            parse(&var, "NEWSBRIEF_CACHE_BYTES", positive)?.unwrap_or(DEFAULT_MAX_BYTES);
+        if c.cache.max_bytes == 0 {
+            return Err(invalid("NEWSBRIEF_CACHE_BYTES", "0", positive));
+        }
         c.cache.fetch_concurrency = parse(&var, "NEWSBRIEF_FETCH_CONCURRENCY", positive)?
             .unwrap_or(DEFAULT_FETCH_CONCURRENCY);
         if c.cache.fetch_concurrency == 0 {
@@ -195,6 +195,47 @@ impl BotConfig {
         }
         c.prompts_dir = var("NEWSBRIEF_PROMPTS_DIR").map(PathBuf::from);
         Ok(c)
+    }
+}
+
+/// Accepts `https://` proxies anywhere and `http://` ones only on loopback: every REST
+/// call carries the bot token, which must not cross a network in clear.
+fn check_proxy_url(p: &str) -> Result<(), ConfigError> {
+    // A password in the URL is not repeated in the error (errors reach the log).
+    let shown = url::Url::parse(p).map_or_else(
+        |_| p.to_string(),
+        |mut u| {
+            let _ = u.set_username("");
+            let _ = u.set_password(None);
+            u.to_string()
+        },
+    );
+    let bad = |expected| ConfigError::Invalid {
+        name: "DISCORD_PROXY_URL",
+        value: shown.clone(),
+        expected,
+    };
+    let url = url::Url::parse(p).map_err(|_| {
+        bad("an http(s) base URL such as https://proxy.example or http://127.0.0.1:3000")
+    })?;
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(bad(
+            "a base URL without user:password@ (it would be sent and logged)",
+        ));
+    }
+    let loopback = match url.host() {
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(a)) => a.is_loopback(),
+        Some(url::Host::Ipv6(a)) => a.is_loopback(),
+        None => false,
+    };
+    match url.scheme() {
+        "https" if url.host().is_some() => Ok(()),
+        "http" if loopback => Ok(()),
+        "http" => Err(bad(
+            "https:// for a remote proxy (plain http:// would carry the bot token in clear; it is allowed only on loopback, e.g. http://127.0.0.1:3000)",
+        )),
+        _ => Err(bad("an http(s) base URL such as https://proxy.example or http://127.0.0.1:3000")),
     }
 }
 
@@ -261,6 +302,36 @@ mod tests {
         assert_eq!(c.dev_guild_id, Some(42));
         assert_eq!(c.database_url, DEFAULT_DATABASE_URL);
         assert!(!format!("{c:?}").contains("abc.def"));
+    }
+
+    #[test]
+    fn a_plain_http_proxy_is_accepted_only_on_loopback() {
+        let with = |p: &str| {
+            BotConfig::from_lookup(lookup(&[
+                ("DISCORD_TOKEN", "secret.token.value"),
+                ("DISCORD_PROXY_URL", p),
+            ]))
+        };
+        for ok in [
+            "http://127.0.0.1:3000",
+            "http://localhost:3000/",
+            "http://[::1]:3000",
+            "https://proxy.example.com",
+            "https://10.0.0.5:8443",
+        ] {
+            assert!(with(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "http://proxy.example.com",
+            "http://10.0.0.5:3000",
+            "http://user:pw@127.0.0.1:3000",
+            "ftp://127.0.0.1",
+        ] {
+            let err = with(bad).unwrap_err().to_string();
+            assert!(!err.contains("pw@"), "{err}");
+            assert!(err.contains("DISCORD_PROXY_URL"), "{err}");
+            assert!(!err.contains("secret.token.value"), "{err}");
+        }
     }
 
     #[test]
