@@ -7,7 +7,10 @@
 //! stalls the async runtime or the Discord gateway. A panic inside one brief becomes an
 //! error for that link only.
 //!
-//! Failures are not cached (the next request tries again); successes live for the cache TTL.
+//! The cache is bounded in bytes (each brief weighed by its size). A request waits a bounded
+//! time for a fetch slot, and only while few others wait; otherwise it is answered
+//! [`BriefError::Busy`]. Failures of a link are remembered briefly (the same dead link
+//! pasted again and again is fetched once); successes live for the cache TTL.
 //! This module does not find links in text ([`crate::links`]) nor render briefs.
 
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -34,6 +37,18 @@ pub const ENTRY_OVERHEAD_BYTES: u64 = 256;
 /// few enough that the extraction work (which holds a permit too) fits on a small machine.
 pub const DEFAULT_FETCH_CONCURRENCY: usize = 8;
 
+/// Default longest wait for a fetch slot before the request is answered "busy": long enough
+/// to ride out a burst, short enough that nobody waits on a reply that will not come.
+pub const DEFAULT_SLOT_WAIT: Duration = Duration::from_secs(20);
+/// Default requests that may wait for a fetch slot at once across the whole bot; beyond
+/// this a request is answered "busy" at once, so no queue grows without bound.
+pub const DEFAULT_QUEUE_CAP: usize = 64;
+/// Default time a failure is remembered: the same dead link pasted 50 times in a minute is
+/// fetched once, and a site that was down is tried again soon.
+pub const DEFAULT_FAILURE_TTL: Duration = Duration::from_secs(30);
+/// Failures remembered at most (each is a short error message).
+pub const FAILURE_CACHE_ENTRIES: u64 = 10_000;
+
 /// Settings of the brief service.
 #[derive(Debug, Clone)]
 pub struct CacheConfig {
@@ -45,6 +60,12 @@ pub struct CacheConfig {
     pub max_bytes: u64,
     /// Fetches (with their extraction) in flight at most.
     pub fetch_concurrency: usize,
+    /// Longest wait for a fetch slot before answering "busy".
+    pub slot_wait: Duration,
+    /// Requests waiting for a fetch slot at most; more are answered "busy" at once.
+    pub queue_cap: usize,
+    /// How long a failed link is answered from memory without a new fetch (zero: never).
+    pub failure_ttl: Duration,
     /// Test hook, never read from the environment: the analysis of any page whose URL
     /// contains this text panics on purpose, so tests of the real bot can prove that a
     /// crash in one brief costs only that link. `None` (the default) in every real use.
@@ -64,6 +85,9 @@ impl Default for CacheConfig {
             capacity: DEFAULT_CAPACITY,
             max_bytes: DEFAULT_MAX_BYTES,
             fetch_concurrency: DEFAULT_FETCH_CONCURRENCY,
+            slot_wait: DEFAULT_SLOT_WAIT,
+            queue_cap: DEFAULT_QUEUE_CAP,
+            failure_ttl: DEFAULT_FAILURE_TTL,
             panic_on_url_containing: None,
             panic_in_fetch_on_url_containing: None,
         }
@@ -79,6 +103,10 @@ pub enum BriefError {
     /// The analysis crashed or was cancelled; only this link is affected.
     #[error("internal error while briefing the page: {0}")]
     Internal(String),
+    /// Every fetch slot stayed taken for the whole bounded wait, or too many requests
+    /// were already waiting: try again later.
+    #[error("too many links are being briefed right now; try again in a minute")]
+    Busy,
 }
 
 impl BriefError {
@@ -88,6 +116,7 @@ impl BriefError {
         match self {
             Self::Engine(e) => e.kind(),
             Self::Internal(_) => "internal",
+            Self::Busy => "busy",
         }
     }
 
@@ -109,7 +138,13 @@ type Key = (String, Option<usize>);
 pub struct BriefService {
     engine: Engine,
     cache: Cache<Key, Arc<Brief>>,
+    /// Links that just failed, answered from here for [`CacheConfig::failure_ttl`].
+    failures: Option<Cache<Key, Arc<BriefError>>>,
     permits: Arc<Semaphore>,
+    /// Requests waiting for a permit now.
+    waiting: Arc<std::sync::atomic::AtomicUsize>,
+    slot_wait: Duration,
+    queue_cap: usize,
     fetches: Arc<AtomicU64>,
     /// See [`CacheConfig::panic_on_url_containing`].
     panic_on: Option<Arc<str>>,
@@ -133,7 +168,16 @@ impl BriefService {
         Self {
             engine,
             cache: weighed_cache(config),
+            failures: (!config.failure_ttl.is_zero()).then(|| {
+                Cache::builder()
+                    .max_capacity(FAILURE_CACHE_ENTRIES)
+                    .time_to_live(config.failure_ttl)
+                    .build()
+            }),
             permits: Arc::new(Semaphore::new(config.fetch_concurrency.max(1))),
+            waiting: Arc::new(std::sync::atomic::AtomicUsize::new(0)),
+            slot_wait: config.slot_wait,
+            queue_cap: config.queue_cap,
             fetches: Arc::new(AtomicU64::new(0)),
             panic_on: hook(config.panic_on_url_containing.as_deref()),
             panic_in_fetch_on: hook(config.panic_in_fetch_on_url_containing.as_deref()),
@@ -168,18 +212,43 @@ impl BriefService {
             .ok_or_else(|| Arc::new(BriefError::Engine(Error::InvalidUrl(url.to_string()))))?
             .to_string();
         let key = (normalised.clone(), sentences);
-        self.cache
-            .try_get_with(key, self.make(normalised, sentences))
-            .await
+        if let Some(failures) = &self.failures {
+            if let Some(err) = failures.get(&key).await {
+                return Err(err);
+            }
+        }
+        let result = self
+            .cache
+            .try_get_with(key.clone(), self.make(normalised, sentences))
+            .await;
+        if let (Err(err), Some(failures)) = (&result, &self.failures) {
+            // Busy and internal errors say nothing about the link itself.
+            if matches!(**err, BriefError::Engine(_)) {
+                failures.insert(key, Arc::clone(err)).await;
+            }
+        }
+        result
+    }
+
+    /// Waits for a fetch slot within the bounded wait, unless too many already wait.
+    async fn fetch_slot(&self) -> Result<tokio::sync::SemaphorePermit<'_>, BriefError> {
+        if let Ok(permit) = self.permits.try_acquire() {
+            return Ok(permit);
+        }
+        let queued = self.waiting.fetch_add(1, Ordering::SeqCst);
+        let _leave = LeaveQueue(&self.waiting);
+        if queued >= self.queue_cap {
+            return Err(BriefError::Busy);
+        }
+        match tokio::time::timeout(self.slot_wait, self.permits.acquire()).await {
+            Ok(Ok(permit)) => Ok(permit),
+            // The semaphore is never closed; if it were, the link cannot be served now.
+            Ok(Err(_)) | Err(_) => Err(BriefError::Busy),
+        }
     }
 
     async fn make(&self, url: String, sentences: Option<usize>) -> Result<Arc<Brief>, BriefError> {
-        // The semaphore is never closed, so acquire only fails if it were; treat it as internal.
-        let _permit = self
-            .permits
-            .acquire()
-            .await
-            .map_err(|e| BriefError::Internal(e.to_string()))?;
+        let _permit = self.fetch_slot().await?;
         self.fetches.fetch_add(1, Ordering::Relaxed);
         let page = self.engine.fetcher().fetch(&url).await?;
         // The test hook (see `CacheConfig::panic_in_fetch_on_url_containing`).
@@ -229,6 +298,15 @@ fn weighed_cache(config: &CacheConfig) -> Cache<Key, Arc<Brief>> {
         })
         .time_to_live(config.ttl)
         .build()
+}
+
+/// Counts a request out of the wait queue when dropped (also when the wait is cancelled).
+struct LeaveQueue<'a>(&'a std::sync::atomic::AtomicUsize);
+
+impl Drop for LeaveQueue<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
 }
 
 /// A test hook's marker; an empty one would match every URL, so it counts as none.

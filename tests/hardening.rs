@@ -93,3 +93,74 @@ async fn the_brief_cache_stays_within_its_byte_budget() {
     assert!(held <= budget, "cache holds {held} bytes, budget {budget}");
     assert!(held > 0);
 }
+
+// ---------------------------------------------------------------- 2. fair sharing
+
+#[tokio::test]
+async fn the_same_dead_link_pasted_fifty_times_is_fetched_once() {
+    let server = serve(|_| Reply::status(500)).await;
+    let service = BriefService::new(Engine::new(&private_ok()).unwrap(), &CacheConfig::default());
+    let url = server.url("/dead");
+    for _ in 0..50 {
+        let err = service.brief(&url, None).await.unwrap_err();
+        assert_eq!(err.kind(), "http_status");
+    }
+    assert_eq!(server.connections(), 1, "failures are remembered briefly");
+    assert_eq!(service.fetches_started(), 1);
+    // With the failure memory off, every request tries again.
+    let service = BriefService::new(
+        Engine::new(&private_ok()).unwrap(),
+        &CacheConfig {
+            failure_ttl: std::time::Duration::ZERO,
+            ..CacheConfig::default()
+        },
+    );
+    for _ in 0..3 {
+        let _ = service.brief(&url, None).await;
+    }
+    assert_eq!(server.connections(), 4);
+}
+
+#[tokio::test]
+async fn a_full_fetch_queue_answers_busy_within_a_bounded_wait() {
+    use std::time::{Duration, Instant};
+    let server = serve(|_| {
+        Reply::html("<p>The mayor said on Monday that the council approved the plan.</p>")
+            .delay(Duration::from_secs(3))
+    })
+    .await;
+    let service = BriefService::new(
+        Engine::new(&private_ok()).unwrap(),
+        &CacheConfig {
+            fetch_concurrency: 1,
+            slot_wait: Duration::from_millis(400),
+            queue_cap: 1,
+            ..CacheConfig::default()
+        },
+    );
+    let slow = {
+        let s = service.clone();
+        let url = server.url("/slow");
+        tokio::spawn(async move { s.brief(&url, None).await })
+    };
+    // Let the slow fetch take the only slot.
+    while server.connections() == 0 {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    let started = Instant::now();
+    let (queued_url, over_url) = (server.url("/queued"), server.url("/over"));
+    let (queued, over) = tokio::join!(service.brief(&queued_url, None), async {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        service.brief(&over_url, None).await
+    });
+    assert_eq!(queued.unwrap_err().kind(), "busy", "waited, then busy");
+    assert_eq!(over.unwrap_err().kind(), "busy", "queue full: busy at once");
+    let waited = started.elapsed();
+    assert!(
+        waited >= Duration::from_millis(350) && waited < Duration::from_secs(2),
+        "{waited:?}"
+    );
+    // Busy is not remembered as a failure of the link, and the slow one completes.
+    assert!(slow.await.unwrap().is_ok());
+    assert!(service.brief(&server.url("/queued"), None).await.is_ok());
+}

@@ -25,6 +25,16 @@ pub const DEFAULT_CHANNEL_REFILL: Duration = Duration::from_millis(500);
 /// Default messages that may wait for their turn in one channel; more are skipped. With the
 /// refill rate this bounds the wait to a minute and the queued work to 120 messages.
 pub const DEFAULT_CHANNEL_BACKLOG: u32 = 120;
+/// Default links one person may have briefed at once (in any channels), before their share
+/// refills: a few messages' worth.
+pub const DEFAULT_USER_BURST: u32 = 12;
+/// Default time for one more link of a person's share to become available (12 a minute).
+pub const DEFAULT_USER_REFILL: Duration = Duration::from_secs(5);
+/// Default links one server may have briefed at once before its share refills.
+pub const DEFAULT_SERVER_BURST: u32 = 60;
+/// Default time for one more link of a server's share (60 a minute): with the default of 8
+/// fetch slots, one server alone cannot keep every slot busy for long.
+pub const DEFAULT_SERVER_REFILL: Duration = Duration::from_secs(1);
 /// Default time Discord gets to answer one REST call before it is retried.
 pub const DEFAULT_REST_TIMEOUT: Duration = Duration::from_secs(15);
 /// Default bounded wait for replies in flight at shutdown.
@@ -71,6 +81,14 @@ pub struct BotConfig {
     pub channel_refill: Duration,
     /// Messages that may wait for their turn in one channel.
     pub channel_backlog: u32,
+    /// Links one person may have briefed at once before pacing (zero: no per-person limit).
+    pub user_burst: u32,
+    /// Time for one more link of a person's share to become available.
+    pub user_refill: Duration,
+    /// Links one server may have briefed at once before pacing (zero: no per-server limit).
+    pub server_burst: u32,
+    /// Time for one more link of a server's share to become available.
+    pub server_refill: Duration,
     /// Bounded wait for replies in flight at shutdown.
     pub shutdown_grace: Duration,
     /// Time Discord gets to answer one REST call (sending a reply) before a retry.
@@ -92,6 +110,10 @@ impl std::fmt::Debug for BotConfig {
             .field("channel_burst", &self.channel_burst)
             .field("channel_refill", &self.channel_refill)
             .field("channel_backlog", &self.channel_backlog)
+            .field("user_burst", &self.user_burst)
+            .field("user_refill", &self.user_refill)
+            .field("server_burst", &self.server_burst)
+            .field("server_refill", &self.server_refill)
             .field("shutdown_grace", &self.shutdown_grace)
             .field("rest_timeout", &self.rest_timeout)
             .field("prompts_dir", &self.prompts_dir)
@@ -114,6 +136,10 @@ impl BotConfig {
             channel_burst: DEFAULT_CHANNEL_BURST,
             channel_refill: DEFAULT_CHANNEL_REFILL,
             channel_backlog: DEFAULT_CHANNEL_BACKLOG,
+            user_burst: DEFAULT_USER_BURST,
+            user_refill: DEFAULT_USER_REFILL,
+            server_burst: DEFAULT_SERVER_BURST,
+            server_refill: DEFAULT_SERVER_REFILL,
             shutdown_grace: DEFAULT_SHUTDOWN_GRACE,
             rest_timeout: DEFAULT_REST_TIMEOUT,
             prompts_dir: None,
@@ -182,6 +208,19 @@ impl BotConfig {
             secs(&var, "NEWSBRIEF_CHANNEL_REFILL_SECS")?.unwrap_or(DEFAULT_CHANNEL_REFILL);
         c.channel_backlog = parse(&var, "NEWSBRIEF_CHANNEL_BACKLOG", "a whole number")?
             .unwrap_or(DEFAULT_CHANNEL_BACKLOG);
+        c.cache.slot_wait =
+            secs(&var, "NEWSBRIEF_FETCH_WAIT_SECS")?.unwrap_or(crate::cache::DEFAULT_SLOT_WAIT);
+        c.cache.queue_cap = parse(&var, "NEWSBRIEF_FETCH_QUEUE", "a whole number")?
+            .unwrap_or(crate::cache::DEFAULT_QUEUE_CAP);
+        c.cache.failure_ttl =
+            secs(&var, "NEWSBRIEF_FAILURE_TTL_SECS")?.unwrap_or(crate::cache::DEFAULT_FAILURE_TTL);
+        c.user_burst =
+            parse(&var, "NEWSBRIEF_USER_BURST", "a whole number")?.unwrap_or(DEFAULT_USER_BURST);
+        c.user_refill = secs(&var, "NEWSBRIEF_USER_REFILL_SECS")?.unwrap_or(DEFAULT_USER_REFILL);
+        c.server_burst = parse(&var, "NEWSBRIEF_SERVER_BURST", "a whole number")?
+            .unwrap_or(DEFAULT_SERVER_BURST);
+        c.server_refill =
+            secs(&var, "NEWSBRIEF_SERVER_REFILL_SECS")?.unwrap_or(DEFAULT_SERVER_REFILL);
         c.shutdown_grace =
             secs(&var, "NEWSBRIEF_SHUTDOWN_GRACE_SECS")?.unwrap_or(DEFAULT_SHUTDOWN_GRACE);
         c.rest_timeout =

@@ -34,6 +34,9 @@ pub struct Briefed {
     pub embeds: Vec<Embed>,
     /// One friendly line per article that failed.
     pub failures: Vec<String>,
+    /// Whether some links were not briefed because the bot is busy (no line is made for
+    /// them: a "busy" answer is only ever given privately, by the commands).
+    pub busy: bool,
 }
 
 impl Briefed {
@@ -76,6 +79,10 @@ pub async fn brief_links(data: &Data, urls: &[String], sentences: Option<usize>)
             Ok(brief) => out.embeds.push(brief_embed(&brief, &data.prompts)),
             Err(e) if e.kind() == "not_an_article" => {
                 tracing::debug!(url = %url, "skipped: not an article");
+            }
+            Err(e) if e.kind() == "busy" => {
+                tracing::info!(url = %url, "skipped: busy");
+                out.busy = true;
             }
             Err(e) => {
                 tracing::info!(url = %url, kind = e.kind(), "brief failed: {e}");
