@@ -188,7 +188,12 @@ impl BriefService {
     /// [`CacheConfig::max_bytes`].
     pub async fn cached_bytes(&self) -> u64 {
         self.cache.run_pending_tasks().await;
-        self.cache.weighted_size()
+        // Summed over the entries held, not read from moka's own count: this measures what
+        // is really kept.
+        self.cache
+            .iter()
+            .map(|(key, brief)| entry_bytes(&key, &brief))
+            .sum()
     }
 
     /// Fetches started so far (cache misses that reached the network).
@@ -292,12 +297,16 @@ fn weighed_cache(config: &CacheConfig) -> Cache<Key, Arc<Brief>> {
     Cache::builder()
         .max_capacity(max_bytes)
         .weigher(move |key: &Key, brief: &Arc<Brief>| {
-            let bytes = (key.0.len() + brief.approx_bytes()) as u64 + ENTRY_OVERHEAD_BYTES;
             // An entry heavier than u32::MAX bytes cannot exist (fields are capped); saturate.
-            u32::try_from(bytes.max(floor)).unwrap_or(u32::MAX)
+            u32::try_from(entry_bytes(key, brief).max(floor)).unwrap_or(u32::MAX)
         })
         .time_to_live(config.ttl)
         .build()
+}
+
+/// The bytes one cache entry holds: its key, its brief, and moka's bookkeeping.
+fn entry_bytes(key: &Key, brief: &Brief) -> u64 {
+    (key.0.len() + brief.approx_bytes()) as u64 + ENTRY_OVERHEAD_BYTES
 }
 
 /// Counts a request out of the wait queue when dropped (also when the wait is cancelled).
