@@ -66,14 +66,16 @@ pub struct CacheConfig {
     pub queue_cap: usize,
     /// How long a failed link is answered from memory without a new fetch (zero: never).
     pub failure_ttl: Duration,
-    /// Test hook, never read from the environment: the analysis of any page whose URL
+    /// Test hook (cargo feature `test-hooks` only): the analysis of any page whose URL
     /// contains this text panics on purpose, so tests of the real bot can prove that a
     /// crash in one brief costs only that link. `None` (the default) in every real use.
+    #[cfg(any(test, feature = "test-hooks"))]
     #[doc(hidden)]
     pub panic_on_url_containing: Option<String>,
-    /// Test hook, never read from the environment: fetching any page whose URL contains this
+    /// Test hook (cargo feature `test-hooks` only): fetching any page whose URL contains this
     /// text panics on the async runtime (inside the coalesced cache lookup), as a bug in
     /// decoding a hostile response would. `None` (the default) in every real use.
+    #[cfg(any(test, feature = "test-hooks"))]
     #[doc(hidden)]
     pub panic_in_fetch_on_url_containing: Option<String>,
 }
@@ -88,7 +90,9 @@ impl Default for CacheConfig {
             slot_wait: DEFAULT_SLOT_WAIT,
             queue_cap: DEFAULT_QUEUE_CAP,
             failure_ttl: DEFAULT_FAILURE_TTL,
+            #[cfg(any(test, feature = "test-hooks"))]
             panic_on_url_containing: None,
+            #[cfg(any(test, feature = "test-hooks"))]
             panic_in_fetch_on_url_containing: None,
         }
     }
@@ -179,8 +183,14 @@ impl BriefService {
             slot_wait: config.slot_wait,
             queue_cap: config.queue_cap,
             fetches: Arc::new(AtomicU64::new(0)),
+            #[cfg(any(test, feature = "test-hooks"))]
             panic_on: hook(config.panic_on_url_containing.as_deref()),
+            #[cfg(not(any(test, feature = "test-hooks")))]
+            panic_on: None,
+            #[cfg(any(test, feature = "test-hooks"))]
             panic_in_fetch_on: hook(config.panic_in_fetch_on_url_containing.as_deref()),
+            #[cfg(not(any(test, feature = "test-hooks")))]
+            panic_in_fetch_on: None,
         }
     }
 
@@ -319,6 +329,7 @@ impl Drop for LeaveQueue<'_> {
 }
 
 /// A test hook's marker; an empty one would match every URL, so it counts as none.
+#[cfg(any(test, feature = "test-hooks"))]
 fn hook(marker: Option<&str>) -> Option<Arc<str>> {
     marker.filter(|m| !m.is_empty()).map(Arc::from)
 }
