@@ -910,6 +910,31 @@ async fn reply_survives_discord_5xx_with_bounded_retries() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_429_from_the_rest_proxy_is_honoured_not_retried_at_once() {
+    let Setup {
+        fake,
+        pages,
+        bot,
+        _dir,
+    } = setup().await;
+    fake.fail_next_messages(1, 429);
+    let msg = fake.send_message(CHANNEL, &person(93), &pages.url("story"));
+    fake.wait_call("the rate-limited try", |c| is_reply_to(c, msg))
+        .await;
+    let limited_at = std::time::Instant::now();
+    fake.wait_until("the retried reply", |calls| {
+        calls.iter().filter(|c| is_reply_to(c, msg)).count() >= 2
+    })
+    .await;
+    let waited = limited_at.elapsed();
+    assert!(
+        waited >= Duration::from_millis(1000),
+        "retried {waited:?} after a 429"
+    );
+    bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_reply_that_discord_never_answers_is_retried_after_the_timeout() {
     let fake = FakeDiscord::start(TOKEN).await;
     let pages = Pages::start().await;

@@ -164,3 +164,77 @@ async fn a_full_fetch_queue_answers_busy_within_a_bounded_wait() {
     assert!(slow.await.unwrap().is_ok());
     assert!(service.brief(&server.url("/queued"), None).await.is_ok());
 }
+
+// ---------------------------------------------------------------- 3. heavy work off the runtime
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn heartbeats_and_a_cached_reply_stay_on_time_while_big_pages_parse() {
+    use std::time::{Duration, Instant};
+    // Pages of about 5 MB of nested markup and text: seconds of parsing in a debug build.
+    let big = {
+        let mut p = String::from("<html><head><title>Big page</title></head><body><article>");
+        let mut i = 0;
+        while p.len() < 4_900_000 {
+            p.push_str(&format!(
+                "<div><p>The council met on day {i} and the mayor said that the plan was approved after a long debate.</p></div>"
+            ));
+            i += 1;
+        }
+        p.push_str("</article></body></html>");
+        p
+    };
+    let server = serve(move |req| {
+        if req.path == "/small" {
+            Reply::html("<p>The mayor said on Monday that the council approved the plan.</p>")
+        } else {
+            Reply::html(&big)
+        }
+    })
+    .await;
+    let service = BriefService::new(Engine::new(&private_ok()).unwrap(), &CacheConfig::default());
+    service.brief(&server.url("/small"), None).await.unwrap();
+
+    // A heartbeat every 50 ms on the runtime, as the gateway's would be.
+    let beating = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true));
+    let heart = {
+        let beating = std::sync::Arc::clone(&beating);
+        tokio::spawn(async move {
+            let mut worst = Duration::ZERO;
+            let mut last = Instant::now();
+            while beating.load(std::sync::atomic::Ordering::Relaxed) {
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                worst = worst.max(last.elapsed());
+                last = Instant::now();
+            }
+            worst
+        })
+    };
+    let heavy: Vec<_> = (0..4)
+        .map(|i| {
+            let s = service.clone();
+            let url = server.url(&format!("/big/{i}"));
+            tokio::spawn(async move { s.brief(&url, None).await })
+        })
+        .collect();
+    // While they are being parsed, a cached brief is answered at once, several times.
+    let mut slowest_cached = Duration::ZERO;
+    while !heavy.iter().all(tokio::task::JoinHandle::is_finished) {
+        let t = Instant::now();
+        service.brief(&server.url("/small"), None).await.unwrap();
+        slowest_cached = slowest_cached.max(t.elapsed());
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    for h in heavy {
+        assert!(h.await.unwrap().is_ok());
+    }
+    beating.store(false, std::sync::atomic::Ordering::Relaxed);
+    let worst_gap = heart.await.unwrap();
+    assert!(
+        worst_gap < Duration::from_millis(750),
+        "a heartbeat waited {worst_gap:?}"
+    );
+    assert!(
+        slowest_cached < Duration::from_millis(500),
+        "a cached reply took {slowest_cached:?}"
+    );
+}

@@ -396,10 +396,21 @@ impl Fetcher {
             return Err(Error::EmptyPage);
         }
         let tld = decode::tld_of(&url);
-        let (ct, tld) = (content_type.as_deref(), tld.as_deref());
-        let body = match sniff::settle(declared, &body)? {
-            Kind::Html => Body::Html(decode::decode_html_from(&body, ct, tld)),
-            Kind::Text => Body::Text(decode::decode_text_from(&body, ct, tld)),
+        // Sniffing and decoding (charset detection included) read the whole body: CPU work
+        // that runs on the blocking pool, so a 5 MB page never stalls the async runtime.
+        let decode = move || -> Result<Body> {
+            let (ct, tld) = (content_type.as_deref(), tld.as_deref());
+            Ok(match sniff::settle(declared, &body)? {
+                Kind::Html => Body::Html(decode::decode_html_from(&body, ct, tld)),
+                Kind::Text => Body::Text(decode::decode_text_from(&body, ct, tld)),
+            })
+        };
+        let body = match tokio::task::spawn_blocking(decode).await {
+            Ok(result) => result?,
+            // A panic while decoding a hostile body is resumed where it belongs: the caller's
+            // task, which the brief service turns into an error for this link only.
+            Err(join) if join.is_panic() => std::panic::resume_unwind(join.into_panic()),
+            Err(join) => return Err(Error::Connect(format!("decoding was cancelled: {join}"))),
         };
         Ok(Page { url, body })
     }
