@@ -463,7 +463,11 @@ fn json_output_obeys_the_same_caps_as_the_bot() {
     assert!(out.status.success(), "{}", stderr(&out));
     let v: Value = serde_json::from_str(stdout(&out).trim()).unwrap();
     let t = v["title"].as_str().unwrap();
-    assert!(t.chars().count() <= 400, "title of {} chars", t.chars().count());
+    assert!(
+        t.chars().count() <= 400,
+        "title of {} chars",
+        t.chars().count()
+    );
     assert!(t.ends_with('…'), "{t:.80}");
     for s in v["summary"].as_array().unwrap() {
         assert!(s.as_str().unwrap().chars().count() <= 2000);
