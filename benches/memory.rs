@@ -130,8 +130,8 @@ async fn start_pages() -> String {
 }
 
 fn spawn_bot(bin: &str, fake: &FakeDiscord, dir: &Path) -> Child {
-    Command::new(bin)
-        .arg("bot")
+    let mut cmd = Command::new(bin);
+    cmd.arg("bot")
         .current_dir(dir)
         .env_clear()
         .env("DISCORD_TOKEN", TOKEN)
@@ -145,8 +145,12 @@ fn spawn_bot(bin: &str, fake: &FakeDiscord, dir: &Path) -> Child {
         // limit of this build skips one (older builds ignore them).
         .env("NEWSBRIEF_USER_BURST", "0")
         .env("NEWSBRIEF_SERVER_BURST", "0")
-        .env("RUST_LOG", "error")
-        .stdout(Stdio::null())
+        .env("RUST_LOG", "error");
+    // Allocator experiments (e.g. MALLOC_ARENA_MAX=2) reach the bot when set for the bench.
+    if let Some(v) = std::env::var_os("MALLOC_ARENA_MAX") {
+        cmd.env("MALLOC_ARENA_MAX", v);
+    }
+    cmd.stdout(Stdio::null())
         .stderr(Stdio::inherit())
         .spawn()
         .expect("spawn the bot")
