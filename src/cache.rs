@@ -7,7 +7,10 @@
 //! stalls the async runtime or the Discord gateway. A panic inside one brief becomes an
 //! error for that link only.
 //!
-//! Failures are not cached (the next request tries again); successes live for the cache TTL.
+//! The cache is bounded in bytes (each brief weighed by its size). A request waits a bounded
+//! time for a fetch slot, and only while few others wait; otherwise it is answered
+//! [`BriefError::Busy`]. Failures of a link are remembered briefly (the same dead link
+//! pasted again and again is fetched once); successes live for the cache TTL.
 //! This module does not find links in text ([`crate::links`]) nor render briefs.
 
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -24,9 +27,27 @@ use crate::{Brief, BriefOptions, Engine, Error};
 pub const DEFAULT_TTL: Duration = Duration::from_secs(3600);
 /// Default number of briefs kept (each is a few KiB once its main text is dropped).
 pub const DEFAULT_CAPACITY: u64 = 2_000;
+/// Default memory budget of the cache in bytes, counted by each brief's size: with every
+/// page-controlled field capped (see [`crate::brief`]) a brief weighs at most some 60 KiB,
+/// so 64 MiB holds the default 2,000 ordinary briefs and never more than 64 MiB of hostile ones.
+pub const DEFAULT_MAX_BYTES: u64 = 64 * 1024 * 1024;
+/// Bytes counted for an entry beyond its brief and key: moka's own bookkeeping, the `Arc`.
+pub const ENTRY_OVERHEAD_BYTES: u64 = 256;
 /// Default fetches in flight at once across the whole bot: enough to hide network latency,
 /// few enough that the extraction work (which holds a permit too) fits on a small machine.
 pub const DEFAULT_FETCH_CONCURRENCY: usize = 8;
+
+/// Default longest wait for a fetch slot before the request is answered "busy": long enough
+/// to ride out a burst, short enough that nobody waits on a reply that will not come.
+pub const DEFAULT_SLOT_WAIT: Duration = Duration::from_secs(20);
+/// Default requests that may wait for a fetch slot at once across the whole bot; beyond
+/// this a request is answered "busy" at once, so no queue grows without bound.
+pub const DEFAULT_QUEUE_CAP: usize = 64;
+/// Default time a failure is remembered: the same dead link pasted 50 times in a minute is
+/// fetched once, and a site that was down is tried again soon.
+pub const DEFAULT_FAILURE_TTL: Duration = Duration::from_secs(30);
+/// Failures remembered at most (each is a short error message).
+pub const FAILURE_CACHE_ENTRIES: u64 = 10_000;
 
 /// Settings of the brief service.
 #[derive(Debug, Clone)]
@@ -35,16 +56,26 @@ pub struct CacheConfig {
     pub ttl: Duration,
     /// Briefs kept at most.
     pub capacity: u64,
+    /// Bytes the cached briefs may take at most, all together.
+    pub max_bytes: u64,
     /// Fetches (with their extraction) in flight at most.
     pub fetch_concurrency: usize,
-    /// Test hook, never read from the environment: the analysis of any page whose URL
+    /// Longest wait for a fetch slot before answering "busy".
+    pub slot_wait: Duration,
+    /// Requests waiting for a fetch slot at most; more are answered "busy" at once.
+    pub queue_cap: usize,
+    /// How long a failed link is answered from memory without a new fetch (zero: never).
+    pub failure_ttl: Duration,
+    /// Test hook (cargo feature `test-hooks` only): the analysis of any page whose URL
     /// contains this text panics on purpose, so tests of the real bot can prove that a
     /// crash in one brief costs only that link. `None` (the default) in every real use.
+    #[cfg(any(test, feature = "test-hooks"))]
     #[doc(hidden)]
     pub panic_on_url_containing: Option<String>,
-    /// Test hook, never read from the environment: fetching any page whose URL contains this
+    /// Test hook (cargo feature `test-hooks` only): fetching any page whose URL contains this
     /// text panics on the async runtime (inside the coalesced cache lookup), as a bug in
     /// decoding a hostile response would. `None` (the default) in every real use.
+    #[cfg(any(test, feature = "test-hooks"))]
     #[doc(hidden)]
     pub panic_in_fetch_on_url_containing: Option<String>,
 }
@@ -54,8 +85,14 @@ impl Default for CacheConfig {
         Self {
             ttl: DEFAULT_TTL,
             capacity: DEFAULT_CAPACITY,
+            max_bytes: DEFAULT_MAX_BYTES,
             fetch_concurrency: DEFAULT_FETCH_CONCURRENCY,
+            slot_wait: DEFAULT_SLOT_WAIT,
+            queue_cap: DEFAULT_QUEUE_CAP,
+            failure_ttl: DEFAULT_FAILURE_TTL,
+            #[cfg(any(test, feature = "test-hooks"))]
             panic_on_url_containing: None,
+            #[cfg(any(test, feature = "test-hooks"))]
             panic_in_fetch_on_url_containing: None,
         }
     }
@@ -70,6 +107,10 @@ pub enum BriefError {
     /// The analysis crashed or was cancelled; only this link is affected.
     #[error("internal error while briefing the page: {0}")]
     Internal(String),
+    /// Every fetch slot stayed taken for the whole bounded wait, or too many requests
+    /// were already waiting: try again later.
+    #[error("too many links are being briefed right now; try again in a minute")]
+    Busy,
 }
 
 impl BriefError {
@@ -79,6 +120,7 @@ impl BriefError {
         match self {
             Self::Engine(e) => e.kind(),
             Self::Internal(_) => "internal",
+            Self::Busy => "busy",
         }
     }
 
@@ -100,7 +142,13 @@ type Key = (String, Option<usize>);
 pub struct BriefService {
     engine: Engine,
     cache: Cache<Key, Arc<Brief>>,
+    /// Links that just failed, answered from here for [`CacheConfig::failure_ttl`].
+    failures: Option<Cache<Key, Arc<BriefError>>>,
     permits: Arc<Semaphore>,
+    /// Requests waiting for a permit now.
+    waiting: Arc<std::sync::atomic::AtomicUsize>,
+    slot_wait: Duration,
+    queue_cap: usize,
     fetches: Arc<AtomicU64>,
     /// See [`CacheConfig::panic_on_url_containing`].
     panic_on: Option<Arc<str>>,
@@ -123,15 +171,39 @@ impl BriefService {
     pub fn new(engine: Engine, config: &CacheConfig) -> Self {
         Self {
             engine,
-            cache: Cache::builder()
-                .max_capacity(config.capacity)
-                .time_to_live(config.ttl)
-                .build(),
+            cache: weighed_cache(config),
+            failures: (!config.failure_ttl.is_zero()).then(|| {
+                Cache::builder()
+                    .max_capacity(FAILURE_CACHE_ENTRIES)
+                    .time_to_live(config.failure_ttl)
+                    .build()
+            }),
             permits: Arc::new(Semaphore::new(config.fetch_concurrency.max(1))),
+            waiting: Arc::new(std::sync::atomic::AtomicUsize::new(0)),
+            slot_wait: config.slot_wait,
+            queue_cap: config.queue_cap,
             fetches: Arc::new(AtomicU64::new(0)),
+            #[cfg(any(test, feature = "test-hooks"))]
             panic_on: hook(config.panic_on_url_containing.as_deref()),
+            #[cfg(not(any(test, feature = "test-hooks")))]
+            panic_on: None,
+            #[cfg(any(test, feature = "test-hooks"))]
             panic_in_fetch_on: hook(config.panic_in_fetch_on_url_containing.as_deref()),
+            #[cfg(not(any(test, feature = "test-hooks")))]
+            panic_in_fetch_on: None,
         }
+    }
+
+    /// Bytes the cached briefs weigh now (after pending evictions run), as counted against
+    /// [`CacheConfig::max_bytes`].
+    pub async fn cached_bytes(&self) -> u64 {
+        self.cache.run_pending_tasks().await;
+        // Summed over the entries held, not read from moka's own count: this measures what
+        // is really kept.
+        self.cache
+            .iter()
+            .map(|(key, brief)| entry_bytes(&key, &brief))
+            .sum()
     }
 
     /// Fetches started so far (cache misses that reached the network).
@@ -155,18 +227,43 @@ impl BriefService {
             .ok_or_else(|| Arc::new(BriefError::Engine(Error::InvalidUrl(url.to_string()))))?
             .to_string();
         let key = (normalised.clone(), sentences);
-        self.cache
-            .try_get_with(key, self.make(normalised, sentences))
-            .await
+        if let Some(failures) = &self.failures {
+            if let Some(err) = failures.get(&key).await {
+                return Err(err);
+            }
+        }
+        let result = self
+            .cache
+            .try_get_with(key.clone(), self.make(normalised, sentences))
+            .await;
+        if let (Err(err), Some(failures)) = (&result, &self.failures) {
+            // Busy and internal errors say nothing about the link itself.
+            if matches!(**err, BriefError::Engine(_)) {
+                failures.insert(key, Arc::clone(err)).await;
+            }
+        }
+        result
+    }
+
+    /// Waits for a fetch slot within the bounded wait, unless too many already wait.
+    async fn fetch_slot(&self) -> Result<tokio::sync::SemaphorePermit<'_>, BriefError> {
+        if let Ok(permit) = self.permits.try_acquire() {
+            return Ok(permit);
+        }
+        let queued = self.waiting.fetch_add(1, Ordering::SeqCst);
+        let _leave = LeaveQueue(&self.waiting);
+        if queued >= self.queue_cap {
+            return Err(BriefError::Busy);
+        }
+        match tokio::time::timeout(self.slot_wait, self.permits.acquire()).await {
+            Ok(Ok(permit)) => Ok(permit),
+            // The semaphore is never closed; if it were, the link cannot be served now.
+            Ok(Err(_)) | Err(_) => Err(BriefError::Busy),
+        }
     }
 
     async fn make(&self, url: String, sentences: Option<usize>) -> Result<Arc<Brief>, BriefError> {
-        // The semaphore is never closed, so acquire only fails if it were; treat it as internal.
-        let _permit = self
-            .permits
-            .acquire()
-            .await
-            .map_err(|e| BriefError::Internal(e.to_string()))?;
+        let _permit = self.fetch_slot().await?;
         self.fetches.fetch_add(1, Ordering::Relaxed);
         let page = self.engine.fetcher().fetch(&url).await?;
         // The test hook (see `CacheConfig::panic_in_fetch_on_url_containing`).
@@ -201,7 +298,38 @@ impl BriefService {
     }
 }
 
+/// The brief cache, bounded in bytes: each entry weighs its real size (key and brief), and
+/// at least `max_bytes / capacity`, so neither the byte budget nor the entry count is ever
+/// exceeded whichever bound is met first.
+fn weighed_cache(config: &CacheConfig) -> Cache<Key, Arc<Brief>> {
+    let max_bytes = config.max_bytes.max(1);
+    let floor = max_bytes / config.capacity.max(1);
+    Cache::builder()
+        .max_capacity(max_bytes)
+        .weigher(move |key: &Key, brief: &Arc<Brief>| {
+            // An entry heavier than u32::MAX bytes cannot exist (fields are capped); saturate.
+            u32::try_from(entry_bytes(key, brief).max(floor)).unwrap_or(u32::MAX)
+        })
+        .time_to_live(config.ttl)
+        .build()
+}
+
+/// The bytes one cache entry holds: its key, its brief, and moka's bookkeeping.
+fn entry_bytes(key: &Key, brief: &Brief) -> u64 {
+    (key.0.len() + brief.approx_bytes()) as u64 + ENTRY_OVERHEAD_BYTES
+}
+
+/// Counts a request out of the wait queue when dropped (also when the wait is cancelled).
+struct LeaveQueue<'a>(&'a std::sync::atomic::AtomicUsize);
+
+impl Drop for LeaveQueue<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
 /// A test hook's marker; an empty one would match every URL, so it counts as none.
+#[cfg(any(test, feature = "test-hooks"))]
 fn hook(marker: Option<&str>) -> Option<Arc<str>> {
     marker.filter(|m| !m.is_empty()).map(Arc::from)
 }

@@ -23,6 +23,22 @@ pub enum Error {
         /// The refused address.
         addr: String,
     },
+    /// The link names a port outside the allowed list.
+    #[error("refused to fetch {host}: port {port} is not a web port (allowed: NEWSBRIEF_ALLOWED_PORTS, 80 and 443 by default); pass --allowed-ports to allow it")]
+    BlockedPort {
+        /// The host name as given.
+        host: String,
+        /// The refused port.
+        port: u16,
+    },
+    /// The site asked for a pause (HTTP 429 or 503 with `Retry-After`) that is still running.
+    #[error("{host} asked for a pause (HTTP 429/503 with Retry-After): not fetching it for another {seconds} s")]
+    RateLimited {
+        /// The host.
+        host: String,
+        /// Seconds left of the pause.
+        seconds: u64,
+    },
     /// The host name could not be resolved.
     #[error("could not resolve host {host}: {reason}")]
     Dns {
@@ -76,6 +92,8 @@ impl Error {
             Self::InvalidUrl(_) => "invalid_url",
             Self::UnsupportedScheme(_) => "unsupported_scheme",
             Self::BlockedAddress { .. } => "blocked_address",
+            Self::BlockedPort { .. } => "blocked_port",
+            Self::RateLimited { .. } => "rate_limited",
             Self::Dns { .. } => "dns",
             Self::Timeout(_) => "timeout",
             Self::Connect(_) => "connect",

@@ -169,6 +169,7 @@ impl Engine {
         brief.site = article.site;
         brief.byline = article.byline;
         brief.published = article.published;
+        brief.enforce_limits();
         Ok(brief)
     }
 
@@ -191,19 +192,24 @@ impl Engine {
             opts,
         )?;
         brief.url = url.map(str::to_string);
+        brief.enforce_limits();
         Ok(brief)
     }
 
     /// Runs the pure analysis passes over a main text.
     fn analyse(
         &self,
-        title: Option<String>,
+        mut title: Option<String>,
         language: Option<String>,
         text: String,
         opts: &BriefOptions,
     ) -> Result<Brief> {
         if text.trim().is_empty() {
             return Err(Error::EmptyPage);
+        }
+        // Capped before the analysis too: the summarizer compares every sentence with it.
+        if let Some(t) = &mut title {
+            brief::cap_chars(t, brief::TITLE_MAX_CHARS);
         }
         let doc = Document::new(title, language, truncate_text(text, MAX_TEXT_BYTES));
         Ok(brief_document(&doc, &self.rules, opts))
@@ -213,15 +219,15 @@ impl Engine {
 /// Builds a brief from an already split document (pure: no I/O).
 #[must_use]
 pub fn brief_document(doc: &Document, rules: &Rules, opts: &BriefOptions) -> Brief {
-    let picked = summarize::summarize(doc, opts.sentences);
+    let wanted = opts.sentences.map(|n| n.min(brief::SUMMARY_MAX_SENTENCES));
+    let picked = summarize::summarize(doc, wanted);
     let summary: Vec<String> = picked
         .iter()
         .map(|r| doc.text[r.clone()].to_string())
         .collect();
     let words = text::word_count(&doc.text);
-    let summary_words = summary.iter().map(|s| text::word_count(s)).sum();
     let judgement = status::judge(doc, &rules.status);
-    Brief {
+    let mut brief = Brief {
         url: None,
         title: doc.title.clone(),
         site: None,
@@ -236,10 +242,13 @@ pub fn brief_document(doc: &Document, rules: &Rules, opts: &BriefOptions) -> Bri
         stats: Stats {
             words,
             sentences: doc.sentences.len(),
-            summary_words,
+            summary_words: 0,
             reading_minutes: (words as f64 / READING_WORDS_PER_MINUTE * 10.0).round() / 10.0,
         },
-    }
+    };
+    brief.enforce_limits();
+    brief.stats.summary_words = brief.summary.iter().map(|s| text::word_count(s)).sum();
+    brief
 }
 
 /// Normalises plain text: unifies line endings, trims trailing spaces on lines and

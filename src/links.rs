@@ -115,7 +115,8 @@ pub fn find_article_links(text: &str) -> Vec<String> {
 }
 
 /// Normalises one http(s) URL: lowercase scheme and host (the URL parser does this), no
-/// trailing dots on the host, no fragment, no tracking parameters, no default port.
+/// trailing dots on the host, no fragment, no tracking parameters, no default port, and no
+/// `user:password@` part (a pasted secret must not be fetched, cached, logged or shown).
 /// Returns `None` for anything that is not an absolute http(s) URL with a host.
 #[must_use]
 pub fn normalize_url(raw: &str) -> Option<Url> {
@@ -133,6 +134,9 @@ pub fn normalize_url(raw: &str) -> Option<Url> {
     if trimmed.len() != host.len() && url.set_host(Some(trimmed)).is_err() {
         return None;
     }
+    // Both setters only fail for URLs that cannot carry credentials, which then have none.
+    let _ = url.set_username("");
+    let _ = url.set_password(None);
     url.set_fragment(None);
     if url.query().is_some() {
         let kept: Vec<(String, String)> = url
@@ -207,6 +211,16 @@ mod tests {
         let once = normalize_url("HTTPS://_..").unwrap();
         assert_eq!(normalize_url(once.as_str()).unwrap(), once);
         assert!(normalize_url("http://../").is_none());
+    }
+
+    #[test]
+    fn credentials_are_dropped_so_they_are_never_cached_logged_or_shown() {
+        let u = normalize_url("https://alice:s3cret@News.example.com/a?id=1").unwrap();
+        assert_eq!(u.as_str(), "https://news.example.com/a?id=1");
+        let found = find_article_links("read http://bob:hunter2@example.org/story now");
+        assert_eq!(found, vec!["http://example.org/story".to_string()]);
+        let u = normalize_url("http://token@example.com/").unwrap();
+        assert_eq!(u.as_str(), "http://example.com/");
     }
 
     #[test]

@@ -44,6 +44,30 @@ struct GlobalArgs {
     /// Largest page body accepted, in bytes, counted after decompression.
     #[arg(long, global = true, env = "NEWSBRIEF_MAX_BODY_BYTES", value_name = "BYTES", default_value_t = fetch::DEFAULT_MAX_BODY_BYTES)]
     max_body_bytes: u64,
+    /// Ports that may be fetched, comma-separated, or `any` (--allow-private-hosts lifts this too).
+    #[arg(long, global = true, env = "NEWSBRIEF_ALLOWED_PORTS", value_name = "PORTS", default_value = "80,443", value_parser = parse_ports)]
+    allowed_ports: PortList,
+}
+
+/// A list of allowed ports; empty means any.
+#[derive(Debug, Clone)]
+struct PortList(Vec<u16>);
+
+/// Parses `80,443` (or `any`) for `--allowed-ports`.
+fn parse_ports(s: &str) -> Result<PortList, String> {
+    if s.trim().eq_ignore_ascii_case("any") {
+        return Ok(PortList(Vec::new()));
+    }
+    s.split(',')
+        .map(|p| match p.trim().parse::<u16>() {
+            Ok(port) if port > 0 => Ok(port),
+            _ => Err(format!(
+                "`{}` is not a port: give ports from 1 to 65535 separated by commas (e.g. 80,443), or `any`",
+                p.trim()
+            )),
+        })
+        .collect::<Result<Vec<_>, _>>()
+        .map(PortList)
 }
 
 #[derive(Subcommand, Debug)]
@@ -141,6 +165,7 @@ fn settings(g: &GlobalArgs) -> anyhow::Result<Settings> {
             request_timeout: secs("timeout", g.timeout)?,
             max_redirects: g.max_redirects,
             max_body_bytes: g.max_body_bytes,
+            allowed_ports: g.allowed_ports.0.clone(),
         },
         prompts_dir: g.prompts_dir.clone(),
     })

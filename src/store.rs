@@ -29,7 +29,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[(
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     /// The database URL is malformed.
-    #[error("NEWSBRIEF_DATABASE_URL `{url}` is not a valid SQLite URL: {reason}")]
+    #[error("NEWSBRIEF_DATABASE_URL `{url}` is not a valid SQLite URL ({reason}); expected sqlite://path/to/file.db")]
     BadUrl {
         /// The URL.
         url: String,
@@ -37,12 +37,14 @@ pub enum StoreError {
         reason: String,
     },
     /// The database could not be opened or migrated (missing folder, corrupt file, ...).
-    #[error("cannot open the settings database {url}: {reason} (if the file is corrupt, move it away and the bot will create a new one)")]
+    #[error("cannot open the settings database {url}: {reason} ({hint})")]
     Open {
         /// The URL.
         url: String,
-        /// Why.
+        /// Why, as the database driver says it.
         reason: String,
+        /// What to do, found by looking at the file the URL names.
+        hint: String,
     },
     /// A query failed.
     #[error("settings database {url}: {reason}")]
@@ -52,6 +54,54 @@ pub enum StoreError {
         /// Why.
         reason: String,
     },
+}
+
+/// The file a `sqlite:` URL names (`None` for in-memory databases).
+fn database_path(url: &str) -> Option<std::path::PathBuf> {
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))?;
+    let path = rest.split('?').next().unwrap_or(rest);
+    (!path.is_empty() && path != ":memory:").then(|| std::path::PathBuf::from(path))
+}
+
+/// What to do about a database that cannot be opened, from what is actually at its path:
+/// a missing folder, a folder in place of the file, a file that is not a database, or a
+/// permission problem each get their own advice (never a hint at the wrong cause).
+fn open_hint(url: &str, reason: &str) -> String {
+    let Some(path) = database_path(url) else {
+        return "check NEWSBRIEF_DATABASE_URL".into();
+    };
+    let shown = path.display();
+    let parent = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or_else(|| std::path::Path::new("."));
+    let lower = reason.to_ascii_lowercase();
+    if !parent.is_dir() {
+        format!(
+            "the folder {} does not exist: create it, or set NEWSBRIEF_DATABASE_URL to a file in an existing folder",
+            parent.display()
+        )
+    } else if path.is_dir() {
+        format!("{shown} is a folder, not a file: set NEWSBRIEF_DATABASE_URL to a file path such as sqlite://{shown}/newsbrief.db")
+    } else if lower.contains("not a database")
+        || lower.contains("malformed")
+        || lower.contains("corrupt")
+    {
+        format!("{shown} is not a SQLite database or is corrupt: move it away and the bot will create a new one")
+    } else if lower.contains("readonly")
+        || lower.contains("read-only")
+        || lower.contains("permission")
+        || lower.contains("unable to open")
+    {
+        format!(
+            "check that the bot may read and write {shown} and its folder {}",
+            parent.display()
+        )
+    } else {
+        format!("check the file {shown} and NEWSBRIEF_DATABASE_URL")
+    }
 }
 
 #[derive(Debug)]
@@ -99,6 +149,12 @@ impl Store {
     /// # Errors
     /// [`StoreError::BadUrl`] or [`StoreError::Open`] naming the database.
     pub async fn open(url: &str) -> Result<Self, StoreError> {
+        if !url.starts_with("sqlite:") {
+            return Err(StoreError::BadUrl {
+                url: url.to_string(),
+                reason: "only sqlite: URLs are supported".into(),
+            });
+        }
         let options = SqliteConnectOptions::from_str(url)
             .map_err(|e| StoreError::BadUrl {
                 url: url.to_string(),
@@ -108,9 +164,13 @@ impl Store {
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Normal)
             .busy_timeout(BUSY_TIMEOUT);
-        let open_err = |e: &dyn std::fmt::Display| StoreError::Open {
-            url: url.to_string(),
-            reason: e.to_string(),
+        let open_err = |e: &dyn std::fmt::Display| {
+            let reason = e.to_string();
+            StoreError::Open {
+                url: url.to_string(),
+                hint: open_hint(url, &reason),
+                reason,
+            }
         };
         let pool = SqlitePoolOptions::new()
             .max_connections(MAX_CONNECTIONS)
@@ -228,5 +288,45 @@ mod tests {
         let url = format!("sqlite://{}", path.display());
         let err = Store::open(&url).await.unwrap_err().to_string();
         assert!(err.contains("bad.db"), "{err}");
+    }
+
+    #[tokio::test]
+    async fn each_open_failure_names_its_own_cause() {
+        let dir = tempfile::tempdir().unwrap();
+        let open = |path: std::path::PathBuf| async move {
+            Store::open(&format!("sqlite://{}", path.display()))
+                .await
+                .unwrap_err()
+                .to_string()
+        };
+        let missing = open(dir.path().join("no-such-folder").join("s.db")).await;
+        assert!(
+            missing.contains("no-such-folder") && missing.contains("does not exist"),
+            "{missing}"
+        );
+        assert!(
+            !missing.contains("corrupt") && !missing.contains("move it away"),
+            "{missing}"
+        );
+
+        let folder = dir.path().join("a-folder");
+        std::fs::create_dir(&folder).unwrap();
+        let folder = open(folder).await;
+        assert!(folder.contains("is a folder"), "{folder}");
+        assert!(!folder.contains("corrupt"), "{folder}");
+
+        let bad = dir.path().join("bad.db");
+        std::fs::write(&bad, b"not a database at all ".repeat(400)).unwrap();
+        let corrupt = open(bad).await;
+        assert!(corrupt.contains("move it away"), "{corrupt}");
+
+        let other = Store::open("postgres://db.example/newsbrief")
+            .await
+            .unwrap_err()
+            .to_string();
+        assert!(
+            other.contains("NEWSBRIEF_DATABASE_URL") && other.contains("sqlite://"),
+            "{other}"
+        );
     }
 }

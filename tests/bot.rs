@@ -838,6 +838,12 @@ async fn autosummary_off_persists_across_restart() {
     let back = fake.send_message(CHANNEL, &person(72), &pages.url("story2"));
     fake.wait_call("the reply once back on", |c| is_reply_to(c, back))
         .await;
+    // The positive signal: a later message in the same channel has been answered, so a
+    // reply to the quiet one (same page, already cached) would have come by now.
+    assert!(
+        replies_to(&fake.calls(), quiet).is_empty(),
+        "auto-briefs stayed off after the restart"
+    );
     bot.stop().await;
 }
 
@@ -900,6 +906,31 @@ async fn reply_survives_discord_5xx_with_bounded_retries() {
         "the retry reuses the nonce"
     );
     assert_eq!(tries[1].body["enforce_nonce"], json!(true));
+    bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_429_from_the_rest_proxy_is_honoured_not_retried_at_once() {
+    let Setup {
+        fake,
+        pages,
+        bot,
+        _dir,
+    } = setup().await;
+    fake.fail_next_messages(1, 429);
+    let msg = fake.send_message(CHANNEL, &person(93), &pages.url("story"));
+    fake.wait_call("the rate-limited try", |c| is_reply_to(c, msg))
+        .await;
+    let limited_at = std::time::Instant::now();
+    fake.wait_until("the retried reply", |calls| {
+        calls.iter().filter(|c| is_reply_to(c, msg)).count() >= 2
+    })
+    .await;
+    let waited = limited_at.elapsed();
+    assert!(
+        waited >= Duration::from_millis(1000),
+        "retried {waited:?} after a 429"
+    );
     bot.stop().await;
 }
 
@@ -1290,8 +1321,10 @@ async fn a_burst_is_answered_exactly_once_with_bounded_fetches() {
     let dir = tempfile::tempdir().unwrap();
     let bot = Bot::start(&fake, &dir.path().join("b.db"), |c| {
         c.cache.fetch_concurrency = FETCH_LIMIT;
-        // Measure raw throughput: per-channel pacing has its own unit test.
+        // Measure raw throughput: per-channel pacing and fair shares have their own tests.
         c.channel_burst = 0;
+        c.user_burst = 0;
+        c.server_burst = 0;
     })
     .await;
     let mut expect_reply = Vec::new();
@@ -1363,6 +1396,96 @@ async fn a_burst_is_answered_exactly_once_with_bounded_fetches() {
     bot.stop().await;
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_person_in_many_channels_and_one_server_get_a_fair_share() {
+    let fake = FakeDiscord::start(TOKEN).await;
+    let pages = Pages::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let bot = Bot::start(&fake, &dir.path().join("b.db"), |c| {
+        c.user_burst = 2;
+        c.user_refill = Duration::from_secs(3600);
+        c.server_burst = 4;
+        c.server_refill = Duration::from_secs(3600);
+    })
+    .await;
+    // One person pasting in four channels: two links of their share, then nothing.
+    let spammer = person(141);
+    let spam: Vec<u64> = (0..4)
+        .map(|i| {
+            let url = format!("{}?share={i}", pages.url("story"));
+            fake.send_message(CHANNEL + 10 + i, &spammer, &url)
+        })
+        .collect();
+    // Two are answered (the other two are skipped quietly).
+    fake.wait_until("two of the spammer's messages answered", |calls| {
+        spam.iter()
+            .filter(|id| calls.iter().any(|c| is_reply_to(c, **id)))
+            .count()
+            >= 2
+    })
+    .await;
+    // Their own command is then refused, privately.
+    let token = fake.slash_command(
+        CHANNEL,
+        &spammer,
+        "summarize",
+        json!([{"name": "url", "type": 3, "value": pages.url("story2")}]),
+        0,
+    );
+    let cb = fake
+        .wait_call("the private slow-down answer", |c| callback_for(c, &token))
+        .await;
+    assert_eq!(cb.body["data"]["flags"].as_u64().unwrap_or(0) & 64, 64);
+    assert!(
+        cb.body["data"]["content"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("many briefs"),
+        "{}",
+        cb.body
+    );
+
+    // The server's share (4) is now down to 2: another person gets two links, then the
+    // server is "busy", said privately to whoever asks next.
+    let other = person(142);
+    let a = fake.send_message(CHANNEL, &other, &format!("{}?share=a", pages.url("story")));
+    let b = fake.send_message(
+        OTHER_CHANNEL,
+        &other,
+        &format!("{}?share=b", pages.url("story")),
+    );
+    fake.wait_call("a", |c| is_reply_to(c, a)).await;
+    fake.wait_call("b", |c| is_reply_to(c, b)).await;
+    let token = fake.slash_command(
+        CHANNEL,
+        &person(143),
+        "summarize",
+        json!([{"name": "url", "type": 3, "value": pages.url("story2")}]),
+        0,
+    );
+    let cb = fake
+        .wait_call("the private busy answer", |c| callback_for(c, &token))
+        .await;
+    assert_eq!(cb.body["data"]["flags"].as_u64().unwrap_or(0) & 64, 64);
+    assert!(
+        cb.body["data"]["content"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("busy"),
+        "{}",
+        cb.body
+    );
+    let calls = fake.calls();
+    assert_eq!(
+        spam.iter()
+            .filter(|id| !replies_to(&calls, **id).is_empty())
+            .count(),
+        2,
+        "the spammer got exactly their share"
+    );
+    bot.stop().await;
+}
+
 #[test]
 fn binary_without_a_token_names_the_variable() {
     let dir = tempfile::tempdir().unwrap();
@@ -1404,6 +1527,9 @@ async fn a_flood_in_one_channel_is_paced_and_capped() {
         started.elapsed() >= Duration::from_millis(1500),
         "the third reply waits for its turn"
     );
+    // A fourth reply, if the backlog cap were missing, would come one refill (2 s) after
+    // the third: wait well past that window before counting.
+    tokio::time::sleep(Duration::from_secs(5)).await;
     let calls = fake.calls();
     let answered = ids
         .iter()

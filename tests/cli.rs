@@ -12,6 +12,7 @@ fn bin() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_newsbrief"));
     // Keep the tests independent of a developer's .env and environment.
     c.env_remove("NEWSBRIEF_ALLOW_PRIVATE_HOSTS")
+        .env_remove("NEWSBRIEF_ALLOWED_PORTS")
         .env_remove("DISCORD_TOKEN")
         .env("RUST_LOG", "warn")
         .current_dir(env!("CARGO_MANIFEST_DIR"));
@@ -447,4 +448,32 @@ fn example_story_brief_has_its_statuses_and_actors() {
             .any(|n| n.contains("u.s.") || n.contains("united states")),
         "{names:?}"
     );
+}
+
+#[test]
+fn json_output_obeys_the_same_caps_as_the_bot() {
+    let title = "Headline word ".repeat(80_000);
+    let run_on = "and the council went on talking about it ".repeat(20_000);
+    let page = format!(
+        "<!DOCTYPE html><html><head><title>{title}</title></head><body><article>\
+         <p>The mayor said on Monday that the council approved the plan for the city.</p>\
+         <p>The plan {run_on}.</p></article></body></html>"
+    );
+    let out = run_stdin(&["summarize", "--format", "json", "-"], &page);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v: Value = serde_json::from_str(stdout(&out).trim()).unwrap();
+    let t = v["title"].as_str().unwrap();
+    assert!(
+        t.chars().count() <= 400,
+        "title of {} chars",
+        t.chars().count()
+    );
+    assert!(t.ends_with('…'), "{t:.80}");
+    for s in v["summary"].as_array().unwrap() {
+        assert!(s.as_str().unwrap().chars().count() <= 2000);
+    }
+    let record = serde_json::json!({"id": 1, "html": page}).to_string();
+    let out = run_stdin(&["batch"], &format!("{record}\n"));
+    let v: Value = serde_json::from_str(stdout(&out).trim()).unwrap();
+    assert!(v["title"].as_str().unwrap().chars().count() <= 400);
 }

@@ -74,12 +74,20 @@ fn private_ok() -> FetchConfig {
     }
 }
 
+/// The default limits with any port allowed (the test servers listen on random ports).
+fn any_port() -> FetchConfig {
+    FetchConfig {
+        allowed_ports: Vec::new(),
+        ..FetchConfig::default()
+    }
+}
+
 fn open_fetcher() -> Fetcher {
     Fetcher::new(private_ok()).unwrap()
 }
 
 fn test_policy_fetcher(dns: Arc<FakeDns>) -> Fetcher {
-    Fetcher::with_policy(FetchConfig::default(), Arc::new(TestPolicy), dns).unwrap()
+    Fetcher::with_policy(any_port(), Arc::new(TestPolicy), dns).unwrap()
 }
 
 fn html(page: &Page) -> &str {
@@ -190,22 +198,167 @@ async fn every_ip_literal_spelling_of_a_private_address_is_refused() {
 }
 
 #[tokio::test]
-async fn localhost_by_name_is_refused_through_the_system_resolver() {
+async fn localhost_by_name_is_refused_through_the_guarded_resolver() {
+    // The project's own resolver path with a fake DNS that answers 127.0.0.1 (no query
+    // ever leaves the machine), under the real default policy: the refusal is required.
     let server = serve(|_| Reply::html("<p>secret</p>")).await;
-    let fetcher = Fetcher::new(FetchConfig::default()).unwrap();
+    let dns = Arc::new(
+        FakeDns::default()
+            .with("localhost", &[&[PUBLIC_LOOPBACK]])
+            .with("localhost.", &[&[PUBLIC_LOOPBACK]]),
+    );
+    let fetcher = Fetcher::with_policy(
+        any_port(),
+        Arc::new(newsbrief::fetch::PublicOnly),
+        Arc::clone(&dns) as Arc<dyn HostResolver>,
+    )
+    .unwrap();
     for host in ["localhost", "localhost.", "LOCALHOST"] {
         let url = format!("http://{host}:{}/", server.port());
         match fetcher.fetch(&url).await {
             Err(Error::BlockedAddress { host: h, addr }) => {
                 assert_eq!(h.trim_end_matches('.'), "localhost");
-                assert!(addr == "127.0.0.1" || addr == "::1", "{addr}");
+                assert_eq!(addr, "127.0.0.1");
             }
-            // A sandbox without a resolver for localhost still must not connect.
-            Err(Error::Dns { .. }) => {}
-            other => panic!("{url}: {other:?}"),
+            other => panic!("{url}: expected BlockedAddress, got {other:?}"),
         }
     }
+    assert!(dns.lookups("localhost") + dns.lookups("localhost.") >= 3);
     assert_eq!(server.connections(), 0);
+}
+
+// ---------------------------------------------------------------- ports
+
+#[tokio::test]
+async fn only_web_ports_are_fetched_by_default() {
+    let server = serve(|_| Reply::html("<p>internal service</p>")).await;
+    let dns = Arc::new(FakeDns::default().with("public.test", &[&[PUBLIC_LOOPBACK]]));
+    let strict = Fetcher::with_policy(
+        FetchConfig::default(),
+        Arc::new(TestPolicy),
+        Arc::clone(&dns) as Arc<dyn HostResolver>,
+    )
+    .unwrap();
+    for url in [
+        format!("http://public.test:{}/", server.port()),
+        "http://public.test:22/".to_string(),
+        "https://public.test:8443/".to_string(),
+        "http://public.test:6379/".to_string(),
+    ] {
+        match strict.fetch(&url).await {
+            Err(e @ Error::BlockedPort { .. }) => {
+                assert_eq!(e.kind(), "blocked_port");
+                assert!(e.to_string().contains("port"), "{e}");
+            }
+            other => panic!("{url}: expected BlockedPort, got {other:?}"),
+        }
+    }
+    assert_eq!(server.connections(), 0, "refused before connecting");
+    assert_eq!(dns.lookups("public.test"), 0, "refused before resolving");
+
+    // A redirect from an allowed port to another port is refused the same way.
+    let hop = serve(|_| Reply::redirect(302, "http://public.test:2375/containers")).await;
+    let listed = Fetcher::with_policy(
+        FetchConfig {
+            allowed_ports: vec![80, 443, hop.port()],
+            ..FetchConfig::default()
+        },
+        Arc::new(TestPolicy),
+        Arc::clone(&dns) as Arc<dyn HostResolver>,
+    )
+    .unwrap();
+    match listed
+        .fetch(&format!("http://public.test:{}/", hop.port()))
+        .await
+    {
+        Err(Error::BlockedPort { port, .. }) => assert_eq!(port, 2375),
+        other => panic!("expected BlockedPort, got {other:?}"),
+    }
+    // A configured port is fetched.
+    let listed = Fetcher::with_policy(
+        FetchConfig {
+            allowed_ports: vec![server.port()],
+            ..FetchConfig::default()
+        },
+        Arc::new(TestPolicy),
+        dns,
+    )
+    .unwrap();
+    let page = listed
+        .fetch(&format!("http://public.test:{}/", server.port()))
+        .await
+        .unwrap();
+    assert!(html(&page).contains("internal service"));
+}
+
+// ---------------------------------------------------------------- site rate limits
+
+#[tokio::test]
+async fn a_site_asking_for_a_pause_is_not_fetched_again_until_then() {
+    let server = serve(|req| match req.path.as_str() {
+        "/slow-down" => Reply::status(429).header("Retry-After", "120"),
+        "/maintenance" => Reply::status(503).header(
+            "Retry-After",
+            &httpdate::fmt_http_date(std::time::SystemTime::now() + Duration::from_secs(600)),
+        ),
+        "/down" => Reply::status(503),
+        _ => Reply::html("<p>fine</p>"),
+    })
+    .await;
+    let p = server.port();
+    let dns = Arc::new(
+        FakeDns::default()
+            .with("busy.test", &[&[PUBLIC_LOOPBACK]])
+            .with("upkeep.test", &[&[PUBLIC_LOOPBACK]])
+            .with("calm.test", &[&[PUBLIC_LOOPBACK]]),
+    );
+    let fetcher = test_policy_fetcher(dns);
+    let err = fetcher
+        .fetch(&format!("http://busy.test:{p}/slow-down"))
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), "http_status");
+    let before = server.connections();
+    match fetcher
+        .fetch(&format!("http://busy.test:{p}/other-page"))
+        .await
+    {
+        Err(e @ Error::RateLimited { .. }) => {
+            assert_eq!(e.kind(), "rate_limited");
+            let Error::RateLimited { seconds, .. } = &e else {
+                unreachable!()
+            };
+            assert!((100..=120).contains(seconds), "{e}");
+            assert!(e.to_string().contains("busy.test"), "{e}");
+        }
+        other => panic!("expected RateLimited, got {other:?}"),
+    }
+    // A clone (another bot task) respects it too; other hosts are unaffected.
+    assert!(matches!(
+        fetcher
+            .clone()
+            .fetch(&format!("http://busy.test:{p}/"))
+            .await,
+        Err(Error::RateLimited { .. })
+    ));
+    assert_eq!(server.connections(), before, "no request while paused");
+    assert!(fetcher
+        .fetch(&format!("http://calm.test:{p}/"))
+        .await
+        .is_ok());
+    // 503 with an HTTP date pauses too; 503 without Retry-After does not.
+    let _ = fetcher
+        .fetch(&format!("http://upkeep.test:{p}/maintenance"))
+        .await;
+    assert!(matches!(
+        fetcher.fetch(&format!("http://upkeep.test:{p}/")).await,
+        Err(Error::RateLimited { seconds, .. }) if seconds > 500
+    ));
+    let _ = fetcher.fetch(&format!("http://calm.test:{p}/down")).await;
+    assert!(fetcher
+        .fetch(&format!("http://calm.test:{p}/"))
+        .await
+        .is_ok());
 }
 
 #[tokio::test]

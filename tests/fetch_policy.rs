@@ -29,7 +29,7 @@ const REFERENCE_V4: &[&str] = &[
 ];
 
 /// Blocked ranges inside IPv6 global unicast (2000::/3).
-const REFERENCE_V6_IN_GLOBAL: &[&str] = &["2001:2::/48", "2001:db8::/32", "3fff::/20"];
+const REFERENCE_V6_IN_GLOBAL: &[&str] = &["2001::/23", "2001:2::/48", "2001:db8::/32", "3fff::/20"];
 
 fn parse_v4(cidr: &str) -> (u32, u32) {
     let (net, len) = cidr.split_once('/').unwrap();

@@ -72,6 +72,9 @@ pub(crate) async fn summarize(
     let Some(link) = normalize_url(cleaned) else {
         return say_ephemeral(ctx, &ctx.data().prompts.text("reply.not_a_link")).await;
     };
+    if let Some(text) = share_refused(ctx, 1) {
+        return say_ephemeral(ctx, &text).await;
+    }
     if private {
         ctx.defer_ephemeral().await?;
     } else {
@@ -82,7 +85,12 @@ pub(crate) async fn summarize(
     if briefed.embeds.is_empty() {
         // Failed, or not an article at all: tell the user privately what went wrong.
         let line = briefed.failures.first().cloned().unwrap_or_else(|| {
-            let reason = ctx.data().prompts.error_reason("not_an_article", None);
+            let kind = if briefed.busy {
+                "busy"
+            } else {
+                "not_an_article"
+            };
+            let reason = ctx.data().prompts.error_reason(kind, None);
             ctx.data()
                 .prompts
                 .render("reply.summarize_failed", context! { reason => reason })
@@ -106,10 +114,15 @@ pub(crate) async fn summarize_message(
         return say_ephemeral(ctx, &ctx.data().prompts.text("reply.no_links")).await;
     }
     urls.truncate(ctx.data().config.links_per_message);
+    if let Some(text) = share_refused(ctx, urls.len()) {
+        return say_ephemeral(ctx, &text).await;
+    }
     ctx.defer().await?;
     let briefed = brief_links(ctx.data(), &urls, None).await;
     if briefed.embeds.is_empty() {
-        let text = if briefed.failures.is_empty() {
+        let text = if briefed.busy && briefed.failures.is_empty() {
+            ctx.data().prompts.text("errors.busy")
+        } else if briefed.failures.is_empty() {
             ctx.data().prompts.text("reply.no_links")
         } else {
             briefed.failures.join("\n")
@@ -168,6 +181,18 @@ pub(crate) async fn help(ctx: Context<'_>) -> Result<(), BotError> {
         context! { statuses => statuses, links_per_message => ctx.data().config.links_per_message },
     );
     say_ephemeral(ctx, &text).await
+}
+
+/// Takes `links` from the caller's and the server's shares; when one is spent, the private
+/// answer to give instead.
+fn share_refused(ctx: Context<'_>, links: usize) -> Option<String> {
+    let data = ctx.data();
+    let guild = ctx.guild_id().map(serenity::GuildId::get);
+    match data.take_share(ctx.author().id.get(), guild, links) {
+        Ok(()) => None,
+        Err(super::ShareRefusal::User) => Some(data.prompts.text("reply.slow_down")),
+        Err(super::ShareRefusal::Server) => Some(data.prompts.text("errors.busy")),
+    }
 }
 
 /// Sends the briefs as follow-ups of the deferred response.

@@ -7,7 +7,9 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use crate::cache::{CacheConfig, DEFAULT_CAPACITY, DEFAULT_FETCH_CONCURRENCY, DEFAULT_TTL};
+use crate::cache::{
+    CacheConfig, DEFAULT_CAPACITY, DEFAULT_FETCH_CONCURRENCY, DEFAULT_MAX_BYTES, DEFAULT_TTL,
+};
 use crate::config::DEFAULT_DATABASE_URL;
 
 /// Default article links briefed per message: more would bury the conversation.
@@ -23,6 +25,16 @@ pub const DEFAULT_CHANNEL_REFILL: Duration = Duration::from_millis(500);
 /// Default messages that may wait for their turn in one channel; more are skipped. With the
 /// refill rate this bounds the wait to a minute and the queued work to 120 messages.
 pub const DEFAULT_CHANNEL_BACKLOG: u32 = 120;
+/// Default links one person may have briefed at once (in any channels), before their share
+/// refills: a few messages' worth.
+pub const DEFAULT_USER_BURST: u32 = 12;
+/// Default time for one more link of a person's share to become available (12 a minute).
+pub const DEFAULT_USER_REFILL: Duration = Duration::from_secs(5);
+/// Default links one server may have briefed at once before its share refills.
+pub const DEFAULT_SERVER_BURST: u32 = 60;
+/// Default time for one more link of a server's share (60 a minute): with the default of 8
+/// fetch slots, one server alone cannot keep every slot busy for long.
+pub const DEFAULT_SERVER_REFILL: Duration = Duration::from_secs(1);
 /// Default time Discord gets to answer one REST call before it is retried.
 pub const DEFAULT_REST_TIMEOUT: Duration = Duration::from_secs(15);
 /// Default bounded wait for replies in flight at shutdown.
@@ -69,6 +81,14 @@ pub struct BotConfig {
     pub channel_refill: Duration,
     /// Messages that may wait for their turn in one channel.
     pub channel_backlog: u32,
+    /// Links one person may have briefed at once before pacing (zero: no per-person limit).
+    pub user_burst: u32,
+    /// Time for one more link of a person's share to become available.
+    pub user_refill: Duration,
+    /// Links one server may have briefed at once before pacing (zero: no per-server limit).
+    pub server_burst: u32,
+    /// Time for one more link of a server's share to become available.
+    pub server_refill: Duration,
     /// Bounded wait for replies in flight at shutdown.
     pub shutdown_grace: Duration,
     /// Time Discord gets to answer one REST call (sending a reply) before a retry.
@@ -90,6 +110,10 @@ impl std::fmt::Debug for BotConfig {
             .field("channel_burst", &self.channel_burst)
             .field("channel_refill", &self.channel_refill)
             .field("channel_backlog", &self.channel_backlog)
+            .field("user_burst", &self.user_burst)
+            .field("user_refill", &self.user_refill)
+            .field("server_burst", &self.server_burst)
+            .field("server_refill", &self.server_refill)
             .field("shutdown_grace", &self.shutdown_grace)
             .field("rest_timeout", &self.rest_timeout)
             .field("prompts_dir", &self.prompts_dir)
@@ -112,6 +136,10 @@ impl BotConfig {
             channel_burst: DEFAULT_CHANNEL_BURST,
             channel_refill: DEFAULT_CHANNEL_REFILL,
             channel_backlog: DEFAULT_CHANNEL_BACKLOG,
+            user_burst: DEFAULT_USER_BURST,
+            user_refill: DEFAULT_USER_REFILL,
+            server_burst: DEFAULT_SERVER_BURST,
+            server_refill: DEFAULT_SERVER_REFILL,
             shutdown_grace: DEFAULT_SHUTDOWN_GRACE,
             rest_timeout: DEFAULT_REST_TIMEOUT,
             prompts_dir: None,
@@ -140,14 +168,7 @@ impl BotConfig {
         let mut c = Self::new(token);
         c.proxy_url = var("DISCORD_PROXY_URL");
         if let Some(p) = &c.proxy_url {
-            let ok = url::Url::parse(p).is_ok_and(|u| matches!(u.scheme(), "http" | "https"));
-            if !ok {
-                return Err(ConfigError::Invalid {
-                    name: "DISCORD_PROXY_URL",
-                    value: p.clone(),
-                    expected: "an http(s) base URL such as http://127.0.0.1:3000",
-                });
-            }
+            check_proxy_url(p)?;
         }
         if let Some(db) = var("NEWSBRIEF_DATABASE_URL") {
             c.database_url = db;
@@ -169,6 +190,11 @@ impl BotConfig {
         c.cache.ttl = secs(&var, "NEWSBRIEF_CACHE_TTL_SECS")?.unwrap_or(DEFAULT_TTL);
         c.cache.capacity =
             parse(&var, "NEWSBRIEF_CACHE_CAPACITY", positive)?.unwrap_or(DEFAULT_CAPACITY);
+        c.cache.max_bytes =
+            parse(&var, "NEWSBRIEF_CACHE_BYTES", positive)?.unwrap_or(DEFAULT_MAX_BYTES);
+        if c.cache.max_bytes == 0 {
+            return Err(invalid("NEWSBRIEF_CACHE_BYTES", "0", positive));
+        }
         c.cache.fetch_concurrency = parse(&var, "NEWSBRIEF_FETCH_CONCURRENCY", positive)?
             .unwrap_or(DEFAULT_FETCH_CONCURRENCY);
         if c.cache.fetch_concurrency == 0 {
@@ -182,6 +208,19 @@ impl BotConfig {
             secs(&var, "NEWSBRIEF_CHANNEL_REFILL_SECS")?.unwrap_or(DEFAULT_CHANNEL_REFILL);
         c.channel_backlog = parse(&var, "NEWSBRIEF_CHANNEL_BACKLOG", "a whole number")?
             .unwrap_or(DEFAULT_CHANNEL_BACKLOG);
+        c.cache.slot_wait =
+            secs(&var, "NEWSBRIEF_FETCH_WAIT_SECS")?.unwrap_or(crate::cache::DEFAULT_SLOT_WAIT);
+        c.cache.queue_cap = parse(&var, "NEWSBRIEF_FETCH_QUEUE", "a whole number")?
+            .unwrap_or(crate::cache::DEFAULT_QUEUE_CAP);
+        c.cache.failure_ttl =
+            secs(&var, "NEWSBRIEF_FAILURE_TTL_SECS")?.unwrap_or(crate::cache::DEFAULT_FAILURE_TTL);
+        c.user_burst =
+            parse(&var, "NEWSBRIEF_USER_BURST", "a whole number")?.unwrap_or(DEFAULT_USER_BURST);
+        c.user_refill = secs(&var, "NEWSBRIEF_USER_REFILL_SECS")?.unwrap_or(DEFAULT_USER_REFILL);
+        c.server_burst = parse(&var, "NEWSBRIEF_SERVER_BURST", "a whole number")?
+            .unwrap_or(DEFAULT_SERVER_BURST);
+        c.server_refill =
+            secs(&var, "NEWSBRIEF_SERVER_REFILL_SECS")?.unwrap_or(DEFAULT_SERVER_REFILL);
         c.shutdown_grace =
             secs(&var, "NEWSBRIEF_SHUTDOWN_GRACE_SECS")?.unwrap_or(DEFAULT_SHUTDOWN_GRACE);
         c.rest_timeout =
@@ -195,6 +234,47 @@ impl BotConfig {
         }
         c.prompts_dir = var("NEWSBRIEF_PROMPTS_DIR").map(PathBuf::from);
         Ok(c)
+    }
+}
+
+/// Accepts `https://` proxies anywhere and `http://` ones only on loopback: every REST
+/// call carries the bot token, which must not cross a network in clear.
+fn check_proxy_url(p: &str) -> Result<(), ConfigError> {
+    // A password in the URL is not repeated in the error (errors reach the log).
+    let shown = url::Url::parse(p).map_or_else(
+        |_| p.to_string(),
+        |mut u| {
+            let _ = u.set_username("");
+            let _ = u.set_password(None);
+            u.to_string()
+        },
+    );
+    let bad = |expected| ConfigError::Invalid {
+        name: "DISCORD_PROXY_URL",
+        value: shown.clone(),
+        expected,
+    };
+    let url = url::Url::parse(p).map_err(|_| {
+        bad("an http(s) base URL such as https://proxy.example or http://127.0.0.1:3000")
+    })?;
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(bad(
+            "a base URL without user:password@ (it would be sent and logged)",
+        ));
+    }
+    let loopback = match url.host() {
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(a)) => a.is_loopback(),
+        Some(url::Host::Ipv6(a)) => a.is_loopback(),
+        None => false,
+    };
+    match url.scheme() {
+        "https" if url.host().is_some() => Ok(()),
+        "http" if loopback => Ok(()),
+        "http" => Err(bad(
+            "https:// for a remote proxy (plain http:// would carry the bot token in clear; it is allowed only on loopback, e.g. http://127.0.0.1:3000)",
+        )),
+        _ => Err(bad("an http(s) base URL such as https://proxy.example or http://127.0.0.1:3000")),
     }
 }
 
@@ -261,6 +341,36 @@ mod tests {
         assert_eq!(c.dev_guild_id, Some(42));
         assert_eq!(c.database_url, DEFAULT_DATABASE_URL);
         assert!(!format!("{c:?}").contains("abc.def"));
+    }
+
+    #[test]
+    fn a_plain_http_proxy_is_accepted_only_on_loopback() {
+        let with = |p: &str| {
+            BotConfig::from_lookup(lookup(&[
+                ("DISCORD_TOKEN", "secret.token.value"),
+                ("DISCORD_PROXY_URL", p),
+            ]))
+        };
+        for ok in [
+            "http://127.0.0.1:3000",
+            "http://localhost:3000/",
+            "http://[::1]:3000",
+            "https://proxy.example.com",
+            "https://10.0.0.5:8443",
+        ] {
+            assert!(with(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "http://proxy.example.com",
+            "http://10.0.0.5:3000",
+            "http://user:pw@127.0.0.1:3000",
+            "ftp://127.0.0.1",
+        ] {
+            let err = with(bad).unwrap_err().to_string();
+            assert!(!err.contains("pw@"), "{err}");
+            assert!(err.contains("DISCORD_PROXY_URL"), "{err}");
+            assert!(!err.contains("secret.token.value"), "{err}");
+        }
     }
 
     #[test]

@@ -67,6 +67,12 @@ async fn on_message(
             return;
         }
     }
+    let guild = msg.guild_id.map(serenity::GuildId::get);
+    if let Err(refusal) = data.take_share(msg.author.id.get(), guild, urls.len()) {
+        // No public "busy" line: it would only add noise to the channel.
+        tracing::info!(channel = %msg.channel_id, user = %msg.author.id, ?refusal, "auto-brief skipped: share spent");
+        return;
+    }
     let Some(wait) = data.limiter.reserve(msg.channel_id.get()) else {
         tracing::info!(channel = %msg.channel_id, "auto-brief skipped: the channel's queue is full");
         return;

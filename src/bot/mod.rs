@@ -87,6 +87,44 @@ pub struct Data {
     pub work: Arc<WorkTracker>,
     /// Per-channel pacing of auto-briefs.
     pub limiter: Arc<ChannelLimiter>,
+    /// Per-user share of links briefed (auto-briefs and commands), in every channel.
+    pub users: Arc<ChannelLimiter>,
+    /// Per-server share of links briefed, so one server cannot take every fetch slot.
+    pub servers: Arc<ChannelLimiter>,
+}
+
+/// Why a request for briefs was refused by the fair-sharing limits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ShareRefusal {
+    /// The person has asked for many links in a short time.
+    User,
+    /// The server has asked for many links in a short time.
+    Server,
+}
+
+impl Data {
+    /// Takes `links` from the user's and the server's shares, or says which one is spent.
+    ///
+    /// # Errors
+    /// The share that is spent (nothing is taken from either then).
+    pub fn take_share(
+        &self,
+        user: u64,
+        guild: Option<u64>,
+        links: usize,
+    ) -> Result<(), ShareRefusal> {
+        let cost = u32::try_from(links).unwrap_or(u32::MAX);
+        if !self.users.can_take(user, cost) {
+            return Err(ShareRefusal::User);
+        }
+        if let Some(g) = guild {
+            if !self.servers.try_take(g, cost) {
+                return Err(ShareRefusal::Server);
+            }
+        }
+        self.users.try_take(user, cost);
+        Ok(())
+    }
 }
 
 // ---- work tracking for graceful shutdown --------------------------------------------------
@@ -211,6 +249,58 @@ impl ChannelLimiter {
     }
 }
 
+impl ChannelLimiter {
+    /// Refills `key`'s bucket and whether it holds `cost` tokens now.
+    fn refilled(&self, buckets: &mut HashMap<u64, (f64, Instant)>, key: u64) -> f64 {
+        let now = Instant::now();
+        let burst = f64::from(self.burst);
+        let per_sec = 1.0 / self.refill.as_secs_f64();
+        if buckets.len() > LIMITER_MAX_CHANNELS {
+            buckets.retain(|_, (tokens, at)| {
+                (*tokens + now.duration_since(*at).as_secs_f64() * per_sec) < burst
+            });
+        }
+        let (tokens, at) = buckets.entry(key).or_insert((burst, now));
+        *tokens = (*tokens + now.duration_since(*at).as_secs_f64() * per_sec).min(burst);
+        *at = now;
+        *tokens
+    }
+
+    /// Whether `key`'s bucket holds `cost` tokens now (nothing is taken).
+    #[must_use]
+    pub fn can_take(&self, key: u64, cost: u32) -> bool {
+        if self.burst == 0 || self.refill.is_zero() {
+            return true;
+        }
+        let mut buckets = self
+            .buckets
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        self.refilled(&mut buckets, key) >= f64::from(cost.min(self.burst))
+    }
+
+    /// Takes `cost` tokens from `key`'s bucket if it holds them (no waiting, no backlog): a
+    /// plain token bucket of `burst` tokens refilled one per `refill`. A cost above the
+    /// burst counts as the whole burst, so a large request is possible once the bucket is full.
+    pub fn try_take(&self, key: u64, cost: u32) -> bool {
+        if self.burst == 0 || self.refill.is_zero() {
+            return true;
+        }
+        let cost = f64::from(cost.min(self.burst));
+        let mut buckets = self
+            .buckets
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if self.refilled(&mut buckets, key) < cost {
+            return false;
+        }
+        if let Some((tokens, _)) = buckets.get_mut(&key) {
+            *tokens -= cost;
+        }
+        true
+    }
+}
+
 // ---- start and stop ------------------------------------------------------------------------
 
 /// Replaces the token wherever it appears (belt and braces for error texts from libraries).
@@ -324,6 +414,16 @@ async fn run_inner(
             config.channel_burst,
             config.channel_refill,
             config.channel_backlog,
+        )),
+        users: Arc::new(ChannelLimiter::new(
+            config.user_burst,
+            config.user_refill,
+            0,
+        )),
+        servers: Arc::new(ChannelLimiter::new(
+            config.server_burst,
+            config.server_refill,
+            0,
         )),
     };
     let framework = build_framework(data, &config);
@@ -481,6 +581,26 @@ mod tests {
             ChannelLimiter::new(0, Duration::from_secs(1), 0).reserve(1),
             Some(Duration::ZERO)
         );
+    }
+
+    #[test]
+    fn shares_refuse_without_waiting_and_refill() {
+        let l = ChannelLimiter::new(3, Duration::from_secs(3600), 0);
+        assert!(l.can_take(1, 2));
+        assert!(l.try_take(1, 2));
+        assert!(!l.can_take(1, 2));
+        assert!(!l.try_take(1, 2), "one token left, two asked");
+        assert!(l.try_take(1, 1));
+        assert!(!l.try_take(1, 1));
+        assert!(
+            l.try_take(2, 9),
+            "a cost above the burst takes the full bucket"
+        );
+        assert!(!l.try_take(2, 1));
+        let fast = ChannelLimiter::new(1, Duration::from_millis(1), 0);
+        assert!(fast.try_take(1, 1));
+        std::thread::sleep(Duration::from_millis(20));
+        assert!(fast.try_take(1, 1), "refilled");
     }
 
     #[tokio::test]

@@ -17,6 +17,11 @@ use crate::render::embed::{brief_embed, plan_messages, Embed, OutMessage};
 pub const SEND_ATTEMPTS: u32 = 3;
 /// Wait before the first retry; doubled for each further one.
 pub const SEND_RETRY_BASE: Duration = Duration::from_millis(300);
+/// Wait before retrying after a 429, doubled for each further one. With a REST proxy
+/// serenity's own limiter is off, so a 429 reaches the bot; serenity drops the response's
+/// `Retry-After` before the error gets here, so the bot waits this conservative pause
+/// (longer than Discord's usual per-route reset) instead of retrying at once.
+pub const RATE_LIMITED_RETRY_BASE: Duration = Duration::from_millis(1500);
 
 /// Allowed mentions that allow nothing: no users, roles, everyone, nor the replied user.
 pub fn no_mentions() -> serenity::CreateAllowedMentions {
@@ -34,6 +39,9 @@ pub struct Briefed {
     pub embeds: Vec<Embed>,
     /// One friendly line per article that failed.
     pub failures: Vec<String>,
+    /// Whether some links were not briefed because the bot is busy (no line is made for
+    /// them: a "busy" answer is only ever given privately, by the commands).
+    pub busy: bool,
 }
 
 impl Briefed {
@@ -76,6 +84,10 @@ pub async fn brief_links(data: &Data, urls: &[String], sentences: Option<usize>)
             Ok(brief) => out.embeds.push(brief_embed(&brief, &data.prompts)),
             Err(e) if e.kind() == "not_an_article" => {
                 tracing::debug!(url = %url, "skipped: not an article");
+            }
+            Err(e) if e.kind() == "busy" => {
+                tracing::info!(url = %url, "skipped: busy");
+                out.busy = true;
             }
             Err(e) => {
                 tracing::info!(url = %url, kind = e.kind(), "brief failed: {e}");
@@ -132,6 +144,12 @@ fn retryable(e: &serenity::Error) -> bool {
     }
 }
 
+/// Whether Discord (or the proxy) answered 429 Too Many Requests.
+fn is_rate_limited(e: &SendError) -> bool {
+    use serenity::{Error as E, HttpError};
+    matches!(e, SendError::Discord(E::Http(HttpError::UnsuccessfulRequest(r))) if r.status_code.as_u16() == 429)
+}
+
 /// Why a message could not be sent.
 #[derive(Debug, thiserror::Error)]
 pub enum SendError {
@@ -169,7 +187,12 @@ where
         };
         match outcome {
             (e, true) if attempt < SEND_ATTEMPTS => {
-                let wait = SEND_RETRY_BASE * 2u32.pow(attempt - 1);
+                let base = if is_rate_limited(&e) {
+                    RATE_LIMITED_RETRY_BASE
+                } else {
+                    SEND_RETRY_BASE
+                };
+                let wait = base * 2u32.pow(attempt - 1);
                 tracing::warn!(attempt, "{what} failed ({e}); retrying in {wait:?}");
                 tokio::time::sleep(wait).await;
                 attempt += 1;

@@ -57,6 +57,16 @@ pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(15);
 pub const DEFAULT_MAX_REDIRECTS: usize = 5;
 /// Default body limit in bytes, counted after decompression.
 pub const DEFAULT_MAX_BODY_BYTES: u64 = 5 * 1024 * 1024;
+/// Ports fetched by default: the web's own. Other ports of public hosts are often internal
+/// services (mail, databases, admin panels) that a pasted link must not reach.
+pub const DEFAULT_ALLOWED_PORTS: &[u16] = &[80, 443];
+/// Longest time a site's `Retry-After` is remembered: a site asking for a day's pause
+/// still gets asked again within the hour.
+pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(3600);
+/// Pause assumed after a 429 that names none.
+pub const DEFAULT_RETRY_AFTER: Duration = Duration::from_secs(60);
+/// Hosts whose pause is remembered at most (bounds memory; expired pauses go first).
+pub const MAX_PAUSED_HOSTS: usize = 10_000;
 /// The User-Agent sent with every request.
 pub const USER_AGENT: &str = concat!(
     "newsbrief/",
@@ -83,6 +93,9 @@ pub struct FetchConfig {
     pub max_redirects: usize,
     /// Body size limit after decompression.
     pub max_body_bytes: u64,
+    /// Ports that may be fetched (the scheme's default port counts as given). Empty: any
+    /// port. `allow_private_hosts` lifts this list too (self-hosted sources, tests).
+    pub allowed_ports: Vec<u16>,
 }
 
 impl Default for FetchConfig {
@@ -93,7 +106,71 @@ impl Default for FetchConfig {
             request_timeout: DEFAULT_REQUEST_TIMEOUT,
             max_redirects: DEFAULT_MAX_REDIRECTS,
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+            allowed_ports: DEFAULT_ALLOWED_PORTS.to_vec(),
         }
+    }
+}
+
+/// Sites that asked for a pause (429 or 503 with `Retry-After`), by host, until when.
+/// Shared by every clone of a fetcher, so the whole bot respects one site's request.
+#[derive(Debug, Default)]
+struct PausedHosts(std::sync::Mutex<std::collections::HashMap<String, std::time::Instant>>);
+
+impl PausedHosts {
+    /// The pause left for `host`, if any.
+    fn remaining(&self, host: &str) -> Option<Duration> {
+        // A poisoned lock only means a thread panicked mid-update; the map is still usable.
+        let map = self
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let until = *map.get(host)?;
+        until
+            .checked_duration_since(std::time::Instant::now())
+            .filter(|d| !d.is_zero())
+    }
+
+    /// Remembers that `host` asked for a pause of `wait` (capped at [`MAX_RETRY_AFTER`]).
+    fn pause(&self, host: &str, wait: Duration) {
+        let now = std::time::Instant::now();
+        let until = now + wait.min(MAX_RETRY_AFTER);
+        let mut map = self
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if map.len() >= MAX_PAUSED_HOSTS {
+            map.retain(|_, t| *t > now);
+            if map.len() >= MAX_PAUSED_HOSTS {
+                return;
+            }
+        }
+        let entry = map.entry(host.to_string()).or_insert(until);
+        *entry = (*entry).max(until);
+    }
+}
+
+/// The pause a 429 or 503 answer asks for: its `Retry-After` in seconds or as an HTTP date;
+/// a 429 without one gets [`DEFAULT_RETRY_AFTER`]. Other statuses ask for none.
+fn requested_pause(status: u16, headers: &HeaderMap) -> Option<Duration> {
+    if !matches!(status, 429 | 503) {
+        return None;
+    }
+    let value = headers
+        .get(header::RETRY_AFTER)
+        .and_then(|v| v.to_str().ok())
+        .map(str::trim);
+    let parsed = value.and_then(|v| {
+        v.parse::<u64>().map(Duration::from_secs).ok().or_else(|| {
+            httpdate::parse_http_date(v).ok().map(|at| {
+                at.duration_since(std::time::SystemTime::now())
+                    .unwrap_or_default()
+            })
+        })
+    });
+    match (parsed, status) {
+        (Some(d), _) => Some(d),
+        (None, 429) => Some(DEFAULT_RETRY_AFTER),
+        (None, _) => None,
     }
 }
 
@@ -121,6 +198,7 @@ pub struct Fetcher {
     client: reqwest::Client,
     config: FetchConfig,
     policy: Arc<dyn AddressPolicy>,
+    paused: Arc<PausedHosts>,
 }
 
 impl Fetcher {
@@ -173,6 +251,7 @@ impl Fetcher {
             client,
             config,
             policy,
+            paused: Arc::new(PausedHosts::default()),
         })
     }
 
@@ -202,6 +281,8 @@ impl Fetcher {
         let mut redirects = 0;
         loop {
             self.check_literal_host(&url)?;
+            self.check_port(&url)?;
+            self.check_not_paused(&url)?;
             let resp = self
                 .client
                 .get(url.clone())
@@ -221,11 +302,49 @@ impl Fetcher {
                 }
             }
             if !status.is_success() {
+                if let Some(wait) = requested_pause(status.as_u16(), resp.headers()) {
+                    if let Some(host) = url.host_str() {
+                        tracing::info!(%host, ?wait, status = status.as_u16(), "site asked for a pause");
+                        self.paused.pause(host, wait);
+                    }
+                }
                 return Err(Error::HttpStatus {
                     status: status.as_u16(),
                 });
             }
             return self.read_page(url, resp).await;
+        }
+    }
+
+    /// Refuses ports outside the allowed list (unless private hosts are allowed, which
+    /// lifts every address and port restriction).
+    fn check_port(&self, url: &Url) -> Result<()> {
+        let ports = &self.config.allowed_ports;
+        if self.config.allow_private_hosts || ports.is_empty() {
+            return Ok(());
+        }
+        let port = url.port_or_known_default().unwrap_or(0);
+        if ports.contains(&port) {
+            Ok(())
+        } else {
+            Err(Error::BlockedPort {
+                host: url.host_str().unwrap_or_default().to_string(),
+                port,
+            })
+        }
+    }
+
+    /// Refuses a host that asked for a pause (429/503 with `Retry-After`) still running.
+    fn check_not_paused(&self, url: &Url) -> Result<()> {
+        let Some(host) = url.host_str() else {
+            return Ok(());
+        };
+        match self.paused.remaining(host) {
+            Some(wait) => Err(Error::RateLimited {
+                host: host.to_string(),
+                seconds: wait.as_secs().max(1),
+            }),
+            None => Ok(()),
         }
     }
 
@@ -277,10 +396,21 @@ impl Fetcher {
             return Err(Error::EmptyPage);
         }
         let tld = decode::tld_of(&url);
-        let (ct, tld) = (content_type.as_deref(), tld.as_deref());
-        let body = match sniff::settle(declared, &body)? {
-            Kind::Html => Body::Html(decode::decode_html_from(&body, ct, tld)),
-            Kind::Text => Body::Text(decode::decode_text_from(&body, ct, tld)),
+        // Sniffing and decoding (charset detection included) read the whole body: CPU work
+        // that runs on the blocking pool, so a 5 MB page never stalls the async runtime.
+        let decode = move || -> Result<Body> {
+            let (ct, tld) = (content_type.as_deref(), tld.as_deref());
+            Ok(match sniff::settle(declared, &body)? {
+                Kind::Html => Body::Html(decode::decode_html_from(&body, ct, tld)),
+                Kind::Text => Body::Text(decode::decode_text_from(&body, ct, tld)),
+            })
+        };
+        let body = match tokio::task::spawn_blocking(decode).await {
+            Ok(result) => result?,
+            // A panic while decoding a hostile body is resumed where it belongs: the caller's
+            // task, which the brief service turns into an error for this link only.
+            Err(join) if join.is_panic() => std::panic::resume_unwind(join.into_panic()),
+            Err(join) => return Err(Error::Connect(format!("decoding was cancelled: {join}"))),
         };
         Ok(Page { url, body })
     }

@@ -73,6 +73,12 @@ pub const BLOCKED_V4: &[(Ipv4Addr, u8, &str)] = &[
 /// (that covers ::, ::1, fc00::/7, fe80::/10, ff00::/8 and the rest) except the forms that
 /// embed an IPv4 address, which are judged by that address instead (see [`is_public_v6`]).
 pub const BLOCKED_V6_IN_GLOBAL: &[(Ipv6Addr, u8, &str)] = &[
+    // Teredo (2001::/32) inside it is judged by its embedded addresses before this table.
+    (
+        Ipv6Addr::new(0x2001, 0, 0, 0, 0, 0, 0, 0),
+        23,
+        "IETF protocol assignments",
+    ),
     (
         Ipv6Addr::new(0x2001, 0x2, 0, 0, 0, 0, 0, 0),
         48,
@@ -239,6 +245,8 @@ mod tests {
             "ff0e::1",
             "2001:db8::1",
             "2001:db8:ffff::1",
+            "2001:1::",
+            "2001:1ff:ffff::1",
             "100::1",
             "64:ff9b:1::1",
             "4000::1",

@@ -664,6 +664,23 @@ mod tests {
     use super::*;
 
     #[test]
+    fn refusals_share_one_wording_and_every_new_kind_has_its_own_reason() {
+        let p = Prompts::builtin();
+        let refusals: Vec<String> = ["blocked_address", "blocked_port", "unsupported_scheme"]
+            .iter()
+            .map(|k| p.error_reason(k, None))
+            .collect();
+        let lead = "I won't fetch it: ";
+        for r in &refusals {
+            assert!(r.starts_with(lead), "{r}");
+        }
+        let other = p.error_reason("other", None);
+        for kind in ["blocked_port", "rate_limited", "busy"] {
+            assert_ne!(p.error_reason(kind, None), other, "{kind} has no wording");
+        }
+    }
+
+    #[test]
     fn builtin_prompts_parse_and_compile() {
         let map = flatten_toml(BUILTIN_PROMPTS, "builtin").unwrap();
         let env = Environment::new();

@@ -129,6 +129,11 @@ impl FakeDiscord {
         self.inner.calls.lock().unwrap().clone()
     }
 
+    /// Forgets the calls seen so far (long benchmarks, so the list does not grow without end).
+    pub fn clear_calls(&self) {
+        self.inner.calls.lock().unwrap().clear();
+    }
+
     /// Refuses every IDENTIFY with close code 4014 (disallowed intents).
     pub fn refuse_intents(&self) {
         self.inner.refuse_intents.store(true, Ordering::SeqCst);

@@ -1,0 +1,252 @@
+//! Memory benchmark (issue 15): hostile pages through the bot's brief cache.
+//!
+//! usage: cargo bench --bench memory [-- [PAGES] [BASELINE_BINARY]]
+//!
+//! Serves PAGES (default 2,000) distinct pages of about 5 MB each from 127.0.0.1, each the
+//! worst case for a brief's size: a 2 MB `<title>` and paragraphs of run-on sentences. The
+//! real `newsbrief bot` binary (release build, cargo builds it for the bench) briefs every
+//! page once through the fake Discord, a few links in flight at a time, each message in its
+//! own channel from its own person so no pacing or share limit delays it; then the peak
+//! resident memory (VmHWM) of the bot process is read and printed beside the cache's byte
+//! budget (NEWSBRIEF_CACHE_BYTES, default 64 MiB) and the idle memory after start-up.
+//!
+//! With BASELINE_BINARY (for example a copy of the release binary built from `main` before
+//! this work), the same run is made with it first, so both figures come from one run on one
+//! machine. A binary whose memory passes SAFETY_RSS is stopped early (the machine is shared),
+//! and the page count it reached is printed.
+
+#[path = "../tests/fake_discord/mod.rs"]
+mod fake_discord;
+
+use std::fmt::Write as _;
+use std::net::SocketAddr;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use axum::extract::Path as AxumPath;
+use axum::http::header;
+use axum::response::IntoResponse;
+use axum::routing::get;
+use axum::Router;
+use fake_discord::{user, Call, FakeDiscord};
+
+const TOKEN: &str = "MTAxNDU.bench-memory-token.NotASecret_xyz";
+const CHANNEL: u64 = 600_000_000_000_000_001;
+const DEFAULT_PAGES: usize = 2_000;
+/// Size of each page: just under the default 5 MiB body limit.
+const PAGE_BYTES: usize = 5_000_000;
+/// Bytes of the `<title>` of each page.
+const TITLE_BYTES: usize = 2_000_000;
+/// Links in flight at once (the bot's fetch slots are 8 by default).
+const IN_FLIGHT: usize = 4;
+/// A bot whose resident memory passes this is stopped: the point is made by then
+/// (`BENCH_SAFETY_MIB` sets another limit).
+const SAFETY_RSS_MIB: u64 = 3 * 1024;
+/// The cache budget the bot runs with (its default).
+const BUDGET_MIB: u64 = 64;
+
+fn main() {
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with("--"))
+        .collect();
+    let pages = args
+        .iter()
+        .find_map(|a| a.parse().ok())
+        .unwrap_or(DEFAULT_PAGES);
+    let baseline = args.iter().find(|a| a.parse::<usize>().is_err()).cloned();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    rt.block_on(async {
+        let site = start_pages().await;
+        let mut rows = Vec::new();
+        if let Some(b) = &baseline {
+            rows.push(("baseline", b.clone(), run(b, &site, pages).await));
+        }
+        let this = env!("CARGO_BIN_EXE_newsbrief").to_string();
+        rows.push(("this build", this.clone(), run(&this, &site, pages).await));
+        println!();
+        println!("{pages} distinct pages of {PAGE_BYTES} bytes ({TITLE_BYTES}-byte titles, run-on paragraphs); cache budget {BUDGET_MIB} MiB");
+        for (name, bin, r) in rows {
+            println!(
+                "{name:<10}  idle {:>8}  peak (VmHWM) {:>10}  pages briefed {:>5}{}  [{bin}]",
+                mib(r.idle_kib),
+                mib(r.peak_kib),
+                r.briefed,
+                if r.stopped { " (stopped at the safety limit)" } else { "" }
+            );
+        }
+    });
+}
+
+/// Page `n`: a title of [`TITLE_BYTES`] and run-on sentences up to [`PAGE_BYTES`], all
+/// naming `n` so that no two pages are alike.
+fn page(n: usize) -> String {
+    let mut title = String::with_capacity(TITLE_BYTES);
+    while title.len() < TITLE_BYTES {
+        let _ = write!(title, "Council {n} approves budget plan ");
+    }
+    let mut body = String::with_capacity(PAGE_BYTES);
+    body.push_str("<html><head><title>");
+    body.push_str(&title);
+    body.push_str("</title></head><body><article>");
+    let mut k = 0;
+    while body.len() + 200_000 < PAGE_BYTES {
+        body.push_str("<p>The mayor of district ");
+        let _ = write!(body, "{n}-{k}");
+        let para_end = body.len() + 150_000;
+        while body.len() < para_end {
+            body.push_str(" said that the council and the budget committee went on talking");
+        }
+        body.push_str(".</p>");
+        k += 1;
+    }
+    body.push_str("</article></body></html>");
+    body
+}
+
+async fn start_pages() -> String {
+    let app = Router::new().route(
+        "/:name",
+        get(|AxumPath(name): AxumPath<String>| async move {
+            let n: usize = name.trim_start_matches("p").parse().unwrap_or_default();
+            (
+                [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+                page(n),
+            )
+                .into_response()
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], 0)))
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    format!("http://{addr}")
+}
+
+fn spawn_bot(bin: &str, fake: &FakeDiscord, dir: &Path) -> Child {
+    let mut cmd = Command::new(bin);
+    cmd.arg("bot")
+        .current_dir(dir)
+        .env_clear()
+        .env("DISCORD_TOKEN", TOKEN)
+        .env("DISCORD_PROXY_URL", &fake.base_url)
+        .env(
+            "NEWSBRIEF_DATABASE_URL",
+            format!("sqlite://{}", dir.join("bench.db").display()),
+        )
+        .env("NEWSBRIEF_ALLOW_PRIVATE_HOSTS", "true")
+        // Every message is its own person in its own channel; these make sure no share
+        // limit of this build skips one (older builds ignore them).
+        .env("NEWSBRIEF_USER_BURST", "0")
+        .env("NEWSBRIEF_SERVER_BURST", "0")
+        .env("RUST_LOG", "error");
+    // Allocator experiments (e.g. MALLOC_ARENA_MAX=2) reach the bot when set for the bench.
+    if let Some(v) = std::env::var_os("MALLOC_ARENA_MAX") {
+        cmd.env("MALLOC_ARENA_MAX", v);
+    }
+    cmd.stdout(Stdio::null())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("spawn the bot")
+}
+
+fn proc_status(pid: u32, key: &str) -> Option<u64> {
+    let s = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    s.lines()
+        .find(|l| l.starts_with(key) && l[key.len()..].starts_with(':'))?
+        .split_whitespace()
+        .nth(1)?
+        .parse()
+        .ok()
+}
+
+fn mib(kib: Option<u64>) -> String {
+    kib.map_or("n/a".into(), |k| format!("{:.1} MiB", k as f64 / 1024.0))
+}
+
+fn stop(mut child: Child) {
+    let pid = child.id().to_string();
+    let _ = Command::new("kill").args(["-TERM", &pid]).status();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while Instant::now() < deadline {
+        if let Ok(Some(_)) = child.try_wait() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
+fn is_reply_to(c: &Call, message: u64) -> bool {
+    c.method == "POST"
+        && c.path.ends_with("/messages")
+        && c.body["message_reference"]["message_id"].as_str() == Some(&message.to_string())
+}
+
+struct Outcome {
+    idle_kib: Option<u64>,
+    peak_kib: Option<u64>,
+    briefed: usize,
+    stopped: bool,
+}
+
+async fn run(bin: &str, site: &str, pages: usize) -> Outcome {
+    let fake = FakeDiscord::start(TOKEN).await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let child = spawn_bot(bin, &fake, dir.path());
+    let pid = child.id();
+    fake.wait_registered(0).await;
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let idle_kib = proc_status(pid, "VmRSS");
+    let started = Instant::now();
+    let mut briefed = 0;
+    let mut stopped = false;
+    let safety_kib = std::env::var("BENCH_SAFETY_MIB")
+        .ok()
+        .and_then(|v| v.parse::<u64>().ok())
+        .unwrap_or(SAFETY_RSS_MIB)
+        * 1024;
+    let mut n = 0;
+    while n < pages {
+        let from = fake.calls().len();
+        let ids: Vec<u64> = (n..(n + IN_FLIGHT).min(pages))
+            .map(|i| {
+                let author = user(5_000 + i as u64, "reader", false);
+                fake.send_message(CHANNEL + i as u64, &author, &format!("{site}/p{i}"))
+            })
+            .collect();
+        for id in &ids {
+            fake.wait_call_from(from, "a reply", |c| is_reply_to(c, *id))
+                .await;
+        }
+        n += ids.len();
+        briefed = n;
+        fake.clear_calls();
+        if proc_status(pid, "VmRSS").unwrap_or(0) > safety_kib {
+            stopped = true;
+            break;
+        }
+        if n % 100 == 0 {
+            eprintln!(
+                "  {bin}: {n} pages, VmRSS {}, {:.0} s",
+                mib(proc_status(pid, "VmRSS")),
+                started.elapsed().as_secs_f64()
+            );
+        }
+    }
+    let peak_kib = proc_status(pid, "VmHWM");
+    stop(child);
+    Outcome {
+        idle_kib,
+        peak_kib,
+        briefed,
+        stopped,
+    }
+}
