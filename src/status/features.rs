@@ -7,7 +7,7 @@
 //! person, questions, prices, dates). Not for deciding anything itself.
 
 use super::cues::{word_in, Group, Hit, Words, LOOKBACK_WORDS};
-use super::StatusRules;
+use super::{StatusRules, WordLists};
 use crate::text::Document;
 
 /// Cue groups scored per sentence, in feature order.
@@ -123,6 +123,32 @@ pub const REPORTED_SENTENCE_MIN_WEIGHT: f64 = 1.0;
 /// A confirmation cue this strong takes the report itself as its object ("confirmed ...
 /// reports"), so the report cue in the same sentence does not make it second-hand.
 pub const CONFIRMS_REPORT_MIN_WEIGHT: f64 = 1.5;
+
+/// Word class bit: a speech verb.
+pub(super) const CLASS_SPEECH: u8 = 1;
+/// Word class bit: a day word.
+pub(super) const CLASS_TIME: u8 = 2;
+/// Word class bit: a first-person word.
+pub(super) const CLASS_FIRST: u8 = 4;
+/// Word class bit: a second-person word.
+pub(super) const CLASS_SECOND: u8 = 8;
+
+/// One map from each listed word to the bits of the lists that hold it, so a sentence's
+/// words cost one lookup each rather than a scan of every list.
+pub(super) fn word_classes(w: &WordLists) -> foldhash::HashMap<String, u8> {
+    let mut m = foldhash::HashMap::default();
+    for (list, bit) in [
+        (&w.speech, CLASS_SPEECH),
+        (&w.time, CLASS_TIME),
+        (&w.first_person, CLASS_FIRST),
+        (&w.second_person, CLASS_SECOND),
+    ] {
+        for word in list {
+            *m.entry(word.to_lowercase()).or_insert(0) |= bit;
+        }
+    }
+    m
+}
 
 /// Where in its sentence a cue stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -324,10 +350,13 @@ impl StatusRules {
             if quoted {
                 continue;
             }
-            out.speech |= word_in(word, &self.words.speech);
-            out.time |= word_in(word, &self.words.time);
-            out.first_person += u32::from(word_in(word, &self.words.first_person));
-            out.second_person += u32::from(word_in(word, &self.words.second_person));
+            let Some(&class) = self.word_classes.get(word) else {
+                continue;
+            };
+            out.speech |= class & CLASS_SPEECH != 0;
+            out.time |= class & CLASS_TIME != 0;
+            out.first_person += u32::from(class & CLASS_FIRST != 0);
+            out.second_person += u32::from(class & CLASS_SECOND != 0);
         }
         out.words = u32::try_from(w.len()).unwrap_or(u32::MAX);
         out.question = sentence

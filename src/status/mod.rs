@@ -106,6 +106,9 @@ pub const BUILTIN_STATUS_TOML: &str = include_str!("../../prompts/status.toml");
 pub struct StatusRules {
     position: Position,
     words: WordLists,
+    /// Speech, day, first- and second-person words, one lookup per word (bits
+    /// [`features::CLASS_SPEECH`] ...).
+    word_classes: foldhash::HashMap<String, u8>,
     cues: CueSet,
     model: StatusModel,
 }
@@ -204,6 +207,7 @@ impl StatusRules {
         Ok(Self {
             cues,
             position: raw.position,
+            word_classes: features::word_classes(&raw.words),
             words: raw.words,
             model: StatusModel::builtin(),
         })
@@ -262,6 +266,7 @@ impl StatusRules {
                 second_person: Vec::new(),
                 nonnews_title: Vec::new(),
             },
+            word_classes: foldhash::HashMap::default(),
             cues: CueSet::default(),
             model: StatusModel::inert(),
         }
