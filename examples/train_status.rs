@@ -4,7 +4,8 @@
 //! ```text
 //! cargo run --release --features train --example train_status -- \
 //!     ../shared/bench/status/articles.jsonl [--folds FOLDS.json] [--alpha A] \
-//!     [--write prompts/status_model.toml] [--report docs/status-model.md] [--cv-out FILE]
+//!     [--write prompts/status_model.toml] [--report docs/status-model.md] [--cv-out FILE] \
+//!     [--dump FEATURES.jsonl]
 //! ```
 //!
 //! DATA: JSON Lines `{id, title, text, kind, status: [labels]}` (the bench/status format;
@@ -16,7 +17,8 @@
 //! figure per fold, its mean and spread, and the fit on all data beside it (a gap over 0.05
 //! means the model memorises). `--write` saves the model fitted on all data; `--cv-out`
 //! writes each text's held-out brief as `newsbrief batch` would, so the bench scorer can
-//! check the figures (`score_status.py GOLD CV-OUT --fold K`).
+//! check the figures (`score_status.py GOLD CV-OUT --fold K`); `--dump` writes every text's
+//! feature vector, fold and targets, for exploring features outside Rust.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -98,7 +100,7 @@ fn parse_args() -> Result<Args> {
             "--cv-out" => a.cv_out = Some(val()?),
             "--dump" => a.dump = Some(val()?),
             "-h" | "--help" => {
-                println!("usage: train_status DATA.jsonl [--folds F.json] [--alpha A] [--write MODEL.toml] [--report REPORT.md] [--cv-out CV.jsonl]");
+                println!("usage: train_status DATA.jsonl [--folds F.json] [--alpha A] [--write MODEL.toml] [--report REPORT.md] [--cv-out CV.jsonl] [--dump FEATURES.jsonl]");
                 std::process::exit(0);
             }
             _ if a.data.is_empty() && !x.starts_with("--") => a.data = x,
@@ -106,7 +108,7 @@ fn parse_args() -> Result<Args> {
         }
     }
     if a.data.is_empty() {
-        bail!("usage: train_status DATA.jsonl [--folds F.json] [--alpha A] [--write MODEL.toml] [--report REPORT.md] [--cv-out CV.jsonl]");
+        bail!("usage: train_status DATA.jsonl [--folds F.json] [--alpha A] [--write MODEL.toml] [--report REPORT.md] [--cv-out CV.jsonl] [--dump FEATURES.jsonl]");
     }
     Ok(a)
 }

@@ -10,9 +10,6 @@ use super::cues::{word_in, Group, Hit, Words, LOOKBACK_WORDS};
 use super::{StatusRules, WordLists};
 use crate::text::Document;
 
-/// Cue groups scored per sentence, in feature order.
-pub const GROUP_NAMES: [&str; GROUPS] =
-    ["process", "outcome", "denied", "unconfirmed", "confirmed"];
 /// How many cue groups are scored.
 pub const GROUPS: usize = 5;
 /// Index of the process (early-stage) group.
@@ -191,16 +188,6 @@ pub struct SentenceCues {
     pub second_person: u32,
     /// Words in the sentence.
     pub words: u32,
-}
-
-impl SentenceCues {
-    /// The strongest cue of `group` wherever it stands.
-    #[must_use]
-    pub fn any(&self, group: usize) -> f64 {
-        self.clean[group]
-            .max(self.quoted[group])
-            .max(self.aside[group])
-    }
 }
 
 fn group_index(g: Group) -> Option<usize> {
@@ -641,7 +628,10 @@ mod tests {
         assert!(c.speech);
         let c = r.sentence_cues("Prices rose 4%, according to the Defense Ministry.");
         assert!(c.named_source);
-        assert_eq!(c.any(UNCONFIRMED), 0.0);
+        assert_eq!(
+            c.clean[UNCONFIRMED] + c.quoted[UNCONFIRMED] + c.aside[UNCONFIRMED],
+            0.0
+        );
         let c = r.sentence_cues("Prices rose, according to people familiar with the plan.");
         assert!(!c.named_source);
         assert!(c.clean[UNCONFIRMED] > 0.0);

@@ -288,12 +288,12 @@ pub struct Judgement {
     pub status: Vec<StatusItem>,
 }
 
-/// The labels the model decides, in order, with the cue group that shows each.
-const LABELS: [(StatusLabel, &str); 4] = [
-    (StatusLabel::EarlyStage, "early-stage"),
-    (StatusLabel::Denied, "denied"),
-    (StatusLabel::Unconfirmed, "unconfirmed"),
-    (StatusLabel::Confirmed, "confirmed"),
+/// The labels the model decides, in head order.
+const LABELS: [StatusLabel; 4] = [
+    StatusLabel::EarlyStage,
+    StatusLabel::Denied,
+    StatusLabel::Unconfirmed,
+    StatusLabel::Confirmed,
 ];
 
 /// How clearly sentence `s` shows `label` (0: not at all). Own-voice cues count fully,
@@ -353,7 +353,7 @@ pub fn judge(doc: &Document, rules: &StatusRules) -> Judgement {
 /// The model's decisions over already computed features.
 #[must_use]
 pub fn decide(doc: &Document, model: &StatusModel, f: &Features) -> Judgement {
-    let news = model.head("news");
+    let news = model.news();
     // RULE_NOT_NEWS_NO_STATUS
     if news.probability(&f.values) < news.threshold {
         return Judgement {
@@ -363,8 +363,8 @@ pub fn decide(doc: &Document, model: &StatusModel, f: &Features) -> Judgement {
     }
     let mut p = [0.0; 4];
     let mut on = [false; 4];
-    for (i, (_, name)) in LABELS.iter().enumerate() {
-        let h = model.head(name);
+    for i in 0..LABELS.len() {
+        let h = model.label(i);
         p[i] = h.probability(&f.values);
         on[i] = p[i] >= h.threshold;
     }
@@ -385,7 +385,7 @@ pub fn decide(doc: &Document, model: &StatusModel, f: &Features) -> Judgement {
     }
     let mut used = Vec::new();
     let mut status = Vec::new();
-    for (i, (label, _)) in LABELS.iter().enumerate() {
+    for (i, label) in LABELS.iter().enumerate() {
         if !on[i] {
             continue;
         }

@@ -121,11 +121,16 @@ impl StatusModel {
         Ok(Self { heads, header })
     }
 
-    /// The head named `name` (one of [`HEADS`]).
+    /// The news / non-news head.
     #[must_use]
-    pub fn head(&self, name: &str) -> &Head {
-        let i = HEADS.iter().position(|h| *h == name).unwrap_or(0);
-        &self.heads[i]
+    pub fn news(&self) -> &Head {
+        &self.heads[0]
+    }
+
+    /// The head of label `i` (0 early-stage, 1 denied, 2 unconfirmed, 3 confirmed).
+    #[must_use]
+    pub fn label(&self, i: usize) -> &Head {
+        &self.heads[1 + i]
     }
 
     /// The model as a TOML file, `header` (comment lines) first; what [`Self::from_toml`]
