@@ -5,7 +5,7 @@
 //! cargo run --release --features train --example train_status -- \
 //!     ../shared/bench/status/articles.jsonl [--folds FOLDS.json] [--alpha A] \
 //!     [--write prompts/status_model.toml] [--report docs/status-model.md] [--cv-out FILE] \
-//!     [--dump FEATURES.jsonl]
+//!     [--dump FEATURES.jsonl] [--extra data/status-extra.jsonl [--extra-texts SOURCE.jsonl]]
 //! ```
 //!
 //! DATA: JSON Lines `{id, title, text, kind, status: [labels]}` (the bench/status format;
@@ -19,6 +19,14 @@
 //! writes each text's held-out brief as `newsbrief batch` would, so the bench scorer can
 //! check the figures (`score_status.py GOLD CV-OUT --fold K`); `--dump` writes every text's
 //! feature vector, fold and targets, for exploring features outside Rust.
+//!
+//! `--extra` adds texts labelled later under the same guideline (`data/status-extra.jsonl`:
+//! labels, fold and a reference to the source text, no article text, since the texts are
+//! third-party copyright). Each record's text is the first `text_len` bytes of the record
+//! `source_id` in `--extra-texts` (default: the bench's
+//! `../summarization/cnndm_val1000_dev.jsonl` beside DATA's folder). Extra texts are trained
+//! on but never scored: every figure stays on DATA's texts, so it compares with runs without
+//! them.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -57,7 +65,34 @@ struct Record {
     status: Vec<String>,
 }
 
+/// A text labelled later: its labels and where its text comes from (see the module docs).
+#[derive(Deserialize)]
+struct ExtraRecord {
+    id: String,
+    source_id: String,
+    text_len: usize,
+    fold: usize,
+    kind: String,
+    status: Vec<String>,
+    #[serde(default)]
+    status_evidence: Vec<Evidence>,
+}
+
+#[derive(Deserialize)]
+struct Evidence {
+    label: String,
+    sentences: Vec<String>,
+}
+
+#[derive(Deserialize)]
+struct SourceText {
+    id: String,
+    text: String,
+}
+
 struct Item {
+    /// Trained on, never scored (from `--extra`).
+    extra: bool,
     rec: Record,
     doc: Document,
     feats: Features,
@@ -75,7 +110,11 @@ struct Args {
     report: Option<String>,
     cv_out: Option<String>,
     dump: Option<String>,
+    extra: Option<String>,
+    extra_texts: Option<String>,
 }
+
+const USAGE: &str = "usage: train_status DATA.jsonl [--folds F.json] [--alpha A] [--news-alpha A] [--write MODEL.toml] [--report REPORT.md] [--cv-out CV.jsonl] [--dump FEATURES.jsonl] [--extra EXTRA.jsonl [--extra-texts SOURCE.jsonl]]";
 
 fn parse_args() -> Result<Args> {
     let mut it = std::env::args().skip(1);
@@ -88,6 +127,8 @@ fn parse_args() -> Result<Args> {
         report: None,
         cv_out: None,
         dump: None,
+        extra: None,
+        extra_texts: None,
     };
     while let Some(x) = it.next() {
         let mut val = || it.next().with_context(|| format!("{x} needs a value"));
@@ -99,8 +140,10 @@ fn parse_args() -> Result<Args> {
             "--report" => a.report = Some(val()?),
             "--cv-out" => a.cv_out = Some(val()?),
             "--dump" => a.dump = Some(val()?),
+            "--extra" => a.extra = Some(val()?),
+            "--extra-texts" => a.extra_texts = Some(val()?),
             "-h" | "--help" => {
-                println!("usage: train_status DATA.jsonl [--folds F.json] [--alpha A] [--write MODEL.toml] [--report REPORT.md] [--cv-out CV.jsonl] [--dump FEATURES.jsonl]");
+                println!("{USAGE}");
                 std::process::exit(0);
             }
             _ if a.data.is_empty() && !x.starts_with("--") => a.data = x,
@@ -108,7 +151,7 @@ fn parse_args() -> Result<Args> {
         }
     }
     if a.data.is_empty() {
-        bail!("usage: train_status DATA.jsonl [--folds F.json] [--alpha A] [--write MODEL.toml] [--report REPORT.md] [--cv-out CV.jsonl] [--dump FEATURES.jsonl]");
+        bail!("{USAGE}");
     }
     Ok(a)
 }
@@ -153,15 +196,9 @@ fn load(args: &Args, rules: &StatusRules) -> Result<Vec<Item>> {
             .with_context(|| format!("{} has no fold in {folds_path}", rec.id))?;
         let doc = document(&rec);
         let feats = status::features(&doc, rules);
-        let has = |l: &str| rec.status.iter().any(|s| s == l);
-        let y = [
-            rec.kind == "news",
-            has("early-stage"),
-            has("denied"),
-            has("unconfirmed"),
-            has("confirmed"),
-        ];
+        let y = targets(&rec.kind, &rec.status);
         items.push(Item {
+            extra: false,
             rec,
             doc,
             feats,
@@ -169,7 +206,90 @@ fn load(args: &Args, rules: &StatusRules) -> Result<Vec<Item>> {
             y,
         });
     }
+    if let Some(extra) = &args.extra {
+        load_extra(args, extra, rules, &mut items)?;
+    }
     Ok(items)
+}
+
+fn targets(kind: &str, status: &[String]) -> [bool; 5] {
+    let has = |l: &str| status.iter().any(|s| s == l);
+    [
+        kind == "news",
+        has("early-stage"),
+        has("denied"),
+        has("unconfirmed"),
+        has("confirmed"),
+    ]
+}
+
+/// Adds the texts of `--extra`, each rebuilt from its source and checked against its own
+/// evidence (a source that changed would otherwise train on the wrong text silently).
+fn load_extra(args: &Args, path: &str, rules: &StatusRules, items: &mut Vec<Item>) -> Result<()> {
+    let source_path = args.extra_texts.clone().unwrap_or_else(|| {
+        let dir = std::path::Path::new(&args.data)
+            .parent()
+            .unwrap_or(std::path::Path::new("."));
+        dir.join("../summarization/cnndm_val1000_dev.jsonl")
+            .display()
+            .to_string()
+    });
+    let mut texts = std::collections::HashMap::new();
+    for line in std::fs::read_to_string(&source_path)
+        .with_context(|| format!("{source_path} (the texts of {path}; see --extra-texts)"))?
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+    {
+        let s: SourceText = serde_json::from_str(line).with_context(|| source_path.clone())?;
+        texts.insert(s.id, s.text);
+    }
+    let data = std::fs::read_to_string(path).with_context(|| path.to_string())?;
+    let seen: std::collections::HashSet<String> = items.iter().map(|i| i.rec.id.clone()).collect();
+    for (n, line) in data
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+    {
+        let e: ExtraRecord =
+            serde_json::from_str(line).with_context(|| format!("{path}:{}", n + 1))?;
+        if seen.contains(&e.id) {
+            bail!("{path}:{}: id {} is already in {}", n + 1, e.id, args.data);
+        }
+        let full = texts
+            .get(&e.source_id)
+            .with_context(|| format!("{path}:{}: source {} not in {source_path}", n + 1, e.source_id))?;
+        let text = full
+            .get(..e.text_len)
+            .with_context(|| format!("{path}:{}: text_len {} is not a char boundary of {}", n + 1, e.text_len, e.source_id))?
+            .to_string();
+        for ev in &e.status_evidence {
+            for s in &ev.sentences {
+                if !text.contains(s.as_str()) {
+                    bail!("{path}:{}: {} evidence is not in the rebuilt text: {s}", n + 1, ev.label);
+                }
+            }
+        }
+        let rec = Record {
+            id: e.id,
+            url: None,
+            title: None,
+            text,
+            kind: e.kind,
+            status: e.status,
+        };
+        let doc = document(&rec);
+        let feats = status::features(&doc, rules);
+        let y = targets(&rec.kind, &rec.status);
+        items.push(Item {
+            extra: true,
+            rec,
+            doc,
+            feats,
+            fold: e.fold,
+            y,
+        });
+    }
+    Ok(())
 }
 
 /// Whether head `head` may use feature `name`: a structural prior that keeps each label on
@@ -399,14 +519,16 @@ fn main() -> Result<()> {
     let mut fold_models = Vec::new();
     for f in 0..k {
         let train: Vec<&Item> = items.iter().filter(|i| i.fold != f).collect();
-        let test: Vec<&Item> = items.iter().filter(|i| i.fold == f).collect();
+        let test: Vec<&Item> = items.iter().filter(|i| i.fold == f && !i.extra).collect();
         let model = fit(&train, args.alpha, args.news_alpha)?;
         per_fold.push((test.len(), score(&test, &model)));
         fold_models.push(model);
     }
     let all: Vec<&Item> = items.iter().collect();
     let mut model = fit(&all, args.alpha, args.news_alpha)?;
-    let fit_scores = score(&all, &model);
+    let dev: Vec<&Item> = items.iter().filter(|i| !i.extra).collect();
+    let fit_scores = score(&dev, &model);
+    let extra_count = items.len() - dev.len();
 
     let metric = |name: &str, get: &dyn Fn(&Scores) -> f64| -> (String, f64, f64, f64) {
         let v: Vec<f64> = per_fold.iter().map(|(_, s)| get(s)).collect();
@@ -453,11 +575,22 @@ fn main() -> Result<()> {
         writeln!(report, "{line}")?;
         summary.push(format!("{name}: CV {m:.3} ± {sd:.3}, fit {fitv:.3}"));
     }
+    let texts = if extra_count > 0 {
+        format!(
+            "{} texts + {extra_count} extra texts (trained on, never scored)",
+            dev.len()
+        )
+    } else {
+        format!("{} texts", dev.len())
+    };
+    let extra_arg = args
+        .extra
+        .as_deref()
+        .map(|e| format!(" --extra {e}"))
+        .unwrap_or_default();
     println!(
-        "{} texts, {k} folds, alpha {}, news alpha {}\n\n{report}",
-        items.len(),
-        args.alpha,
-        args.news_alpha
+        "{texts}, {k} folds, alpha {}, news alpha {}\n\n{report}",
+        args.alpha, args.news_alpha
     );
 
     model.header = format!(
@@ -466,11 +599,11 @@ fn main() -> Result<()> {
          # the head says yes when p >= threshold.\n\
          # Written by the trainer; do not edit by hand. Re-train with:\n\
          #   cargo run --release --features train --example train_status -- \\\n\
-         #     ../shared/bench/status/articles.jsonl --alpha {} --news-alpha {} --write prompts/status_model.toml\n\
-         # Trained on {} texts ({k}-fold cross-validation on the fixed folds):\n{}\n",
+         #     ../shared/bench/status/articles.jsonl{extra_arg} --alpha {} --news-alpha {} \\\n\
+         #     --write prompts/status_model.toml   (or: tools/train.sh)\n\
+         # Trained on {texts} ({k}-fold cross-validation on the fixed folds):\n{}\n",
         args.alpha,
         args.news_alpha,
-        items.len(),
         summary
             .iter()
             .map(|s| format!("#   {s}"))
@@ -486,21 +619,20 @@ fn main() -> Result<()> {
         let text = format!(
             "# Status model: cross-validation report\n\n\
              Written by `cargo run --release --features train --example train_status -- \
-             ../shared/bench/status/articles.jsonl --alpha {} --news-alpha {} --report {path}` on {} texts \
+             ../shared/bench/status/articles.jsonl{extra_arg} --alpha {} --news-alpha {} --report {path}` on {texts} \
              with the {k} fixed folds of `folds.json`. Each fold's column is a model fitted on \
-             the other folds, judged on that fold by the code the binary runs; \"fit\" is the \
-             model fitted on all texts judged on the same texts.\n\n{report}\n\
+             the other folds, judged on that fold's texts of the dev set by the code the binary \
+             runs; \"fit\" is the model fitted on all texts judged on the dev set's texts.\n\n{report}\n\
              ## Heaviest weights of the shipped model (raw feature scale)\n\n{top}",
             args.alpha,
             args.news_alpha,
-            items.len()
         );
         std::fs::write(path, text).with_context(|| path.clone())?;
         eprintln!("wrote {path}");
     }
     if let Some(path) = &args.cv_out {
         let mut out = String::new();
-        for it in &items {
+        for it in items.iter().filter(|i| !i.extra) {
             let rules = Rules {
                 status: rules.clone().with_model(fold_models[it.fold].clone()),
                 actors: newsbrief::actors::ActorRules::builtin(),
