@@ -28,7 +28,6 @@
 //! on but never scored: every figure stays on DATA's texts, so it compares with runs without
 //! them.
 
-use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use anyhow::{bail, Context, Result};
@@ -39,61 +38,20 @@ use ndarray::{Array1, Array2};
 use newsbrief::status::model::{Head, StatusModel, HEADS};
 use newsbrief::status::{self, Features, StatusRules, FEATURE_COUNT, FEATURE_NAMES};
 use newsbrief::text::Document;
+use newsbrief::train_data::{self, Labelled, Sources};
 use newsbrief::{ArticleKind, BriefOptions, Rules};
-use serde::Deserialize;
 
 /// One line of the report: its name and how to read it off the scores.
 type Row = (&'static str, fn(&Scores) -> f64);
 
-/// Default L2 strength (linfa's `alpha`, on standardised features).
-const DEFAULT_ALPHA: f64 = 1.0;
 /// Default L2 strength of the news / non-news head (more texts, noisier genre features).
 const DEFAULT_NEWS_ALPHA: f64 = 3.0;
 /// Optimiser iterations (L-BFGS); far more than these small problems need.
 const MAX_ITERATIONS: u64 = 500;
 const LABELS: [&str; 4] = ["early-stage", "denied", "unconfirmed", "confirmed"];
 
-#[derive(Deserialize)]
-struct Record {
-    id: String,
-    #[serde(default)]
-    url: Option<String>,
-    #[serde(default)]
-    title: Option<String>,
-    text: String,
-    kind: String,
-    status: Vec<String>,
-}
-
-/// A text labelled later: its labels and where its text comes from (see the module docs).
-#[derive(Deserialize)]
-struct ExtraRecord {
-    id: String,
-    source_id: String,
-    text_len: usize,
-    fold: usize,
-    kind: String,
-    status: Vec<String>,
-    #[serde(default)]
-    status_evidence: Vec<Evidence>,
-}
-
-#[derive(Deserialize)]
-struct Evidence {
-    label: String,
-    sentences: Vec<String>,
-}
-
-#[derive(Deserialize)]
-struct SourceText {
-    id: String,
-    text: String,
-}
-
 struct Item {
-    /// Trained on, never scored (from `--extra`).
-    extra: bool,
-    rec: Record,
+    rec: Labelled,
     doc: Document,
     feats: Features,
     fold: usize,
@@ -104,7 +62,8 @@ struct Item {
 struct Args {
     data: String,
     folds: Option<String>,
-    alpha: f64,
+    /// Fixes the label heads' L2 strength (default: chosen by inner CV).
+    alpha: Option<f64>,
     news_alpha: f64,
     write: Option<String>,
     report: Option<String>,
@@ -121,7 +80,7 @@ fn parse_args() -> Result<Args> {
     let mut a = Args {
         data: String::new(),
         folds: None,
-        alpha: DEFAULT_ALPHA,
+        alpha: None,
         news_alpha: DEFAULT_NEWS_ALPHA,
         write: None,
         report: None,
@@ -134,7 +93,7 @@ fn parse_args() -> Result<Args> {
         let mut val = || it.next().with_context(|| format!("{x} needs a value"));
         match x.as_str() {
             "--folds" => a.folds = Some(val()?),
-            "--alpha" => a.alpha = val()?.parse().context("--alpha")?,
+            "--alpha" => a.alpha = Some(val()?.parse().context("--alpha")?),
             "--news-alpha" => a.news_alpha = val()?.parse().context("--news-alpha")?,
             "--write" => a.write = Some(val()?),
             "--report" => a.report = Some(val()?),
@@ -156,140 +115,44 @@ fn parse_args() -> Result<Args> {
     Ok(a)
 }
 
-fn document(rec: &Record) -> Document {
+fn document(rec: &Labelled) -> Document {
     // The same preparation as `Engine::brief_text` (what `newsbrief batch` does with text).
-    let title = rec
-        .title
-        .as_deref()
-        .filter(|t| !t.contains("(title derived"))
-        .map(str::to_string);
     let language = newsbrief::extract::detect_language(&rec.text);
     let text = newsbrief::truncate_text(
         newsbrief::normalize_text(&rec.text),
         newsbrief::MAX_TEXT_BYTES,
     );
-    Document::new(title, language, text)
+    Document::new(rec.title.clone(), language, text)
 }
 
 fn load(args: &Args, rules: &StatusRules) -> Result<Vec<Item>> {
-    let folds_path = args.folds.clone().unwrap_or_else(|| {
-        std::path::Path::new(&args.data)
-            .with_file_name("folds.json")
-            .display()
-            .to_string()
-    });
-    let folds: BTreeMap<String, usize> = serde_json::from_str(
-        &std::fs::read_to_string(&folds_path).with_context(|| folds_path.clone())?,
-    )
-    .with_context(|| format!("{folds_path}: not a JSON object of id -> fold"))?;
-    let data = std::fs::read_to_string(&args.data).with_context(|| args.data.clone())?;
-    let mut items = Vec::new();
-    for (n, line) in data
-        .lines()
-        .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty())
-    {
-        let rec: Record =
-            serde_json::from_str(line).with_context(|| format!("{}:{}", args.data, n + 1))?;
-        let fold = *folds
-            .get(&rec.id)
-            .with_context(|| format!("{} has no fold in {folds_path}", rec.id))?;
-        let doc = document(&rec);
-        let feats = status::features(&doc, rules);
-        let y = targets(&rec.kind, &rec.status);
-        items.push(Item {
-            extra: false,
-            rec,
-            doc,
-            feats,
-            fold,
-            y,
-        });
-    }
-    if let Some(extra) = &args.extra {
-        load_extra(args, extra, rules, &mut items)?;
-    }
-    Ok(items)
-}
-
-fn targets(kind: &str, status: &[String]) -> [bool; 5] {
-    let has = |l: &str| status.iter().any(|s| s == l);
-    [
-        kind == "news",
-        has("early-stage"),
-        has("denied"),
-        has("unconfirmed"),
-        has("confirmed"),
-    ]
-}
-
-/// Adds the texts of `--extra`, each rebuilt from its source and checked against its own
-/// evidence (a source that changed would otherwise train on the wrong text silently).
-fn load_extra(args: &Args, path: &str, rules: &StatusRules, items: &mut Vec<Item>) -> Result<()> {
-    let source_path = args.extra_texts.clone().unwrap_or_else(|| {
-        let dir = std::path::Path::new(&args.data)
-            .parent()
-            .unwrap_or(std::path::Path::new("."));
-        dir.join("../summarization/cnndm_val1000_dev.jsonl")
-            .display()
-            .to_string()
-    });
-    let mut texts = std::collections::HashMap::new();
-    for line in std::fs::read_to_string(&source_path)
-        .with_context(|| format!("{source_path} (the texts of {path}; see --extra-texts)"))?
-        .lines()
-        .filter(|l| !l.trim().is_empty())
-    {
-        let s: SourceText = serde_json::from_str(line).with_context(|| source_path.clone())?;
-        texts.insert(s.id, s.text);
-    }
-    let data = std::fs::read_to_string(path).with_context(|| path.to_string())?;
-    let seen: std::collections::HashSet<String> = items.iter().map(|i| i.rec.id.clone()).collect();
-    for (n, line) in data
-        .lines()
-        .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty())
-    {
-        let e: ExtraRecord =
-            serde_json::from_str(line).with_context(|| format!("{path}:{}", n + 1))?;
-        if seen.contains(&e.id) {
-            bail!("{path}:{}: id {} is already in {}", n + 1, e.id, args.data);
-        }
-        let full = texts
-            .get(&e.source_id)
-            .with_context(|| format!("{path}:{}: source {} not in {source_path}", n + 1, e.source_id))?;
-        let text = full
-            .get(..e.text_len)
-            .with_context(|| format!("{path}:{}: text_len {} is not a char boundary of {}", n + 1, e.text_len, e.source_id))?
-            .to_string();
-        for ev in &e.status_evidence {
-            for s in &ev.sentences {
-                if !text.contains(s.as_str()) {
-                    bail!("{path}:{}: {} evidence is not in the rebuilt text: {s}", n + 1, ev.label);
-                }
+    let sources = Sources {
+        data: args.data.clone().into(),
+        folds: args.folds.clone().map(Into::into),
+        extra: args.extra.clone().map(Into::into),
+        extra_texts: args.extra_texts.clone().map(Into::into),
+    };
+    Ok(train_data::load(&sources)?
+        .into_iter()
+        .map(|rec| {
+            let doc = document(&rec);
+            let feats = status::features(&doc, rules);
+            let y = [
+                rec.kind == "news",
+                rec.has("early-stage"),
+                rec.has("denied"),
+                rec.has("unconfirmed"),
+                rec.has("confirmed"),
+            ];
+            Item {
+                fold: rec.fold,
+                rec,
+                doc,
+                feats,
+                y,
             }
-        }
-        let rec = Record {
-            id: e.id,
-            url: None,
-            title: None,
-            text,
-            kind: e.kind,
-            status: e.status,
-        };
-        let doc = document(&rec);
-        let feats = status::features(&doc, rules);
-        let y = targets(&rec.kind, &rec.status);
-        items.push(Item {
-            extra: true,
-            rec,
-            doc,
-            feats,
-            fold: e.fold,
-            y,
-        });
-    }
-    Ok(())
+        })
+        .collect())
 }
 
 /// Whether head `head` may use feature `name`: a structural prior that keeps each label on
@@ -322,42 +185,50 @@ const THRESHOLDS: [f64; 15] = [
     0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85,
 ];
 
-/// The threshold of a label head: the one with the best F1 on out-of-fold probabilities of
-/// an inner cross-validation over `train`'s own folds (the held-out fold is never seen).
-fn tune_threshold(train: &[&Item], head: usize, alpha: f64) -> Result<f64> {
+/// L2 strengths a label head may get when `--alpha` does not fix one: the inner
+/// cross-validation picks among them (few positives per label: strong shrinkage often wins).
+const ALPHA_GRID: [f64; 7] = [1.0, 3.0, 10.0, 30.0, 60.0, 100.0, 300.0];
+
+/// The L2 strength and threshold of a label head: the pair with the best F1 on out-of-fold
+/// probabilities of an inner cross-validation over `train`'s own folds (the held-out fold is
+/// never seen). Ties go to the stronger L2, then to the threshold nearer 0.5.
+fn tune(train: &[&Item], head: usize, alphas: &[f64]) -> Result<(f64, f64)> {
     let folds: std::collections::BTreeSet<usize> = train.iter().map(|i| i.fold).collect();
-    let mut oof: Vec<(f64, bool)> = Vec::with_capacity(train.len());
-    for &f in &folds {
-        let inner: Vec<&Item> = train.iter().copied().filter(|i| i.fold != f).collect();
-        let h = fit_head(&inner, head, alpha, 0.5)?;
-        oof.extend(
-            train
-                .iter()
-                .filter(|i| i.fold == f)
-                .map(|i| (h.probability(&i.feats.values), i.y[head])),
-        );
-    }
-    let f1 = |t: f64| {
-        let tp = oof.iter().filter(|(p, y)| *p >= t && *y).count() as f64;
-        let fp = oof.iter().filter(|(p, y)| *p >= t && !*y).count() as f64;
-        let fneg = oof.iter().filter(|(p, y)| *p < t && *y).count() as f64;
-        if tp == 0.0 {
-            0.0
-        } else {
-            2.0 * tp / (2.0 * tp + fp + fneg)
+    let mut best = (f64::MIN, alphas[0], 0.5);
+    for &alpha in alphas {
+        let mut oof: Vec<(f64, bool)> = Vec::with_capacity(train.len());
+        for &f in &folds {
+            let inner: Vec<&Item> = train.iter().copied().filter(|i| i.fold != f).collect();
+            let h = fit_head(&inner, head, alpha, 0.5)?;
+            oof.extend(
+                train
+                    .iter()
+                    .filter(|i| i.fold == f)
+                    .map(|i| (h.probability(&i.feats.values), i.y[head])),
+            );
         }
-    };
-    let mut best = (f64::MIN, 0.5);
-    for t in THRESHOLDS {
-        let v = f1(t);
-        // Ties go to the threshold nearer 0.5.
-        if v > best.0 + 1e-9
-            || ((v - best.0).abs() <= 1e-9 && (t - 0.5).abs() < (best.1 - 0.5f64).abs())
-        {
-            best = (v, t);
+        let f1 = |t: f64| {
+            let tp = oof.iter().filter(|(p, y)| *p >= t && *y).count() as f64;
+            let fp = oof.iter().filter(|(p, y)| *p >= t && !*y).count() as f64;
+            let fneg = oof.iter().filter(|(p, y)| *p < t && *y).count() as f64;
+            if tp == 0.0 {
+                0.0
+            } else {
+                2.0 * tp / (2.0 * tp + fp + fneg)
+            }
+        };
+        for t in THRESHOLDS {
+            let v = f1(t);
+            let better = v > best.0 + 1e-9
+                || ((v - best.0).abs() <= 1e-9
+                    && (alpha > best.1
+                        || (alpha == best.1 && (t - 0.5).abs() < (best.2 - 0.5f64).abs())));
+            if better {
+                best = (v, alpha, t);
+            }
         }
     }
-    Ok(best.1)
+    Ok((best.1, best.2))
 }
 
 /// Fits one head on `train` (standardised inside, weights returned on the raw scale).
@@ -428,20 +299,27 @@ fn fit_head(train: &[&Item], head: usize, alpha: f64, threshold: f64) -> Result<
     Ok(h)
 }
 
-fn fit(train: &[&Item], alpha: f64, news_alpha: f64) -> Result<StatusModel> {
+/// Fits every head on `train`; returns the model and each label head's L2 strength.
+fn fit(train: &[&Item], alpha: Option<f64>, news_alpha: f64) -> Result<(StatusModel, Vec<f64>)> {
+    let alphas: Vec<f64> = alpha.map_or_else(|| ALPHA_GRID.to_vec(), |a| vec![a]);
+    let mut chosen = Vec::new();
     let heads = (0..HEADS.len())
         .map(|h| {
             if h == 0 {
                 return fit_head(train, h, news_alpha, 0.5);
             }
-            let t = tune_threshold(train, h, alpha)?;
-            fit_head(train, h, alpha, t)
+            let (a, t) = tune(train, h, &alphas)?;
+            chosen.push(a);
+            fit_head(train, h, a, t)
         })
         .collect::<Result<Vec<_>>>()?;
-    Ok(StatusModel {
-        heads,
-        header: String::new(),
-    })
+    Ok((
+        StatusModel {
+            heads,
+            header: String::new(),
+        },
+        chosen,
+    ))
 }
 
 /// The figures `score_status.py` reports, over `items` judged by `model`.
@@ -519,14 +397,33 @@ fn main() -> Result<()> {
     let mut fold_models = Vec::new();
     for f in 0..k {
         let train: Vec<&Item> = items.iter().filter(|i| i.fold != f).collect();
-        let test: Vec<&Item> = items.iter().filter(|i| i.fold == f && !i.extra).collect();
-        let model = fit(&train, args.alpha, args.news_alpha)?;
+        let test: Vec<&Item> = items
+            .iter()
+            .filter(|i| i.fold == f && !i.rec.extra)
+            .collect();
+        let (model, _) = fit(&train, args.alpha, args.news_alpha)?;
         per_fold.push((test.len(), score(&test, &model)));
         fold_models.push(model);
     }
     let all: Vec<&Item> = items.iter().collect();
-    let mut model = fit(&all, args.alpha, args.news_alpha)?;
-    let dev: Vec<&Item> = items.iter().filter(|i| !i.extra).collect();
+    let (mut model, chosen) = fit(&all, args.alpha, args.news_alpha)?;
+    let alpha_desc = match args.alpha {
+        Some(a) => format!("alpha {a}"),
+        None => format!(
+            "alpha per label head by inner CV from {ALPHA_GRID:?} (shipped: {})",
+            HEADS[1..]
+                .iter()
+                .zip(&chosen)
+                .map(|(h, a)| format!("{h} {a}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    };
+    let alpha_arg = args
+        .alpha
+        .map(|a| format!(" --alpha {a}"))
+        .unwrap_or_default();
+    let dev: Vec<&Item> = items.iter().filter(|i| !i.rec.extra).collect();
     let fit_scores = score(&dev, &model);
     let extra_count = items.len() - dev.len();
 
@@ -589,8 +486,8 @@ fn main() -> Result<()> {
         .map(|e| format!(" --extra {e}"))
         .unwrap_or_default();
     println!(
-        "{texts}, {k} folds, alpha {}, news alpha {}\n\n{report}",
-        args.alpha, args.news_alpha
+        "{texts}, {k} folds, {alpha_desc}, news alpha {}\n\n{report}",
+        args.news_alpha
     );
 
     model.header = format!(
@@ -599,10 +496,10 @@ fn main() -> Result<()> {
          # the head says yes when p >= threshold.\n\
          # Written by the trainer; do not edit by hand. Re-train with:\n\
          #   cargo run --release --features train --example train_status -- \\\n\
-         #     ../shared/bench/status/articles.jsonl{extra_arg} --alpha {} --news-alpha {} \\\n\
+         #     ../shared/bench/status/articles.jsonl{extra_arg}{alpha_arg} --news-alpha {} \\\n\
          #     --write prompts/status_model.toml   (or: tools/train.sh)\n\
-         # Trained on {texts} ({k}-fold cross-validation on the fixed folds):\n{}\n",
-        args.alpha,
+         # Trained on {texts}, {alpha_desc}.\n\
+         # {k}-fold cross-validation on the fixed folds:\n{}\n",
         args.news_alpha,
         summary
             .iter()
@@ -619,12 +516,11 @@ fn main() -> Result<()> {
         let text = format!(
             "# Status model: cross-validation report\n\n\
              Written by `cargo run --release --features train --example train_status -- \
-             ../shared/bench/status/articles.jsonl{extra_arg} --alpha {} --news-alpha {} --report {path}` on {texts} \
+             ../shared/bench/status/articles.jsonl{extra_arg}{alpha_arg} --news-alpha {} --report {path}` on {texts}, {alpha_desc}, \
              with the {k} fixed folds of `folds.json`. Each fold's column is a model fitted on \
              the other folds, judged on that fold's texts of the dev set by the code the binary \
              runs; \"fit\" is the model fitted on all texts judged on the dev set's texts.\n\n{report}\n\
              ## Heaviest weights of the shipped model (raw feature scale)\n\n{top}",
-            args.alpha,
             args.news_alpha,
         );
         std::fs::write(path, text).with_context(|| path.clone())?;
@@ -632,7 +528,7 @@ fn main() -> Result<()> {
     }
     if let Some(path) = &args.cv_out {
         let mut out = String::new();
-        for it in items.iter().filter(|i| !i.extra) {
+        for it in items.iter().filter(|i| !i.rec.extra) {
             let rules = Rules {
                 status: rules.clone().with_model(fold_models[it.fold].clone()),
                 actors: newsbrief::actors::ActorRules::builtin(),

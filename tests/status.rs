@@ -199,9 +199,10 @@ fn load_reads_the_prompts_folder_or_falls_back() {
     };
     assert!(has_denied(&StatusRules::load(dir.path()).unwrap()));
     std::fs::create_dir(dir.path().join("prompts")).unwrap();
-    // A model whose denied head never says yes.
+    // A model whose news head never says yes: nothing is news, so nothing is denied.
     let model = newsbrief::status::BUILTIN_STATUS_MODEL_TOML
-        .replace("[\"denied\"]\nbias = ", "[\"denied\"]\nbias = -1000.0 + ");
+        .replace("[\"news\"]\nbias = ", "[\"news\"]\nbias = -1000.0 + ");
+    assert_ne!(model, newsbrief::status::BUILTIN_STATUS_MODEL_TOML);
     let strict = model.replace("bias = -1000.0 + ", "bias = -1000.0\n# ");
     std::fs::write(dir.path().join("prompts/status_model.toml"), strict).unwrap();
     assert!(!has_denied(&StatusRules::load(dir.path()).unwrap()));

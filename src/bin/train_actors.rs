@@ -2,7 +2,8 @@
 //!
 //! ```text
 //! cargo run --release --features train --bin train-actors -- \
-//!     ../shared/bench/status/articles.jsonl [--folds FOLDS.json] [--out prompts/actor_model.toml]
+//!     ../shared/bench/status/articles.jsonl [--folds FOLDS.json] [--out prompts/actor_model.toml] \
+//!     [--extra data/status-extra.jsonl [--extra-texts SOURCE.jsonl]]
 //! ```
 //!
 //! Reads records `{id, title, text, actors}` (the status bench format), finds each text's
@@ -13,9 +14,9 @@
 //! input) it trains on the other folds, picks the threshold and the floor there, and scores
 //! the held-out fold: recall and precision of the top-8 names, as the bench scorer counts
 //! them. It prints the per-fold figures, their mean and spread, and the fit on the whole
-//! set, then writes the model trained on the whole set to `--out`.
+//! set, then writes the model trained on the whole set to `--out`. `--extra` adds texts
+//! labelled later (see `newsbrief::train_data`): trained on, never scored.
 
-use std::collections::HashMap;
 use std::path::PathBuf;
 
 use anyhow::{bail, Context, Result};
@@ -24,7 +25,7 @@ use linfa_logistic::LogisticRegression;
 use ndarray::{Array1, Array2};
 use newsbrief::actors::{actor_candidates_with, ActorModel, ActorRules, Features, N_FEATURES};
 use newsbrief::text::Document;
-use serde::Deserialize;
+use newsbrief::train_data::{self, Sources};
 
 /// L2 penalty of the logistic regression (on standardised features).
 const ALPHA: f64 = 1.0;
@@ -35,18 +36,11 @@ const FLOORS: [usize; 3] = [1, 2, 3];
 /// Most actors shown, as in the brief.
 const MAX_ACTORS: usize = 8;
 
-#[derive(Deserialize)]
-struct Record {
-    id: String,
-    title: Option<String>,
-    text: String,
-    #[serde(default)]
-    actors: Vec<String>,
-}
-
 /// One text: its candidates (name, features, matches a gold actor) and its gold actors.
 struct Item {
     fold: usize,
+    /// Labelled later: trained on, never scored.
+    extra: bool,
     gold: Vec<String>,
     cands: Vec<(String, Features, bool)>,
 }
@@ -54,7 +48,7 @@ struct Item {
 fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let Some(input) = args.first().map(PathBuf::from) else {
-        bail!("usage: train-actors ARTICLES.jsonl [--folds FOLDS.json] [--out MODEL.toml]");
+        bail!("usage: train-actors ARTICLES.jsonl [--folds FOLDS.json] [--out MODEL.toml] [--extra EXTRA.jsonl [--extra-texts SOURCE.jsonl]]");
     };
     let flag = |name: &str| {
         args.iter()
@@ -62,21 +56,22 @@ fn main() -> Result<()> {
             .and_then(|i| args.get(i + 1))
             .map(PathBuf::from)
     };
-    let folds_path = flag("--folds").unwrap_or_else(|| input.with_file_name("folds.json"));
     let out = flag("--out").unwrap_or_else(|| PathBuf::from("prompts/actor_model.toml"));
-    let folds: HashMap<String, usize> = serde_json::from_str(
-        &std::fs::read_to_string(&folds_path)
-            .with_context(|| format!("reading {}", folds_path.display()))?,
-    )?;
-    let items = load(&input, &folds)?;
-    let k = folds.values().max().map_or(0, |m| m + 1);
+    let sources = Sources {
+        data: input,
+        folds: flag("--folds"),
+        extra: flag("--extra"),
+        extra_texts: flag("--extra-texts"),
+    };
+    let items = load(&sources)?;
+    let k = items.iter().map(|i| i.fold).max().map_or(0, |m| m + 1);
 
     println!("fold  texts  R@8    P@8    threshold floor");
     let mut rs = Vec::new();
     let mut ps = Vec::new();
     for f in 0..k {
         let train: Vec<&Item> = items.iter().filter(|i| i.fold != f).collect();
-        let test: Vec<&Item> = items.iter().filter(|i| i.fold == f).collect();
+        let test: Vec<&Item> = items.iter().filter(|i| i.fold == f && !i.extra).collect();
         let model = fit(&train)?;
         let (r, p) = score(&test, &model);
         println!(
@@ -90,21 +85,35 @@ fn main() -> Result<()> {
     }
     let all: Vec<&Item> = items.iter().collect();
     let model = fit(&all)?;
-    let (fr, fp) = score(&all, &model);
+    let dev: Vec<&Item> = items.iter().filter(|i| !i.extra).collect();
+    let (fr, fp) = score(&dev, &model);
+    let extra = all.len() - dev.len();
     let (rm, rsd) = mean_sd(&rs);
     let (pm, psd) = mean_sd(&ps);
     println!("CV   R@8 {rm:.3} ± {rsd:.3}   P@8 {pm:.3} ± {psd:.3}   ({k} folds, mean ± sd)");
     println!(
-        "fit  R@8 {fr:.3}   P@8 {fp:.3}   (trained and scored on all {} texts)",
-        all.len()
+        "fit  R@8 {fr:.3}   P@8 {fp:.3}   (trained on all {} texts, scored on the {} of the dev set)",
+        all.len(),
+        dev.len()
     );
+    let extra_note = if extra > 0 {
+        format!(" (+ {extra} extra texts trained on, never scored)")
+    } else {
+        String::new()
+    };
+    let extra_arg = sources
+        .extra
+        .as_ref()
+        .map(|e| format!(" --extra {}", e.display()))
+        .unwrap_or_default();
     let header = format!(
         "# Key-actor cut-off (src/actors/cut.rs): p = 1 / (1 + e^-(bias + sum of weight x feature)).\n\
          # Candidates with p >= threshold are shown, best first, at least min_actors, at most 8.\n\
          # Written by the trainer, do not edit by hand; re-train with\n\
-         #   cargo run --release --features train --bin train-actors -- ../shared/bench/status/articles.jsonl\n\
-         # {k}-fold CV on {} texts: R@8 {rm:.3} ± {rsd:.3}, P@8 {pm:.3} ± {psd:.3}; fit R@8 {fr:.3}, P@8 {fp:.3}.\n\n",
-        all.len()
+         #   cargo run --release --features train --bin train-actors -- ../shared/bench/status/articles.jsonl{extra_arg}\n\
+         #   (or: tools/train.sh)\n\
+         # {k}-fold CV on {} texts{extra_note}: R@8 {rm:.3} ± {rsd:.3}, P@8 {pm:.3} ± {psd:.3}; fit R@8 {fr:.3}, P@8 {fp:.3}.\n\n",
+        dev.len()
     );
     std::fs::write(&out, model.to_toml(&header))
         .with_context(|| format!("writing {}", out.display()))?;
@@ -113,34 +122,29 @@ fn main() -> Result<()> {
 }
 
 /// Reads the labelled texts and finds their candidates with the built-in word lists.
-fn load(input: &PathBuf, folds: &HashMap<String, usize>) -> Result<Vec<Item>> {
+fn load(sources: &Sources) -> Result<Vec<Item>> {
     let rules = ActorRules::builtin();
-    let text =
-        std::fs::read_to_string(input).with_context(|| format!("reading {}", input.display()))?;
-    let mut items = Vec::new();
-    for line in text.lines().filter(|l| !l.trim().is_empty()) {
-        let r: Record = serde_json::from_str(line)?;
-        let Some(&fold) = folds.get(&r.id) else {
-            continue;
-        };
-        // As the batch command reads a record: titles the bench derived are no titles.
-        let title = r.title.filter(|t| !t.contains("(title derived"));
-        let language = newsbrief::extract::detect_language(&r.text);
-        let doc = Document::new(title, language, newsbrief::normalize_text(&r.text));
-        let cands = actor_candidates_with(&doc, &rules)
-            .into_iter()
-            .map(|c| {
-                let hit = r.actors.iter().any(|g| actor_match(g, &c.actor.name));
-                (c.actor.name, c.features, hit)
-            })
-            .collect();
-        items.push(Item {
-            fold,
-            gold: r.actors,
-            cands,
-        });
-    }
-    Ok(items)
+    Ok(train_data::load(sources)?
+        .into_iter()
+        .map(|r| {
+            // As the batch command reads a record (titles the bench derived are no titles).
+            let language = newsbrief::extract::detect_language(&r.text);
+            let doc = Document::new(r.title, language, newsbrief::normalize_text(&r.text));
+            let cands = actor_candidates_with(&doc, &rules)
+                .into_iter()
+                .map(|c| {
+                    let hit = r.actors.iter().any(|g| actor_match(g, &c.actor.name));
+                    (c.actor.name, c.features, hit)
+                })
+                .collect();
+            Item {
+                fold: r.fold,
+                extra: r.extra,
+                gold: r.actors,
+                cands,
+            }
+        })
+        .collect())
 }
 
 /// Fits the weights on `items`, then the threshold and floor that give the best F1 of

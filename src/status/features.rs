@@ -448,6 +448,20 @@ impl Features {
             .any(|&f| self.values[c + f] >= EXPLICIT_CONFIRMATION_MIN_WEIGHT)
     }
 
+    /// The strongest cue of `group` (e.g. [`OUTCOME`]) in the headline or lead, in the
+    /// text's own voice (quotes and asides are not counted).
+    #[must_use]
+    pub fn main_claim(&self, group: usize) -> f64 {
+        let g = group * PER_GROUP;
+        self.values[g + F_TITLE].max(self.values[g + F_LEAD])
+    }
+
+    /// The strongest cue of `group` anywhere in the text (own voice, position-weighted).
+    #[must_use]
+    pub fn anywhere(&self, group: usize) -> f64 {
+        self.values[group * PER_GROUP + F_ANYWHERE]
+    }
+
     /// Whether the headline or lead itself rests on anonymous sources or a report.
     #[must_use]
     pub fn anonymous_main_claim(&self) -> bool {

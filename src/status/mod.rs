@@ -28,7 +28,10 @@
 //! 2. **A learned model** ([`model`], weights in `prompts/status_model.toml`, written by the
 //!    trainer `examples/train_status.rs`) weighs those features: one logistic head decides
 //!    news or not ([`RULE_NOT_NEWS_NO_STATUS`]), one head per label decides the label.
-//!    Then [`RULE_DENIER_IN_HEADLINE`], [`RULE_ON_RECORD_BEATS_ANONYMOUS`] and [`RULE_EVIDENCE_ONCE`] pick the evidence.
+//!    Then the guideline's tie-breaks that the model cannot learn from few examples
+//!    apply: [`RULE_DENIER_IN_HEADLINE`], [`RULE_DENIAL_IN_LEAD`],
+//!    [`RULE_OUTCOME_BEATS_PROCESS`], [`RULE_DENIAL_ALONE_CONFIRMS_NOTHING`] and
+//!    [`RULE_ON_RECORD_BEATS_ANONYMOUS`]; [`RULE_EVIDENCE_ONCE`] picks the evidence.
 
 mod cues;
 pub mod features;
@@ -87,6 +90,19 @@ pub const DENIER_IN_HEADLINE_MIN_CUE: f64 = 1.2;
 /// anonymous sources or reports, the anonymous sourcing stands (a reported decision is
 /// unconfirmed, however factual it sounds); else the more probable label wins.
 pub const RULE_ON_RECORD_BEATS_ANONYMOUS: &str = "on-record-beats-anonymous";
+/// Rule (the guideline's tie-break 3): a formal outcome in the headline or lead (charges,
+/// a ruling, a signed deal, a dropped probe) at least as strong as the process cue there
+/// beats the process: not early-stage, even when the model leans to it.
+pub const RULE_OUTCOME_BEATS_PROCESS: &str = "outcome-beats-process";
+/// Rule: a clear denial (a cue of at least [`DENIAL_IN_LEAD_MIN_CUE`]) in the headline or
+/// lead, in the text's own voice, makes the story denied.
+pub const RULE_DENIAL_IN_LEAD: &str = "denial-in-lead";
+/// Cue strength a denial in the headline or lead needs for [`RULE_DENIAL_IN_LEAD`].
+pub const DENIAL_IN_LEAD_MIN_CUE: f64 = 1.2;
+/// Rule: a denied story is confirmed too only when something is on the record besides the
+/// denial (a confirmation cue or a formal outcome); a denial alone confirms nothing.
+pub const RULE_DENIAL_ALONE_CONFIRMS_NOTHING: &str = "denial-alone-confirms-nothing";
+
 /// Rule: a label's evidence is the clearest sentence for it, preferring one no other label
 /// shows already, unless the shared one is much clearer ([`SHARED_EVIDENCE_RATIO`]).
 pub const RULE_EVIDENCE_ONCE: &str = "evidence-once";
@@ -370,6 +386,17 @@ pub fn decide(doc: &Document, model: &StatusModel, f: &Features) -> Judgement {
     }
     // RULE_DENIER_IN_HEADLINE
     on[1] |= f.values[features::F_HEADLINE_PARTY] >= DENIER_IN_HEADLINE_MIN_CUE;
+    // RULE_DENIAL_IN_LEAD
+    on[1] |= f.main_claim(DENIED) >= DENIAL_IN_LEAD_MIN_CUE;
+    // RULE_OUTCOME_BEATS_PROCESS
+    let outcome = f.main_claim(OUTCOME);
+    if on[0] && outcome > 0.0 && outcome >= f.main_claim(PROCESS) {
+        on[0] = false;
+    }
+    // RULE_DENIAL_ALONE_CONFIRMS_NOTHING
+    if on[1] && on[3] && f.anywhere(CONFIRMED) == 0.0 && f.anywhere(OUTCOME) == 0.0 {
+        on[3] = false;
+    }
     // RULE_ON_RECORD_BEATS_ANONYMOUS
     if on[2] && on[3] {
         let anonymous = if f.explicit_confirmation() {
