@@ -66,6 +66,35 @@ const HOSTILE: &str = r#"<!DOCTYPE html><html><head><title>@everyone **Breaking*
 <p>The mayor's office told <@123456789012345678> and reporters that the plan includes [free tickets](http://evil.example/phish) for all residents who ride the buses during the winter months.</p>
 <p>Critics said the plan was rushed and that ||spoiler|| details of the funding were still unclear, and several council members asked for an independent review before the final vote.</p>
 <p>The council is expected to vote on the plan at the end of the month, and a public hearing will be held before then in the main hall of the city library.</p>
+<p>Residents who want to speak at the hearing can sign up at the town hall or on the council's website until the Friday before the meeting, a spokesperson said.</p>
+<p>The finance committee has already reviewed a draft of the plan and asked for changes to the section on road repairs, which members said was underfunded.</p>
+<p>Local business owners have asked the council to keep parking fees at their current level, saying that higher fees would drive shoppers away from the town centre.</p>
+<p>The school board has also asked for more money for building repairs, after an inspection last spring found problems with the heating in three schools.</p>
+<p>The mayor said she was confident the plan would pass, but added that she was open to changes if the hearing showed strong support for them among residents.</p>
+<p>Last year's budget was approved by a narrow margin after a debate that lasted until the early hours of the morning, and several members said they hoped to avoid a repeat.</p>
+</article></body></html>"#;
+
+/// A section front: a menu and a list of headlines, no article.
+const NAV: &str = r#"<!DOCTYPE html><html><head><title>World news | The Daily Wire Desk</title></head>
+<body><nav><ul><li><a href="/">Home</a></li><li><a href="/world">World</a></li><li><a href="/business">Business</a></li><li><a href="/tech">Technology</a></li></ul></nav>
+<main><h1>World</h1><ul>
+<li><a href="/world/1">U.S. probing China Telecom, China Mobile over internet and cloud risks</a></li>
+<li><a href="/world/2">European leaders meet in Brussels to discuss the energy crisis and gas prices</a></li>
+<li><a href="/world/3">Floods in southern Brazil force thousands from their homes, officials say</a></li>
+<li><a href="/world/4">Japan's central bank holds rates steady as inflation cools for a third month</a></li>
+<li><a href="/world/5">Talks between the two Koreas resume after a year-long pause, ministry says</a></li>
+<li><a href="/world/6">India's election commission sets the dates for the general election next spring</a></li>
+<li><a href="/world/7">Australia announces new rules for foreign investment in critical minerals</a></li>
+<li><a href="/world/8">Canada and Mexico sign an agreement on seasonal farm workers for next year</a></li>
+</ul></main><footer><a href="/about">About us</a> <a href="/contact">Contact</a> <a href="/privacy">Privacy</a></footer></body></html>"#;
+
+/// A real article, but so short that its summary would be more than half of it.
+const LOW_REDUCTION: &str = r#"<!DOCTYPE html><html><head><title>Harbour ferry timetable changes next month</title></head><body><article><h1>Harbour ferry timetable changes next month</h1>
+<p>The harbour ferry company said on Tuesday that its winter timetable would start on the first Monday of next month.</p>
+<p>Morning crossings will leave every twenty minutes instead of every quarter of an hour, the company said in a statement.</p>
+<p>Evening services after nine o'clock will be cut to one an hour because few passengers use them in the cold months.</p>
+<p>The company said the changes would save fuel and let crews take their holidays before the busy spring season.</p>
+<p>Passenger groups said they would ask the city council to review the timetable before the summer schedule is drawn up.</p>
 </article></body></html>"#;
 
 impl Pages {
@@ -135,6 +164,8 @@ async fn page(State(state): State<Arc<PageState>>, Path(name): Path<String>) -> 
         // `crash` is a good page; tests make its analysis panic through the test hook.
         "story" | "story2" | "story3" | "crash" | "crashfetch" => html(ARTICLE.to_string()),
         "hostile" => html(HOSTILE.to_string()),
+        "nav" => html(NAV.to_string()),
+        "lowreduction" => html(LOW_REDUCTION.to_string()),
         "broken" => (StatusCode::INTERNAL_SERVER_ERROR, "boom").into_response(),
         // An image behind an extension-less link: only the response type shows it.
         "photo" => (
@@ -275,71 +306,74 @@ fn assert_no_mentions(body: &Value) {
     assert!(am["roles"].as_array().is_none_or(Vec::is_empty), "{body}");
 }
 
-/// Checks an embed against the engine's brief of the same page.
+/// The status line the bot must put first for `brief` (badges and words, in order).
+fn expected_status_line(brief: &Brief) -> Option<String> {
+    let words: Vec<&str> = brief
+        .status
+        .iter()
+        .map(|s| match s.label {
+            newsbrief::StatusLabel::EarlyStage => "🟡 Early-stage",
+            newsbrief::StatusLabel::Denied => "🔴 Denied",
+            newsbrief::StatusLabel::Unconfirmed => "⚪ Unconfirmed",
+            newsbrief::StatusLabel::Confirmed => "🟢 Confirmed",
+        })
+        .collect();
+    (!words.is_empty()).then(|| words.join(" · "))
+}
+
+/// Checks an embed against the engine's brief of the same page: the status line first (the
+/// embed's top line), then the linked title, the key sentences in order, one line of actors
+/// and a small metadata line; no evidence quote repeated.
 fn assert_embed_shows(embed: &Value, brief: &Brief) {
-    let description = embed["description"].as_str().unwrap_or("");
-    assert!(
-        !brief.summary.is_empty(),
-        "the test page must give a summary"
+    assert_eq!(
+        embed["author"]["name"].as_str().map(str::to_string),
+        expected_status_line(brief),
+        "the status line comes first: {embed}"
     );
-    for s in &brief.summary {
-        let shown = embed::escape_discord(s);
-        assert!(
-            description.contains(&shown),
-            "summary sentence {shown:?} missing from {description:?}"
-        );
-    }
     assert_eq!(
         embed["title"].as_str().map(str::to_string),
         brief.title.as_deref().map(embed::escape_discord)
     );
     assert_eq!(embed["url"].as_str(), brief.url.as_deref());
-    let fields = embed["fields"].as_array().cloned().unwrap_or_default();
-    let field = |name: &str| {
-        fields
-            .iter()
-            .find(|f| f["name"] == name)
-            .map(|f| f["value"].as_str().unwrap().to_string())
-    };
-    match field("Key actors") {
-        Some(v) => {
-            for a in brief.actors.iter().take(3) {
-                assert!(
-                    v.contains(&embed::escape_discord(&a.name)),
-                    "actor {} missing from {v}",
-                    a.name
-                );
-            }
-        }
-        None => assert!(
-            brief.actors.is_empty(),
-            "actors not shown: {:?}",
-            brief.actors
-        ),
-    }
-    match field("Status") {
-        Some(v) => {
-            for s in &brief.status {
-                let (_, label) = match s.label {
-                    newsbrief::StatusLabel::EarlyStage => ("🟡", "Early-stage"),
-                    newsbrief::StatusLabel::Denied => ("🔴", "Denied"),
-                    newsbrief::StatusLabel::Unconfirmed => ("⚪", "Unconfirmed"),
-                    newsbrief::StatusLabel::Confirmed => ("🟢", "Confirmed"),
-                };
-                assert!(v.contains(label), "status {label} missing from {v}");
-            }
-        }
-        None => assert!(
-            brief.status.is_empty(),
-            "status not shown: {:?}",
-            brief.status
-        ),
-    }
-    let footer = embed["footer"]["text"].as_str().unwrap_or("");
+    let description = embed["description"].as_str().unwrap_or("");
     assert!(
-        footer.contains(&format!("{} words", brief.stats.words)),
-        "{footer}"
+        !brief.summary.is_empty(),
+        "the test page must give a summary"
     );
+    let lines: Vec<&str> = description.lines().collect();
+    let mut at = 0;
+    for s in &brief.summary {
+        let shown = format!("• {}", embed::escape_discord(s));
+        let found = lines[at..]
+            .iter()
+            .position(|l| *l == shown)
+            .unwrap_or_else(|| {
+                panic!("summary sentence {shown:?} missing or out of order in {description:?}")
+            });
+        at += found + 1;
+    }
+    let rest = &lines[at..];
+    if let Some(first) = brief.actors.first() {
+        assert!(
+            rest.first()
+                .is_some_and(|l| l.starts_with("**Key actors:**")
+                    && l.contains(&embed::escape_discord(&first.name))),
+            "one line of actors after the sentences: {description:?}"
+        );
+    }
+    assert!(
+        rest.last()
+            .is_some_and(|l| l.starts_with("-# ") && l.contains("min read")),
+        "a small metadata line last: {description:?}"
+    );
+    assert!(embed["fields"].as_array().is_none_or(Vec::is_empty));
+    for item in &brief.status {
+        let quote = embed::escape_discord(&item.evidence);
+        assert!(
+            embed.to_string().matches(quote.as_str()).count() <= 1,
+            "evidence shown twice: {quote}"
+        );
+    }
 }
 
 // ---- tests -----------------------------------------------------------------------------------
@@ -442,8 +476,36 @@ async fn page_text_cannot_ping_or_hide_links() {
     bot.stop().await;
 }
 
+fn is_reaction_to(c: &Call, channel: u64, message: u64) -> bool {
+    c.method == "PUT"
+        && c.path.starts_with(&format!(
+            "/channels/{channel}/messages/{message}/reactions/"
+        ))
+}
+
+/// The emoji of a reaction call (percent-decoded from its path).
+fn reaction_emoji(c: &Call) -> String {
+    let raw = c.path.split('/').nth(6).unwrap_or("");
+    let bytes: Vec<u8> = {
+        let b = raw.as_bytes();
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < b.len() {
+            if b[i] == b'%' && i + 2 < b.len() {
+                out.push(u8::from_str_radix(&raw[i + 1..i + 3], 16).unwrap());
+                i += 3;
+            } else {
+                out.push(b[i]);
+                i += 1;
+            }
+        }
+        out
+    };
+    String::from_utf8(bytes).unwrap()
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn failing_link_gets_one_friendly_line_and_media_links_are_skipped() {
+async fn a_failing_link_gets_a_reaction_never_a_public_line_and_media_links_are_skipped() {
     let Setup {
         fake,
         pages,
@@ -457,12 +519,10 @@ async fn failing_link_gets_one_friendly_line_and_media_links_are_skipped() {
         pages.url("photo"),
     );
     let msg = fake.send_message(CHANNEL, &person(31), &text);
-    let reply = fake.wait_call("the reply", |c| is_reply_to(c, msg)).await;
-    let content = reply.body["content"].as_str().unwrap();
-    assert_eq!(content.lines().count(), 1, "one line: {content}");
-    assert!(content.contains("500"), "{content}");
-    assert!(content.len() < 300, "short: {content}");
-    assert!(reply.body["embeds"].as_array().is_none_or(Vec::is_empty));
+    let reaction = fake
+        .wait_call("the ⚠️ reaction", |c| is_reaction_to(c, CHANNEL, msg))
+        .await;
+    assert_eq!(reaction_emoji(&reaction), "⚠️");
     assert_eq!(pages.hits("pic.png"), 0, "media links are never fetched");
     assert_eq!(pages.hits("broken"), 1);
     // A message whose only link turns out to be an image gets no reply at all.
@@ -471,10 +531,35 @@ async fn failing_link_gets_one_friendly_line_and_media_links_are_skipped() {
     fake.wait_call("the barrier reply", |c| is_reply_to(c, barrier))
         .await;
     assert!(pages.hits("photo") >= 1, "the image link was checked");
+    let calls = fake.calls();
     assert!(
-        replies_to(&fake.calls(), image_only).is_empty(),
+        replies_to(&calls, msg).is_empty(),
+        "a failure is never posted in the channel"
+    );
+    assert!(
+        replies_to(&calls, image_only).is_empty(),
         "non-articles are skipped quietly"
     );
+    let posts: Vec<&Call> = calls.iter().filter(|c| is_post_in(c, CHANNEL)).collect();
+    assert_eq!(posts.len(), 1, "only the barrier is answered");
+    assert!(
+        !posts[0].body.to_string().contains("Couldn't brief"),
+        "{}",
+        posts[0].body
+    );
+    // Asked for with /summarize, the same failure is explained, privately.
+    let token = fake.slash_command(
+        CHANNEL,
+        &person(31),
+        "summarize",
+        json!([{"name": "url", "type": 3, "value": pages.url("broken")}]),
+        0,
+    );
+    let fu = fake
+        .wait_call("the private failure", |c| followup_for(c, &token))
+        .await;
+    assert_eq!(fu.body["flags"].as_u64().unwrap_or(0) & 64, 64, "ephemeral");
+    assert!(fu.body["content"].as_str().unwrap().contains("500"));
     bot.stop().await;
 }
 
@@ -490,14 +575,10 @@ async fn a_panic_in_one_brief_costs_only_that_link() {
     .await;
     let expected = expected_brief(ARTICLE, &pages.url("story"));
 
-    // Alone: one friendly line, no embed.
+    // Alone: a reaction, no public line.
     let alone = fake.send_message(CHANNEL, &person(41), &pages.url("crash"));
-    let reply = fake.wait_call("the reply", |c| is_reply_to(c, alone)).await;
-    let content = reply.body["content"].as_str().unwrap_or("");
-    assert_eq!(content.lines().count(), 1, "one line: {content}");
-    assert!(content.contains("something went wrong"), "{content}");
-    assert!(!content.contains("panic"), "no internals shown: {content}");
-    assert!(reply.body["embeds"].as_array().is_none_or(Vec::is_empty));
+    fake.wait_call("the reaction", |c| is_reaction_to(c, CHANNEL, alone))
+        .await;
 
     // Beside a good link in the same message: the good link is still briefed.
     let mixed = fake.send_message(
@@ -508,9 +589,11 @@ async fn a_panic_in_one_brief_costs_only_that_link() {
     let reply = fake
         .wait_call("the mixed reply", |c| is_reply_to(c, mixed))
         .await;
+    fake.wait_call("the reaction", |c| is_reaction_to(c, CHANNEL, mixed))
+        .await;
     assert_eq!(replies_to(&fake.calls(), mixed).len(), 1);
     let content = reply.body["content"].as_str().unwrap_or("");
-    assert!(content.contains("something went wrong"), "{content}");
+    assert!(!content.contains("something went wrong"), "{content}");
     let embeds = reply.body["embeds"].as_array().cloned().unwrap_or_default();
     assert_eq!(embeds.len(), 1, "the good link is briefed: {}", reply.body);
     assert_embed_shows(&embeds[0], &expected);
@@ -523,15 +606,16 @@ async fn a_panic_in_one_brief_costs_only_that_link() {
         &format!("{} then {}", pages.url("crashfetch"), pages.url("story3")),
     );
     let reply = fake.wait_call("the reply", |c| is_reply_to(c, both)).await;
-    let content = reply.body["content"].as_str().unwrap_or("");
-    assert_eq!(content.lines().count(), 1, "one line: {content}");
-    assert!(
-        content.contains("crashfetch") && content.contains("something went wrong"),
-        "{content}"
-    );
+    fake.wait_call("the reaction", |c| is_reaction_to(c, CHANNEL, both))
+        .await;
+    assert!(reply.body["content"].as_str().unwrap_or("").is_empty());
     let embeds = reply.body["embeds"].as_array().cloned().unwrap_or_default();
     assert_eq!(embeds.len(), 1, "the good link is briefed: {}", reply.body);
     assert_embed_shows(&embeds[0], &expected_brief(ARTICLE, &pages.url("story3")));
+    assert!(
+        replies_to(&fake.calls(), alone).is_empty(),
+        "no public line for a failure"
+    );
 
     // The bot keeps serving other people and channels, and still stops cleanly.
     let after = fake.send_message(OTHER_CHANNEL, &person(43), &pages.url("story2"));
@@ -661,6 +745,7 @@ async fn summarize_defers_then_follows_up_and_private_is_ephemeral() {
         .as_str()
         .unwrap()
         .lines()
+        .filter(|l| l.starts_with("• "))
         .count();
     assert_eq!(bullets, 2, "length short gives two sentences");
     bot.stop().await;
@@ -1162,7 +1247,10 @@ fn a_huge_brief_stays_inside_every_embed_limit() {
     let e = embed::brief_embed(&huge_brief(), &prompts);
     assert_within_limits(&e);
     let d = e.description.as_deref().unwrap();
-    assert!(d.ends_with('…'), "a cut is marked");
+    assert!(
+        d.lines().any(|l| l == "…"),
+        "sentences left out are marked: {d}"
+    );
     assert!(discord_len(d) > 2000, "the description uses its room");
     assert!(!d.contains("@everyone"));
 }
@@ -1177,10 +1265,7 @@ fn many_briefs_are_split_across_messages_inside_limits() {
         .map(|i| format!("⚠️ line {i} {}", "z".repeat(60)))
         .collect();
     let messages = embed::plan_messages(&lines, embeds);
-    assert!(
-        messages.len() >= 12,
-        "each huge embed needs its own message"
-    );
+    assert!(messages.len() >= 6, "huge embeds are spread over messages");
     let mut embeds_seen = 0;
     let mut lines_seen = 0;
     for m in &messages {
@@ -1329,6 +1414,7 @@ async fn a_burst_is_answered_exactly_once_with_bounded_fetches() {
     .await;
     let mut expect_reply = Vec::new();
     let mut expect_none = Vec::new();
+    let mut expect_reaction = Vec::new();
     for i in 0..MESSAGES {
         let channel = CHANNEL + ((i as u64 / 3) % CHANNELS);
         let author = person(1000 + (i as u64 % 37));
@@ -1342,7 +1428,9 @@ async fn a_burst_is_answered_exactly_once_with_bounded_fetches() {
             _ => format!("just chatting, message {i}"),
         };
         let id = fake.send_message(channel, &author, &text);
-        if text.contains("http") {
+        if text.contains("broken") {
+            expect_reaction.push((channel, id));
+        } else if text.contains("http") {
             expect_reply.push(id);
         } else {
             expect_none.push(id);
@@ -1355,8 +1443,18 @@ async fn a_burst_is_answered_exactly_once_with_bounded_fetches() {
             .await;
         rx_calls = 0;
     }
+    for (channel, id) in &expect_reaction {
+        fake.wait_call("a failure reaction", |c| is_reaction_to(c, *channel, *id))
+            .await;
+    }
     let drain = sent_at.elapsed();
     let calls = fake.calls();
+    for (_, id) in &expect_reaction {
+        assert!(
+            replies_to(&calls, *id).is_empty(),
+            "message {id}: a failure is never posted"
+        );
+    }
     for id in &expect_reply {
         assert_eq!(
             replies_to(&calls, *id).len(),
@@ -1539,5 +1637,193 @@ async fn a_flood_in_one_channel_is_paced_and_capped() {
         answered, 3,
         "two at once, one paced, one over the backlog skipped"
     );
+    bot.stop().await;
+}
+
+// ---- the reply: verdict first, quiet when it cannot help ---------------------------------------
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_reply_is_verdict_first_shows_no_sentence_twice_and_why_answers_privately() {
+    let Setup {
+        fake,
+        pages,
+        bot,
+        _dir,
+    } = setup().await;
+    let link = pages.url("story");
+    let brief = expected_brief(ARTICLE, &link);
+    assert!(
+        brief.status.len() >= 2,
+        "the example story has several labels"
+    );
+    let msg = fake.send_message(CHANNEL, &person(91), &link);
+    let reply = fake.wait_call("the reply", |c| is_reply_to(c, msg)).await;
+    let embed = &reply.body["embeds"][0];
+    assert_embed_shows(embed, &brief);
+    assert_eq!(
+        embed["author"]["name"].as_str(),
+        Some("🟡 Early-stage · 🔴 Denied · ⚪ Unconfirmed"),
+        "the first line is the verdict"
+    );
+    // No sentence twice anywhere in the message, and no evidence quote beside the summary.
+    let description = embed["description"].as_str().unwrap();
+    let mut seen = std::collections::HashSet::new();
+    for line in description.lines().filter(|l| l.starts_with("• ")) {
+        assert!(seen.insert(line), "shown twice: {line}");
+    }
+    for item in &brief.status {
+        let quote = embed::escape_discord(&item.evidence);
+        assert!(
+            reply.body.to_string().matches(quote.as_str()).count() <= 1,
+            "{quote}"
+        );
+    }
+    // Dates are Discord timestamps, the site is shown once.
+    let meta = description.lines().last().unwrap();
+    assert!(meta.contains("<t:1711531800:D>"), "{meta}");
+    assert_eq!(meta.matches("The Daily Wire Desk").count(), 1, "{meta}");
+    // One "Why?" button, answering privately with each label, its meaning and evidence.
+    let button = &reply.body["components"][0]["components"][0];
+    assert_eq!(button["label"], "Why?", "{}", reply.body);
+    let custom_id = button["custom_id"].as_str().unwrap();
+    let posted = fake_discord::message_json(
+        fake.next_id(),
+        CHANNEL,
+        Some(fake_discord::GUILD_ID),
+        user(fake_discord::BOT_ID, "newsbrief", true),
+        "",
+        reply.body["embeds"].clone(),
+    );
+    let token = fake.press_button(&person(92), posted, custom_id);
+    let cb = fake
+        .wait_call("the Why? deferral", |c| callback_for(c, &token))
+        .await;
+    assert_eq!(
+        cb.body["data"]["flags"].as_u64().unwrap_or(0) & 64,
+        64,
+        "the answer is private"
+    );
+    let fu = fake
+        .wait_call("the Why? answer", |c| followup_for(c, &token))
+        .await;
+    assert_eq!(fu.body["flags"].as_u64().unwrap_or(0) & 64, 64, "private");
+    assert_no_mentions(&fu.body);
+    let text = fu.body["content"].as_str().unwrap();
+    for (label, meaning) in [
+        ("Early-stage", "a process with no outcome yet"),
+        ("Denied", "a named party explicitly rejects the claim"),
+        ("Unconfirmed", "anonymous sources"),
+    ] {
+        assert!(text.contains(label) && text.contains(meaning), "{text}");
+    }
+    for item in &brief.status {
+        let quote = embed::escape_discord(&item.evidence);
+        assert!(
+            text.contains(&quote),
+            "evidence {quote:?} missing from {text}"
+        );
+    }
+    assert_eq!(
+        pages.hits("story"),
+        1,
+        "the Why? answer comes from the cache"
+    );
+    bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_reply_for_a_navigation_page_nor_below_the_reduction_threshold() {
+    let Setup {
+        fake,
+        pages,
+        bot,
+        _dir,
+    } = setup().await;
+    let nav = fake.send_message(CHANNEL, &person(93), &pages.url("nav"));
+    let low = fake.send_message(CHANNEL, &person(93), &pages.url("lowreduction"));
+    pages.wait_hit("nav").await;
+    pages.wait_hit("lowreduction").await;
+    // A later link in the same channel as a barrier: once it is answered, the two before it
+    // have long been handled.
+    let barrier = fake.send_message(CHANNEL, &person(94), &pages.url("story"));
+    fake.wait_call("the barrier reply", |c| is_reply_to(c, barrier))
+        .await;
+    let calls = fake.calls();
+    for quiet in [nav, low] {
+        assert!(replies_to(&calls, quiet).is_empty(), "no reply to {quiet}");
+        assert!(
+            !calls.iter().any(|c| is_reaction_to(c, CHANNEL, quiet)),
+            "not a failure either"
+        );
+    }
+    // Asked for explicitly, each gets a private explanation.
+    for (page, why) in [
+        ("nav", "doesn't look like an article"),
+        ("lowreduction", "short enough already"),
+    ] {
+        let token = fake.slash_command(
+            CHANNEL,
+            &person(95),
+            "summarize",
+            json!([{"name": "url", "type": 3, "value": pages.url(page)}]),
+            0,
+        );
+        let fu = fake
+            .wait_call("the private explanation", |c| followup_for(c, &token))
+            .await;
+        assert_eq!(fu.body["flags"].as_u64().unwrap_or(0) & 64, 64, "private");
+        let text = fu.body["content"].as_str().unwrap();
+        assert!(text.contains(why), "{page}: {text}");
+        assert!(fu.body["embeds"].as_array().is_none_or(Vec::is_empty));
+    }
+    bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn several_links_get_one_compact_card_each_in_one_reply() {
+    let Setup {
+        fake,
+        pages,
+        bot,
+        _dir,
+    } = setup().await;
+    let links = [pages.url("story"), pages.url("story2"), pages.url("story3")];
+    let msg = fake.send_message(CHANNEL, &person(96), &links.join(" and "));
+    let reply = fake.wait_call("the reply", |c| is_reply_to(c, msg)).await;
+    let embeds = reply.body["embeds"].as_array().unwrap();
+    assert_eq!(embeds.len(), 3, "one card per link");
+    let total: usize = embeds
+        .iter()
+        .map(|e| {
+            ["title", "description"]
+                .iter()
+                .map(|k| e[k].as_str().map_or(0, discord_len))
+                .sum::<usize>()
+                + e["author"]["name"].as_str().map_or(0, discord_len)
+        })
+        .sum();
+    assert!(total <= embed::MESSAGE_EMBEDS_TOTAL_MAX);
+    for (e, link) in embeds.iter().zip(&links) {
+        assert_eq!(e["url"].as_str(), Some(link.as_str()));
+        let d = e["description"].as_str().unwrap();
+        assert_eq!(
+            d.lines().filter(|l| l.starts_with("• ")).count(),
+            1,
+            "compact: one sentence: {d}"
+        );
+        assert!(!d.contains("Key actors"), "{d}");
+    }
+    let buttons = reply.body["components"][0]["components"]
+        .as_array()
+        .unwrap();
+    let labels: Vec<&str> = buttons
+        .iter()
+        .map(|b| b["label"].as_str().unwrap())
+        .collect();
+    assert_eq!(labels, vec!["Why? (1)", "Why? (2)", "Why? (3)"]);
+    let barrier = fake.send_message(CHANNEL, &person(97), &pages.url("story"));
+    fake.wait_call("the barrier reply", |c| is_reply_to(c, barrier))
+        .await;
+    assert_eq!(replies_to(&fake.calls(), msg).len(), 1, "one reply");
     bot.stop().await;
 }

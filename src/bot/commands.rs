@@ -82,22 +82,33 @@ pub(crate) async fn summarize(
     }
     let sentences = length.and_then(Length::sentences);
     let briefed = brief_links(ctx.data(), &[link.to_string()], sentences).await;
-    if briefed.embeds.is_empty() {
-        // Failed, or not an article at all: tell the user privately what went wrong.
-        let line = briefed.failures.first().cloned().unwrap_or_else(|| {
-            let kind = if briefed.busy {
-                "busy"
-            } else {
-                "not_an_article"
-            };
-            let reason = ctx.data().prompts.error_reason(kind, None);
-            ctx.data()
-                .prompts
-                .render("reply.summarize_failed", context! { reason => reason })
-        });
-        return fail_privately(ctx, private, &line).await;
+    if briefed.is_empty() {
+        // Failed, not worth a brief, or not an article at all: tell the user privately why.
+        let text = private_text(ctx.data(), &briefed);
+        return fail_privately(ctx, private, &text).await;
     }
-    send_briefed(ctx, briefed, private).await
+    let what = ctx
+        .data()
+        .prompts
+        .render("reply.briefing_link", context! { what => link.as_str() });
+    send_briefed(ctx, &briefed, &what, private).await
+}
+
+/// What to say privately when no brief is posted: the failure and quiet lines, or why
+/// nothing could be done.
+fn private_text(data: &Data, briefed: &Briefed) -> String {
+    let lines = briefed.private_lines();
+    if !lines.is_empty() {
+        return lines.join("\n");
+    }
+    let kind = if briefed.busy {
+        "busy"
+    } else {
+        "not_an_article"
+    };
+    let reason = data.prompts.error_reason(kind, None);
+    data.prompts
+        .render("reply.summarize_failed", context! { reason => reason })
 }
 
 /// Brief the article links in this message.
@@ -119,17 +130,19 @@ pub(crate) async fn summarize_message(
     }
     ctx.defer().await?;
     let briefed = brief_links(ctx.data(), &urls, None).await;
-    if briefed.embeds.is_empty() {
-        let text = if briefed.busy && briefed.failures.is_empty() {
-            ctx.data().prompts.text("errors.busy")
-        } else if briefed.failures.is_empty() {
+    if briefed.is_empty() {
+        let text = if briefed.private_lines().is_empty() && !briefed.busy {
             ctx.data().prompts.text("reply.no_links")
         } else {
-            briefed.failures.join("\n")
+            private_text(ctx.data(), &briefed)
         };
         return fail_privately(ctx, false, &text).await;
     }
-    send_briefed(ctx, briefed, false).await
+    let what = ctx
+        .data()
+        .prompts
+        .render("reply.briefing_message", context! { what => msg.link() });
+    send_briefed(ctx, &briefed, &what, false).await
 }
 
 /// Turn replies to pasted article links on or off in this channel.
@@ -195,10 +208,28 @@ fn share_refused(ctx: Context<'_>, links: usize) -> Option<String> {
     }
 }
 
-/// Sends the briefs as follow-ups of the deferred response.
-async fn send_briefed(ctx: Context<'_>, briefed: Briefed, private: bool) -> Result<(), BotError> {
-    for m in briefed.messages() {
-        ctx.send(to_reply(&m, private)).await?;
+/// Sends the briefs as follow-ups of the deferred response, the first one headed by `what`
+/// (what is briefed); failures and links without a brief are then said privately.
+async fn send_briefed(
+    ctx: Context<'_>,
+    briefed: &Briefed,
+    what: &str,
+    private: bool,
+) -> Result<(), BotError> {
+    let mut messages = briefed.messages(&ctx.data().prompts);
+    if let Some(first) = messages.first_mut() {
+        first.content = Some(crate::render::embed::shorten(
+            what,
+            crate::render::embed::CONTENT_MAX,
+            "…",
+        ));
+    }
+    for m in &messages {
+        ctx.send(to_reply(m, private)).await?;
+    }
+    let lines = briefed.private_lines();
+    if !lines.is_empty() {
+        say_ephemeral(ctx, &lines.join("\n")).await?;
     }
     Ok(())
 }

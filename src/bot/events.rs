@@ -6,9 +6,10 @@
 
 use poise::serenity_prelude as serenity;
 
-use super::reply::{brief_links, send_replies};
+use super::reply::{brief_links, failure_line, no_mentions, send_replies};
 use super::{BotError, Data};
 use crate::links::find_article_links;
+use crate::render::embed::{shorten, why_index, why_text, CONTENT_MAX};
 
 /// poise's event handler: routes the events the bot cares about.
 ///
@@ -18,14 +19,30 @@ pub async fn handle(
     framework: poise::FrameworkContext<'_, Data, BotError>,
     event: &serenity::FullEvent,
 ) -> Result<(), BotError> {
-    if let serenity::FullEvent::Message { new_message } = event {
-        on_message(
-            framework.serenity_context,
-            new_message,
-            framework.bot_id(),
-            framework.user_data,
-        )
-        .await;
+    match event {
+        serenity::FullEvent::Message { new_message } => {
+            on_message(
+                framework.serenity_context,
+                new_message,
+                framework.bot_id(),
+                framework.user_data,
+            )
+            .await;
+        }
+        serenity::FullEvent::InteractionCreate {
+            interaction: serenity::Interaction::Component(press),
+        } => {
+            if let Some(index) = why_index(&press.data.custom_id) {
+                on_why(
+                    framework.serenity_context,
+                    press,
+                    index,
+                    framework.user_data,
+                )
+                .await;
+            }
+        }
+        _ => {}
     }
     Ok(())
 }
@@ -92,13 +109,62 @@ async fn on_message(
         let typing = msg.channel_id.start_typing(&http);
         let briefed = brief_links(&data, &urls, None).await;
         typing.stop();
+        if !briefed.failures.is_empty() {
+            // Failures are never posted in the channel: a reaction at most. The reason is
+            // given privately to whoever asks (/summarize or the menu).
+            let emoji = data.prompts.text("reply.failed_reaction");
+            if !emoji.trim().is_empty() {
+                let reaction = serenity::ReactionType::Unicode(emoji.trim().to_string());
+                if let Err(e) = msg.react(&http, reaction).await {
+                    tracing::info!(channel = %msg.channel_id, "could not react to a failed link: {e}");
+                }
+            }
+        }
         if briefed.is_empty() {
             return;
         }
-        if let Err(e) =
-            send_replies(&http, &msg, briefed.messages(), data.config.rest_timeout).await
-        {
+        let messages = briefed.messages(&data.prompts);
+        if let Err(e) = send_replies(&http, &msg, messages, data.config.rest_timeout).await {
             tracing::error!(channel = %msg.channel_id, message = %msg.id, "could not send the reply: {e}");
         }
     });
+}
+
+/// The "Why?" button: answers the person who pressed it, privately, with each status label
+/// of the card, what it means and the sentence that shows it. The brief comes from the
+/// cache (or is made again) for the link of the card the button belongs to.
+async fn on_why(
+    ctx: &serenity::Context,
+    press: &serenity::ComponentInteraction,
+    index: usize,
+    data: &Data,
+) {
+    let url = press.message.embeds.get(index).and_then(|e| e.url.clone());
+    let deferred = press
+        .create_response(
+            &ctx.http,
+            serenity::CreateInteractionResponse::Defer(
+                serenity::CreateInteractionResponseMessage::new().ephemeral(true),
+            ),
+        )
+        .await;
+    if let Err(e) = deferred {
+        tracing::warn!("could not answer a Why? button: {e}");
+        return;
+    }
+    let text = match url {
+        None => data.prompts.text("reply.command_failed"),
+        Some(url) => match data.briefs.brief(&url, None).await {
+            Ok(brief) => why_text(&brief, &data.prompts),
+            Err(e) => failure_line(data, &url, &e),
+        },
+    };
+    let text = shorten(&text, CONTENT_MAX, "…");
+    let followup = serenity::CreateInteractionResponseFollowup::new()
+        .ephemeral(true)
+        .allowed_mentions(no_mentions())
+        .content(text);
+    if let Err(e) = press.create_followup(&ctx.http, followup).await {
+        tracing::warn!("could not answer a Why? button: {e}");
+    }
 }

@@ -274,13 +274,33 @@ impl FakeDiscord {
         self.interaction(channel, user, data, 0x0000_0400 | 0x0000_0800)
     }
 
+    /// Sends an INTERACTION_CREATE for a press on the button `custom_id` under `message` (a
+    /// message object as the bot posted it); returns the interaction token.
+    pub fn press_button(&self, user: &Value, message: Value, custom_id: &str) -> String {
+        let channel: u64 = message["channel_id"].as_str().unwrap().parse().unwrap();
+        let data = json!({"custom_id": custom_id, "component_type": 2});
+        self.interaction_of_type(3, channel, user, data, message, 0x0000_0400 | 0x0000_0800)
+    }
+
     fn interaction(&self, channel: u64, user: &Value, data: Value, permissions: u64) -> String {
+        self.interaction_of_type(2, channel, user, data, Value::Null, permissions)
+    }
+
+    fn interaction_of_type(
+        &self,
+        kind: u8,
+        channel: u64,
+        user: &Value,
+        data: Value,
+        message: Value,
+        permissions: u64,
+    ) -> String {
         let id = self.next_id();
         let token = format!("itoken-{id}");
-        let d = json!({
+        let mut d = json!({
             "id": id.to_string(),
             "application_id": APP_ID.to_string(),
-            "type": 2,
+            "type": kind,
             "data": data,
             "guild_id": GUILD_ID.to_string(),
             "channel_id": channel.to_string(),
@@ -300,6 +320,9 @@ impl FakeDiscord {
             "context": 0,
             "attachment_size_limit": 26_214_400,
         });
+        if !message.is_null() {
+            d["message"] = message;
+        }
         self.dispatch("INTERACTION_CREATE", d);
         token
     }
@@ -438,6 +461,9 @@ async fn rest(
                 m["type"] = json!(19);
             }
             Json(m).into_response()
+        }
+        ("PUT", ["channels", _channel, "messages", _message, "reactions", _emoji, "@me"]) => {
+            StatusCode::NO_CONTENT.into_response()
         }
         ("POST", ["interactions", _id, _token, "callback"]) => StatusCode::NO_CONTENT.into_response(),
         ("POST", ["webhooks", _app, _token]) => {
