@@ -321,14 +321,24 @@ fn expected_status_line(brief: &Brief) -> Option<String> {
     (!words.is_empty()).then(|| words.join(" · "))
 }
 
-/// Checks an embed against the engine's brief of the same page: the status line first (the
-/// embed's top line), then the linked title, the key sentences in order, one line of actors
-/// and a small metadata line; no evidence quote repeated.
-fn assert_embed_shows(embed: &Value, brief: &Brief) {
+/// Checks a one-card reply against the engine's brief of the same page: the status line
+/// first (the message's first line), then the card: linked title, the key sentences in
+/// order, one line of actors and a small metadata line; no evidence quote repeated.
+fn assert_reply_shows(body: &Value, brief: &Brief) {
+    let content = body["content"].as_str().unwrap_or("");
     assert_eq!(
-        embed["author"]["name"].as_str().map(str::to_string),
+        content
+            .lines()
+            .next()
+            .filter(|l| !l.starts_with("-# "))
+            .map(str::to_string),
         expected_status_line(brief),
-        "the status line comes first: {embed}"
+        "the status line comes first: {body}"
+    );
+    let embed = &body["embeds"][0];
+    assert!(
+        embed["author"].is_null(),
+        "the status is not repeated: {embed}"
     );
     assert_eq!(
         embed["title"].as_str().map(str::to_string),
@@ -341,17 +351,19 @@ fn assert_embed_shows(embed: &Value, brief: &Brief) {
         "the test page must give a summary"
     );
     let lines: Vec<&str> = description.lines().collect();
-    let mut at = 0;
-    for s in &brief.summary {
-        let shown = format!("• {}", embed::escape_discord(s));
-        let found = lines[at..]
-            .iter()
-            .position(|l| *l == shown)
-            .unwrap_or_else(|| {
-                panic!("summary sentence {shown:?} missing or out of order in {description:?}")
-            });
-        at += found + 1;
+    // The key sentences shown are the summary's first ones, in order (a full card shows
+    // whole sentences up to its character cap, at least one).
+    let bullets: Vec<&str> = lines
+        .iter()
+        .copied()
+        .take_while(|l| l.starts_with("• "))
+        .collect();
+    assert!(!bullets.is_empty(), "no key sentence in {description:?}");
+    for (shown, s) in bullets.iter().zip(&brief.summary) {
+        assert_eq!(*shown, format!("• {}", embed::escape_discord(s)));
     }
+    assert!(bullets.len() <= brief.summary.len());
+    let at = bullets.len();
     let rest = &lines[at..];
     if let Some(first) = brief.actors.first() {
         assert!(
@@ -370,7 +382,7 @@ fn assert_embed_shows(embed: &Value, brief: &Brief) {
     for item in &brief.status {
         let quote = embed::escape_discord(&item.evidence);
         assert!(
-            embed.to_string().matches(quote.as_str()).count() <= 1,
+            body.to_string().matches(quote.as_str()).count() <= 1,
             "evidence shown twice: {quote}"
         );
     }
@@ -414,7 +426,7 @@ async fn link_message_gets_one_reply_with_the_brief_and_others_get_none() {
     assert_eq!(reply.body["allowed_mentions"]["replied_user"], json!(false));
     let embeds = reply.body["embeds"].as_array().unwrap();
     assert_eq!(embeds.len(), 1, "one embed per article");
-    assert_embed_shows(&embeds[0], &expected_brief(ARTICLE, &link));
+    assert_reply_shows(&reply.body, &expected_brief(ARTICLE, &link));
     assert!(fake
         .calls()
         .iter()
@@ -596,7 +608,7 @@ async fn a_panic_in_one_brief_costs_only_that_link() {
     assert!(!content.contains("something went wrong"), "{content}");
     let embeds = reply.body["embeds"].as_array().cloned().unwrap_or_default();
     assert_eq!(embeds.len(), 1, "the good link is briefed: {}", reply.body);
-    assert_embed_shows(&embeds[0], &expected);
+    assert_reply_shows(&reply.body, &expected);
     assert_eq!(pages.hits("crash"), 2, "a crash is not cached as a result");
 
     // A panic on the async side (inside the coalesced cache lookup) is contained as well.
@@ -608,10 +620,11 @@ async fn a_panic_in_one_brief_costs_only_that_link() {
     let reply = fake.wait_call("the reply", |c| is_reply_to(c, both)).await;
     fake.wait_call("the reaction", |c| is_reaction_to(c, CHANNEL, both))
         .await;
-    assert!(reply.body["content"].as_str().unwrap_or("").is_empty());
+    let content = reply.body["content"].as_str().unwrap_or("");
+    assert!(!content.contains("something went wrong"), "{content}");
     let embeds = reply.body["embeds"].as_array().cloned().unwrap_or_default();
     assert_eq!(embeds.len(), 1, "the good link is briefed: {}", reply.body);
-    assert_embed_shows(&embeds[0], &expected_brief(ARTICLE, &pages.url("story3")));
+    assert_reply_shows(&reply.body, &expected_brief(ARTICLE, &pages.url("story3")));
     assert!(
         replies_to(&fake.calls(), alone).is_empty(),
         "no public line for a failure"
@@ -624,7 +637,7 @@ async fn a_panic_in_one_brief_costs_only_that_link() {
         .await;
     let embeds = reply.body["embeds"].as_array().cloned().unwrap_or_default();
     assert_eq!(embeds.len(), 1, "{}", reply.body);
-    assert_embed_shows(&embeds[0], &expected_brief(ARTICLE, &pages.url("story2")));
+    assert_reply_shows(&reply.body, &expected_brief(ARTICLE, &pages.url("story2")));
     bot.stop().await;
 }
 
@@ -704,7 +717,7 @@ async fn summarize_defers_then_follows_up_and_private_is_ephemeral() {
         .await;
     assert_no_mentions(&fu.body);
     assert_eq!(fu.body["flags"].as_u64().unwrap_or(0) & 64, 0);
-    assert_embed_shows(&fu.body["embeds"][0], &brief);
+    assert_reply_shows(&fu.body, &brief);
     let callback_index = fake
         .calls()
         .iter()
@@ -833,7 +846,7 @@ async fn summarize_message_menu_briefs_the_links() {
     let fu = fake
         .wait_call("the follow-up", |c| followup_for(c, &token))
         .await;
-    assert_embed_shows(&fu.body["embeds"][0], &expected_brief(ARTICLE, &link));
+    assert_reply_shows(&fu.body, &expected_brief(ARTICLE, &link));
 
     let target_id = fake.next_id();
     let target = fake_discord::message_json(
@@ -1659,9 +1672,9 @@ async fn the_reply_is_verdict_first_shows_no_sentence_twice_and_why_answers_priv
     let msg = fake.send_message(CHANNEL, &person(91), &link);
     let reply = fake.wait_call("the reply", |c| is_reply_to(c, msg)).await;
     let embed = &reply.body["embeds"][0];
-    assert_embed_shows(embed, &brief);
+    assert_reply_shows(&reply.body, &brief);
     assert_eq!(
-        embed["author"]["name"].as_str(),
+        reply.body["content"].as_str(),
         Some("🟡 Early-stage · 🔴 Denied · ⚪ Unconfirmed"),
         "the first line is the verdict"
     );
@@ -1825,5 +1838,96 @@ async fn several_links_get_one_compact_card_each_in_one_reply() {
     fake.wait_call("the barrier reply", |c| is_reply_to(c, barrier))
         .await;
     assert_eq!(replies_to(&fake.calls(), msg).len(), 1, "one reply");
+    bot.stop().await;
+}
+
+// ---- the height budget, measured as Discord draws it -------------------------------------------
+
+/// The default reply's budget on a 1280 px desktop client (issue 14).
+const HEIGHT_BUDGET_PX: u32 = 350;
+/// The default reply's budget of characters a reader sees.
+const VISIBLE_CHARS_BUDGET: u32 = 900;
+
+/// Draws recorded reply bodies with `tools/render_replies.py` (headless Chromium) and returns
+/// each reply's (height in px, visible characters). Fails loudly when Chromium or python3 is
+/// missing: `.ci/run` installs them.
+fn measure_replies(record: &std::path::Path, png: Option<&std::path::Path>) -> Vec<(u32, u32)> {
+    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tools/render_replies.py");
+    let mut cmd = std::process::Command::new("python3");
+    cmd.arg(&script).arg(record);
+    if let Some(p) = png {
+        cmd.arg("--png").arg(p);
+    }
+    let out = cmd.output().unwrap_or_else(|e| {
+        panic!(
+            "cannot run python3 {} ({e}): install python3 (see .ci/run)",
+            script.display()
+        )
+    });
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.success(),
+        "the render script failed ({}): {stderr}\nChromium and the Noto fonts are needed: see the Chromium block of .ci/run",
+        out.status
+    );
+    let measures: Vec<(u32, u32)> = stdout
+        .lines()
+        .filter_map(|l| {
+            let h = l.split("height=").nth(1)?.split(' ').next()?.parse().ok()?;
+            let c = l
+                .split("visible_chars=")
+                .nth(1)?
+                .split(',')
+                .next()?
+                .parse()
+                .ok()?;
+            Some((h, c))
+        })
+        .collect();
+    assert!(!measures.is_empty(), "no measures in: {stdout}");
+    measures
+}
+
+/// Set `NEWSBRIEF_REPLY_PICTURE=path/to.png` to keep the drawing (and the recorded body next
+/// to it, as `.json`): `tools/readme-picture.sh` makes the README picture this way.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_example_story_reply_fits_the_height_budget() {
+    let Setup {
+        fake,
+        pages,
+        bot,
+        _dir,
+    } = setup().await;
+    let link = pages.url("story");
+    let said = format!("Interesting, look at this: {link}");
+    let msg = fake.send_message(CHANNEL, &person(98), &said);
+    let reply = fake.wait_call("the reply", |c| is_reply_to(c, msg)).await;
+    // The local server's address stands in for a real site in the drawing.
+    let site = "https://www.dailywiredesk.example/2024/03/27/us-china-telecom-probe";
+    let record = json!({"replies": [{
+        "original": {"author": "alice", "content": said},
+        "body": reply.body,
+    }]})
+    .to_string()
+    .replace(&link, site);
+    let picture = std::env::var_os("NEWSBRIEF_REPLY_PICTURE").map(std::path::PathBuf::from);
+    let path = match &picture {
+        Some(p) => p.with_extension("json"),
+        None => _dir.path().join("reply.json"),
+    };
+    let pretty: Value = serde_json::from_str(&record).unwrap();
+    std::fs::write(&path, serde_json::to_string_pretty(&pretty).unwrap()).unwrap();
+    let measures = measure_replies(&path, picture.as_deref());
+    let (height, chars) = measures[0];
+    eprintln!("example story reply: {height} px, {chars} visible characters");
+    assert!(
+        height <= HEIGHT_BUDGET_PX,
+        "the default reply is {height} px tall (budget {HEIGHT_BUDGET_PX})"
+    );
+    assert!(
+        chars <= VISIBLE_CHARS_BUDGET,
+        "the default reply shows {chars} characters (budget {VISIBLE_CHARS_BUDGET})"
+    );
     bot.stop().await;
 }

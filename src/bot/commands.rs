@@ -91,7 +91,8 @@ pub(crate) async fn summarize(
         .data()
         .prompts
         .render("reply.briefing_link", context! { what => link.as_str() });
-    send_briefed(ctx, &briefed, &what, private).await
+    let long = matches!(length, Some(Length::Long));
+    send_briefed(ctx, &briefed, &what, private, long).await
 }
 
 /// What to say privately when no brief is posted: the failure and quiet lines, or why
@@ -142,7 +143,7 @@ pub(crate) async fn summarize_message(
         .data()
         .prompts
         .render("reply.briefing_message", context! { what => msg.link() });
-    send_briefed(ctx, &briefed, &what, false).await
+    send_briefed(ctx, &briefed, &what, false, false).await
 }
 
 /// Turn replies to pasted article links on or off in this channel.
@@ -215,11 +216,17 @@ async fn send_briefed(
     briefed: &Briefed,
     what: &str,
     private: bool,
+    long: bool,
 ) -> Result<(), BotError> {
-    let mut messages = briefed.messages(&ctx.data().prompts);
+    let mut messages = briefed.messages(&ctx.data().prompts, long);
     if let Some(first) = messages.first_mut() {
+        // The status line (if any) stays first; the line naming what is briefed follows.
+        let text = match first.content.take() {
+            Some(status) => format!("{status}\n{what}"),
+            None => what.to_string(),
+        };
         first.content = Some(crate::render::embed::shorten(
-            what,
+            &text,
             crate::render::embed::CONTENT_MAX,
             "…",
         ));

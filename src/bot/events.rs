@@ -123,7 +123,7 @@ async fn on_message(
         if briefed.is_empty() {
             return;
         }
-        let messages = briefed.messages(&data.prompts);
+        let messages = briefed.messages(&data.prompts, false);
         if let Err(e) = send_replies(&http, &msg, messages, data.config.rest_timeout).await {
             tracing::error!(channel = %msg.channel_id, message = %msg.id, "could not send the reply: {e}");
         }

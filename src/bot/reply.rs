@@ -60,13 +60,17 @@ impl Briefed {
         self.briefs.is_empty()
     }
 
-    /// The messages to post: one full card for one brief, one compact card each for
-    /// several, with a "Why?" button per card that has a status. Failures and quiet links
-    /// are never part of them (see [`Briefed::private_lines`]).
+    /// The messages to post: one card for one brief (`long`: with every key sentence; its
+    /// status line is the message's text, above the card), one compact card each for
+    /// several (each with its status line on top), with a "Why?" button per card that has a
+    /// status.
+    /// Failures and quiet links are never part of them (see [`Briefed::private_lines`]).
     #[must_use]
-    pub fn messages(&self, prompts: &Prompts) -> Vec<OutMessage> {
+    pub fn messages(&self, prompts: &Prompts, long: bool) -> Vec<OutMessage> {
         let style = if self.briefs.len() > 1 {
             CardStyle::Compact
+        } else if long {
+            CardStyle::Long
         } else {
             CardStyle::Full
         };
@@ -78,6 +82,14 @@ impl Briefed {
         let mut messages = plan_messages(&[], embeds);
         for m in &mut messages {
             m.buttons = why_buttons(&m.embeds, prompts);
+        }
+        // One card: its status line becomes the message's text, the first line a reader
+        // sees (and 8 px shorter than the embed's author line). Several cards keep their
+        // own status lines.
+        if self.briefs.len() == 1 {
+            if let Some(first) = messages.first_mut() {
+                first.content = first.embeds.first_mut().and_then(|e| e.author.take());
+            }
         }
         messages
     }

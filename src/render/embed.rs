@@ -697,7 +697,15 @@ pub enum CardStyle {
     /// One of several links in a message: status line, linked title, the first key sentence
     /// and the metadata line.
     Compact,
+    /// Asked for at length (`/summarize length:long`): as [`CardStyle::Full`], with every
+    /// key sentence.
+    Long,
 }
+
+/// Characters of key sentences a full card shows at most (whole sentences, in article
+/// order, at least one): with the status line, title, actors, metadata and the "Why?"
+/// button, this keeps the default reply within 350 px on a desktop client.
+pub const FULL_SUMMARY_CHARS: usize = 400;
 
 /// Visible characters at most on the line of actors, so that it stays one line on a
 /// desktop client (an embed is some 520 px wide; at least one actor is always shown).
@@ -825,17 +833,19 @@ fn meta_line(brief: &Brief, prompts: &Prompts) -> Option<String> {
     })
 }
 
-/// Renders a brief as the full card of a one-link reply (see [`brief_card`]).
+/// Renders a brief with every key sentence (see [`brief_card`], [`CardStyle::Long`]): the
+/// form for callers that want the whole brief in one embed.
 #[must_use]
 pub fn brief_embed(brief: &Brief, prompts: &Prompts) -> Embed {
-    brief_card(brief, prompts, CardStyle::Full)
+    brief_card(brief, prompts, CardStyle::Long)
 }
 
 /// Renders a brief as one embed that stays inside every Discord limit, verdict first: the
 /// status line (badges and words; none for non-news or without status) as the embed's top
-/// line, then the linked title, the key sentences (all of them for [`CardStyle::Full`], the
-/// first for [`CardStyle::Compact`]), one line of actors (full cards), and a small line of
-/// site, byline, date and reading time. No sentence is shown twice: the evidence of each
+/// line, then the linked title, the key sentences (up to [`FULL_SUMMARY_CHARS`] for
+/// [`CardStyle::Full`], all for [`CardStyle::Long`], the first for [`CardStyle::Compact`]),
+/// one line of actors (not on compact cards), and a small line of site, byline, date and
+/// reading time. No sentence is shown twice: the evidence of each
 /// label is given on demand ([`why_text`]).
 #[must_use]
 pub fn brief_card(brief: &Brief, prompts: &Prompts, style: CardStyle) -> Embed {
@@ -850,7 +860,7 @@ pub fn brief_card(brief: &Brief, prompts: &Prompts, style: CardStyle) -> Embed {
     let author = status_line(brief, prompts).map(|s| shorten(&s, AUTHOR_MAX, &ell));
 
     let mut tail = Vec::new();
-    if style == CardStyle::Full {
+    if style != CardStyle::Compact {
         if let Some(a) = actors_line(brief, prompts, &ell) {
             tail.push(shorten(&a, FIELD_VALUE_MAX, &ell));
         }
@@ -874,8 +884,20 @@ pub fn brief_card(brief: &Brief, prompts: &Prompts, style: CardStyle) -> Embed {
         .min(DESCRIPTION_MAX)
         .saturating_sub(discord_len(&tail) + 1);
     let shown = match style {
-        CardStyle::Full => brief.summary.len(),
+        CardStyle::Long => brief.summary.len(),
         CardStyle::Compact => 1,
+        CardStyle::Full => {
+            let mut used = 0;
+            let n = brief
+                .summary
+                .iter()
+                .take_while(|s| {
+                    used += discord_len(&one_line(s));
+                    used <= FULL_SUMMARY_CHARS
+                })
+                .count();
+            n.max(1)
+        }
     };
     let bullets = description(
         &brief.summary[..shown.min(brief.summary.len())],
