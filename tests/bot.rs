@@ -1931,3 +1931,325 @@ async fn the_example_story_reply_fits_the_height_budget() {
     );
     bot.stop().await;
 }
+
+// ---- /settings --------------------------------------------------------------------------------
+
+const MANAGE_GUILD: u64 = 0x20;
+const MANAGE_CHANNELS: u64 = 0x10;
+
+/// The value Discord sends for choice `name` of option `option` of subcommand `sub` of
+/// `command`, as registered.
+fn sub_choice(fake: &FakeDiscord, command: &str, sub: &str, option: &str, name: &str) -> Value {
+    let reg = fake
+        .calls()
+        .into_iter()
+        .rev()
+        .find(|c| c.method == "PUT" && c.path.ends_with("/commands"))
+        .expect("commands registered");
+    let cmd = reg
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == command)
+        .unwrap()
+        .clone();
+    let sub = cmd["options"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["name"] == sub)
+        .unwrap()
+        .clone();
+    let opt = sub["options"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["name"] == option)
+        .unwrap()
+        .clone();
+    let ch = opt["choices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == name)
+        .unwrap()
+        .clone();
+    json!({"name": option, "type": opt["type"], "value": ch["value"]})
+}
+
+/// Runs `/settings <sub>` and returns its private answer.
+async fn run_settings(
+    fake: &FakeDiscord,
+    user: &Value,
+    perms: u64,
+    sub: &str,
+    options: Value,
+) -> String {
+    let token = fake.slash_command(
+        CHANNEL,
+        user,
+        "settings",
+        json!([{"name": sub, "type": 1, "options": options}]),
+        perms,
+    );
+    let cb = fake
+        .wait_call("the /settings answer", |c| callback_for(c, &token))
+        .await;
+    assert_eq!(
+        cb.body["data"]["flags"].as_u64().unwrap_or(0) & 64,
+        64,
+        "settings are answered privately: {}",
+        cb.body
+    );
+    cb.body["data"]["content"]
+        .as_str()
+        .unwrap_or("")
+        .to_string()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn settings_need_manage_server_list_themselves_and_refuse_bad_values() {
+    let Setup {
+        fake,
+        pages: _pages,
+        bot,
+        _dir,
+    } = setup().await;
+    let moderator = person(201);
+    let member = person(202);
+    let refused = run_settings(&fake, &member, 0, "show", json!([])).await;
+    assert!(refused.contains("Manage Server"), "{refused}");
+    let mode = sub_choice(&fake, "settings", "mode", "value", "reaction");
+    let refused = run_settings(&fake, &member, MANAGE_CHANNELS, "mode", json!([mode])).await;
+    assert!(refused.contains("Manage Server"), "{refused}");
+
+    let shown = run_settings(&fake, &moderator, MANAGE_GUILD, "show", json!([])).await;
+    assert!(
+        shown.contains("Mode: **auto**"),
+        "the member changed nothing: {shown}"
+    );
+    let bad = run_settings(
+        &fake,
+        &moderator,
+        MANAGE_GUILD,
+        "duplicates",
+        json!([{"name": "hours", "type": 4, "value": 1000}]),
+    )
+    .await;
+    assert!(bad.contains("from 0 to 168"), "{bad}");
+    let bad = run_settings(
+        &fake,
+        &moderator,
+        MANAGE_GUILD,
+        "ignore",
+        json!([{"name": "domain", "type": 3, "value": "not a domain!"}]),
+    )
+    .await;
+    assert!(bad.contains("is not a domain"), "{bad}");
+    let length = sub_choice(&fake, "settings", "length", "value", "short");
+    run_settings(&fake, &moderator, MANAGE_GUILD, "length", json!([length])).await;
+    run_settings(
+        &fake,
+        &moderator,
+        MANAGE_GUILD,
+        "ignore",
+        json!([{"name": "domain", "type": 3, "value": "https://www.YouTube.com/"}]),
+    )
+    .await;
+    let shown = run_settings(&fake, &moderator, MANAGE_GUILD, "show", json!([])).await;
+    for part in [
+        "Default length: **short**",
+        "Ignored domains: youtube.com",
+        "briefed again each time",
+    ] {
+        assert!(shown.contains(part), "{part} missing from {shown}");
+    }
+    bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reaction_mode_offers_a_reaction_and_briefs_when_a_member_adds_it() {
+    let Setup {
+        fake,
+        pages,
+        bot,
+        _dir,
+    } = setup().await;
+    let mode = sub_choice(&fake, "settings", "mode", "value", "reaction");
+    run_settings(&fake, &person(211), MANAGE_GUILD, "mode", json!([mode])).await;
+    let msg = fake.send_message(CHANNEL, &person(212), &pages.url("story"));
+    let offer = fake
+        .wait_call("the 📰 offer", |c| is_reaction_to(c, CHANNEL, msg))
+        .await;
+    assert_eq!(reaction_emoji(&offer), "📰");
+    assert_eq!(
+        pages.hits("story"),
+        0,
+        "nothing is fetched before a member asks"
+    );
+    assert!(replies_to(&fake.calls(), msg).is_empty());
+    fake.add_reaction(CHANNEL, msg, &person(213), "📰");
+    let reply = fake
+        .wait_call("the brief after the reaction", |c| is_reply_to(c, msg))
+        .await;
+    assert_reply_shows(&reply.body, &expected_brief(ARTICLE, &pages.url("story")));
+    // More reactions do not brief it again.
+    fake.add_reaction(CHANNEL, msg, &person(214), "📰");
+    let barrier = fake.send_message(CHANNEL, &person(212), &pages.url("story2"));
+    fake.wait_call("the barrier offer", |c| is_reaction_to(c, CHANNEL, barrier))
+        .await;
+    assert_eq!(replies_to(&fake.calls(), msg).len(), 1, "briefed once");
+    bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_ignored_domain_is_not_briefed() {
+    let Setup {
+        fake,
+        pages,
+        bot,
+        _dir,
+    } = setup().await;
+    let domain = json!([{"name": "domain", "type": 3, "value": "127.0.0.1"}]);
+    let said = run_settings(&fake, &person(221), MANAGE_GUILD, "ignore", domain.clone()).await;
+    assert!(said.contains("ignore links to **127.0.0.1**"), "{said}");
+    let ignored = fake.send_message(CHANNEL, &person(222), &pages.url("story2"));
+    run_settings(&fake, &person(221), MANAGE_GUILD, "ignore", domain).await;
+    let answered = fake.send_message(CHANNEL, &person(222), &pages.url("story"));
+    fake.wait_call("the reply once the domain is no longer ignored", |c| {
+        is_reply_to(c, answered)
+    })
+    .await;
+    assert!(
+        replies_to(&fake.calls(), ignored).is_empty(),
+        "ignored domain"
+    );
+    assert_eq!(pages.hits("story2"), 0, "an ignored link is never fetched");
+    bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_link_briefed_recently_gets_a_jump_link_to_the_earlier_brief() {
+    let Setup {
+        fake,
+        pages,
+        bot,
+        _dir,
+    } = setup().await;
+    let link = pages.url("story");
+    // Off by default: the same link is briefed again.
+    let first = fake.send_message(CHANNEL, &person(231), &link);
+    fake.wait_call("the first brief", |c| is_reply_to(c, first))
+        .await;
+    let again = fake.send_message(OTHER_CHANNEL, &person(232), &link);
+    let reply = fake
+        .wait_call("the second brief", |c| is_reply_to(c, again))
+        .await;
+    assert_eq!(reply.body["embeds"].as_array().map(Vec::len), Some(1));
+
+    run_settings(
+        &fake,
+        &person(231),
+        MANAGE_GUILD,
+        "duplicates",
+        json!([{"name": "hours", "type": 4, "value": 24}]),
+    )
+    .await;
+    let briefed = fake.send_message(CHANNEL, &person(231), &pages.url("story2"));
+    fake.wait_call("the brief", |c| is_reply_to(c, briefed))
+        .await;
+    let dup = fake.send_message(
+        OTHER_CHANNEL,
+        &person(232),
+        &format!("{}?utm_source=x", pages.url("story2")),
+    );
+    let reply = fake
+        .wait_call("the jump link", |c| is_reply_to(c, dup))
+        .await;
+    let content = reply.body["content"].as_str().unwrap_or("");
+    assert!(
+        content.contains(&format!(
+            "https://discord.com/channels/{}/{CHANNEL}/",
+            fake_discord::GUILD_ID
+        )),
+        "{content}"
+    );
+    assert!(
+        reply.body["embeds"].as_array().is_none_or(Vec::is_empty),
+        "no second brief"
+    );
+    bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_thread_follows_its_parent_channel_and_the_server() {
+    let Setup {
+        fake,
+        pages,
+        bot,
+        _dir,
+    } = setup().await;
+    const THREAD: u64 = 600_000_000_000_000_101;
+    const OTHER_THREAD: u64 = 600_000_000_000_000_102;
+    fake.add_thread(THREAD, CHANNEL);
+    fake.add_thread(OTHER_THREAD, OTHER_CHANNEL);
+    let token = fake.slash_command(
+        CHANNEL,
+        &person(241),
+        "autosummary",
+        json!([choice(&fake, "autosummary", "mode", "off")]),
+        MANAGE_CHANNELS,
+    );
+    fake.wait_call("the confirmation", |c| callback_for(c, &token))
+        .await;
+    let in_thread = fake.send_message(THREAD, &person(242), &pages.url("story"));
+    let barrier = fake.send_message(OTHER_THREAD, &person(242), &pages.url("story2"));
+    fake.wait_call("the reply in the other thread", |c| is_reply_to(c, barrier))
+        .await;
+    assert!(
+        replies_to(&fake.calls(), in_thread).is_empty(),
+        "the thread follows its parent's /autosummary off"
+    );
+    // The server's mode reaches threads too.
+    let mode = sub_choice(&fake, "settings", "mode", "value", "reaction");
+    run_settings(&fake, &person(241), MANAGE_GUILD, "mode", json!([mode])).await;
+    let offered = fake.send_message(OTHER_THREAD, &person(242), &pages.url("story3"));
+    fake.wait_call("the 📰 offer in the thread", |c| {
+        is_reaction_to(c, OTHER_THREAD, offered)
+    })
+    .await;
+    bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn direct_messages_get_auto_briefs_only_after_opting_in() {
+    let Setup {
+        fake,
+        pages,
+        bot,
+        _dir,
+    } = setup().await;
+    const DM: u64 = 600_000_000_000_000_201;
+    let alice = person(251);
+    let before = fake.send_dm(DM, &alice, &pages.url("story"));
+    let token = fake.slash_command(
+        CHANNEL,
+        &alice,
+        "dmbriefs",
+        json!([choice(&fake, "dmbriefs", "mode", "on")]),
+        0,
+    );
+    let cb = fake
+        .wait_call("the opt-in", |c| callback_for(c, &token))
+        .await;
+    assert!(cb.body["data"]["content"].as_str().unwrap().contains("on"));
+    let after = fake.send_dm(DM, &alice, &pages.url("story2"));
+    fake.wait_call("the DM brief", |c| is_reply_to(c, after))
+        .await;
+    assert!(
+        replies_to(&fake.calls(), before).is_empty(),
+        "no auto-brief before opting in"
+    );
+    bot.stop().await;
+}

@@ -257,6 +257,8 @@ where
 /// author and does not fail if the message was deleted). Each message carries a nonce that
 /// Discord enforces, so a retry after a lost response never posts twice.
 ///
+/// Returns the messages sent.
+///
 /// # Errors
 /// The first message that could not be sent after retries.
 pub async fn send_replies(
@@ -264,7 +266,8 @@ pub async fn send_replies(
     to: &serenity::Message,
     messages: Vec<OutMessage>,
     timeout: Duration,
-) -> Result<(), SendError> {
+) -> Result<Vec<serenity::Message>, SendError> {
+    let mut sent = Vec::with_capacity(messages.len());
     for (i, m) in messages.into_iter().enumerate() {
         let mut reference = serenity::MessageReference::from(to);
         reference.fail_if_not_exists = Some(false);
@@ -281,12 +284,13 @@ pub async fn send_replies(
         if !m.buttons.is_empty() {
             b = b.components(components(&m));
         }
-        with_retries("sending a reply", timeout, || {
+        let message = with_retries("sending a reply", timeout, || {
             to.channel_id.send_message(http, b.clone())
         })
         .await?;
+        sent.push(message);
     }
-    Ok(())
+    Ok(sent)
 }
 
 /// A poise reply for a planned message.

@@ -72,6 +72,10 @@ struct Inner {
     ws_url: Mutex<String>,
     /// Close IDENTIFY with 4014 (as Discord does when a privileged intent is not enabled).
     refuse_intents: std::sync::atomic::AtomicBool,
+    /// Threads by id, with their parent channel (`GET /channels/{id}` answers for them).
+    threads: Mutex<std::collections::HashMap<u64, u64>>,
+    /// Messages sent by tests, by id (`GET /channels/{c}/messages/{id}` answers with them).
+    messages: Mutex<std::collections::HashMap<u64, Value>>,
 }
 
 enum Outgoing {
@@ -100,6 +104,8 @@ impl FakeDiscord {
             message_failures: Mutex::new(VecDeque::new()),
             ws_url: Mutex::new(String::new()),
             refuse_intents: std::sync::atomic::AtomicBool::new(false),
+            threads: Mutex::default(),
+            messages: Mutex::default(),
         });
         let app = Router::new()
             .route("/gateway", get(gateway))
@@ -246,8 +252,35 @@ impl FakeDiscord {
         );
         m["member"] =
             json!({"roles": [], "joined_at": TIMESTAMP, "deaf": false, "mute": false, "flags": 0});
+        self.inner.messages.lock().unwrap().insert(id, m.clone());
         self.dispatch("MESSAGE_CREATE", m);
         id
+    }
+
+    /// Sends a MESSAGE_CREATE in a direct message channel (no guild); returns its id.
+    pub fn send_dm(&self, channel: u64, author: &Value, content: &str) -> u64 {
+        let id = self.next_id();
+        let m = message_json(id, channel, None, author.clone(), content, json!([]));
+        self.inner.messages.lock().unwrap().insert(id, m.clone());
+        self.dispatch("MESSAGE_CREATE", m);
+        id
+    }
+
+    /// Makes `thread` a thread of the channel `parent` (as `GET /channels/{thread}` says).
+    pub fn add_thread(&self, thread: u64, parent: u64) {
+        self.inner.threads.lock().unwrap().insert(thread, parent);
+    }
+
+    /// Sends a MESSAGE_REACTION_ADD: `user` added `emoji` to `message` in `channel`.
+    pub fn add_reaction(&self, channel: u64, message: u64, user: &Value, emoji: &str) {
+        let d = json!({
+            "user_id": user["id"], "channel_id": channel.to_string(),
+            "message_id": message.to_string(), "guild_id": GUILD_ID.to_string(),
+            "member": {"user": user, "roles": [], "joined_at": TIMESTAMP, "deaf": false,
+                       "mute": false, "flags": 0},
+            "emoji": {"id": null, "name": emoji}, "burst": false, "type": 0,
+        });
+        self.dispatch("MESSAGE_REACTION_ADD", d);
     }
 
     /// Sends an INTERACTION_CREATE for a slash command; returns the interaction token.
@@ -461,6 +494,36 @@ async fn rest(
                 m["type"] = json!(19);
             }
             Json(m).into_response()
+        }
+        ("GET", ["channels", channel]) => {
+            let id: u64 = channel.parse().unwrap_or(0);
+            let parent = inner.threads.lock().unwrap().get(&id).copied();
+            match parent {
+                Some(p) => Json(json!({
+                    "id": id.to_string(), "type": 11, "guild_id": GUILD_ID.to_string(),
+                    "name": "a thread", "parent_id": p.to_string(), "owner_id": "700",
+                    "thread_metadata": {"archived": false, "auto_archive_duration": 1440,
+                                        "archive_timestamp": TIMESTAMP, "locked": false},
+                    "message_count": 1, "member_count": 1, "rate_limit_per_user": 0,
+                    "flags": 0, "last_message_id": null,
+                }))
+                .into_response(),
+                None => Json(json!({
+                    "id": id.to_string(), "type": 0, "guild_id": GUILD_ID.to_string(),
+                    "name": "news", "position": 0, "permission_overwrites": [], "nsfw": false,
+                    "parent_id": null, "rate_limit_per_user": 0, "flags": 0,
+                    "last_message_id": null, "topic": null,
+                }))
+                .into_response(),
+            }
+        }
+        ("GET", ["channels", _channel, "messages", message]) => {
+            let id: u64 = message.parse().unwrap_or(0);
+            let m = inner.messages.lock().unwrap().get(&id).cloned();
+            match m {
+                Some(m) => Json(m).into_response(),
+                None => error(StatusCode::NOT_FOUND, "Unknown Message"),
+            }
         }
         ("PUT", ["channels", _channel, "messages", _message, "reactions", _emoji, "@me"]) => {
             StatusCode::NO_CONTENT.into_response()
