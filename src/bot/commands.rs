@@ -538,6 +538,9 @@ pub async fn on_error(error: poise::FrameworkError<'_, Data, BotError>) {
             );
             let _ = say_ephemeral(ctx, &text).await;
         }
+        poise::FrameworkError::GuildOnly { ctx, .. } => {
+            let _ = say_ephemeral(ctx, &ctx.data().prompts.text("settings.server_only")).await;
+        }
         poise::FrameworkError::CommandCheckFailed { ctx, .. } => {
             let _ = say_ephemeral(ctx, &ctx.data().prompts.text("reply.shutting_down")).await;
         }

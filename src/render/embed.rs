@@ -532,7 +532,10 @@ pub fn unix_time(published: &str) -> Option<i64> {
     }
     let offset = match s.get(i..)? {
         "" | "Z" | "z" => 0,
-        rest if rest.len() == 6 && matches!(&rest[..1], "+" | "-") && &rest[3..4] == ":" => {
+        rest if rest.len() == 6
+            && matches!(rest.as_bytes()[0], b'+' | b'-')
+            && rest.as_bytes()[3] == b':' =>
+        {
             let oh = i64::from(num(i + 1..i + 3)?);
             let om = i64::from(num(i + 4..i + 6)?);
             let sign = if rest.starts_with('-') { -1 } else { 1 };
@@ -743,18 +746,23 @@ pub fn status_line(brief: &Brief, prompts: &Prompts) -> Option<String> {
     (!items.is_empty()).then(|| plain_discord(&items.join(&prompts.text("embed.status_separator"))))
 }
 
-/// The private answer of the "Why?" button: each label, what it means and the sentence of
-/// the article that shows it.
-#[must_use]
-pub fn why_text(brief: &Brief, prompts: &Prompts) -> String {
-    let ell = prompts.text("embed.ellipsis");
+/// The headline, escaped and within Discord's title limit ("Untitled article" when none).
+fn card_title(brief: &Brief, prompts: &Prompts, ell: &str) -> String {
     let title = brief
         .title
         .as_deref()
         .map(escape_discord)
         .filter(|t| !t.is_empty())
         .unwrap_or_else(|| prompts.text("embed.untitled"));
-    let title = shorten(&title, TITLE_MAX, &ell);
+    shorten(&title, TITLE_MAX, ell)
+}
+
+/// The private answer of the "Why?" button: each label, what it means and the sentence of
+/// the article that shows it.
+#[must_use]
+pub fn why_text(brief: &Brief, prompts: &Prompts) -> String {
+    let ell = prompts.text("embed.ellipsis");
+    let title = card_title(brief, prompts, &ell);
     if !shows_status(brief) || brief.status.is_empty() {
         return prompts.render("why.no_status", context! { title => title });
     }
@@ -850,13 +858,7 @@ pub fn brief_embed(brief: &Brief, prompts: &Prompts) -> Embed {
 #[must_use]
 pub fn brief_card(brief: &Brief, prompts: &Prompts, style: CardStyle) -> Embed {
     let ell = prompts.text("embed.ellipsis");
-    let title = brief
-        .title
-        .as_deref()
-        .map(escape_discord)
-        .filter(|t| !t.is_empty())
-        .unwrap_or_else(|| prompts.text("embed.untitled"));
-    let title = shorten(&title, TITLE_MAX, &ell);
+    let title = card_title(brief, prompts, &ell);
     let author = status_line(brief, prompts).map(|s| shorten(&s, AUTHOR_MAX, &ell));
 
     let mut tail = Vec::new();
@@ -1026,6 +1028,21 @@ mod tests {
         }
         assert!(map.contains_key("embed.meta_line"));
         assert!(map.contains_key("why.item"));
+        // Keys the bot builds from parts.
+        for key in [
+            "settings.mode_auto",
+            "settings.mode_reaction",
+            "settings.mode_off",
+            "settings.ignore_added",
+            "settings.ignore_removed",
+            "settings.allow_added",
+            "settings.allow_removed",
+            "quiet.not_article",
+            "quiet.too_short",
+            "quiet.little_reduction",
+        ] {
+            assert!(map.contains_key(key), "{key} missing from prompts/bot.toml");
+        }
         assert!(map.contains_key("status.early-stage.badge"));
     }
 
@@ -1246,6 +1263,32 @@ mod tests {
             p.raw("embed.reading"),
             Some("{{ minutes | no_such_filter }}")
         );
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+        #[test]
+        fn no_metadata_or_date_text_makes_a_card_panic(
+            published in "[0-9:TZ+\\-.é ]{0,30}|\\PC{0,30}",
+            site in "\\PC{0,40}",
+            byline in "\\PC{0,40}",
+            url in "https?://[a-z0-9.é]{1,20}(/[a-zA-Z0-9.é%]{0,10}){0,4}|\\PC{0,30}",
+        ) {
+            let _ = unix_time(&published);
+            let mut b = example_brief();
+            b.published = Some(published);
+            b.site = Some(site);
+            b.byline = Some(byline);
+            b.url = Some(url);
+            let p = Prompts::builtin();
+            for style in [CardStyle::Full, CardStyle::Compact, CardStyle::Long] {
+                let e = brief_card(&b, &p, style);
+                proptest::prop_assert!(e.total_len() <= MESSAGE_EMBEDS_TOTAL_MAX);
+                proptest::prop_assert!(e.description.as_deref().map_or(0, discord_len) <= DESCRIPTION_MAX);
+            }
+            let _ = why_text(&b, &p);
+            let _ = crate::render::quiet::quiet_reason(&b);
+        }
     }
 
     #[test]

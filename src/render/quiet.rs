@@ -52,6 +52,10 @@ fn ends_sentence(s: &str) -> bool {
     end.ends_with(['.', '!', '?', '…', ':', ';'])
 }
 
+/// Summary sentences the reduction is judged on: a longer summary asked for on purpose
+/// (`length: long`) is judged by its first sentences, as a default one would be.
+pub const REDUCTION_SENTENCES: usize = 3;
+
 /// Why `brief` should not be posted, or `None` when it is worth posting.
 #[must_use]
 pub fn quiet_reason(brief: &Brief) -> Option<Quiet> {
@@ -70,15 +74,13 @@ pub fn quiet_reason(brief: &Brief) -> Option<Quiet> {
     if words < MIN_ARTICLE_WORDS {
         return Some(Quiet::TooShort);
     }
-    let summary_words = if brief.stats.summary_words > 0 {
-        brief.stats.summary_words
-    } else {
-        brief
-            .summary
-            .iter()
-            .map(|s| s.split_whitespace().count())
-            .sum()
-    };
+    let judged = &brief.summary[..brief.summary.len().min(REDUCTION_SENTENCES)];
+    let summary_words: usize =
+        if brief.summary.len() <= REDUCTION_SENTENCES && brief.stats.summary_words > 0 {
+            brief.stats.summary_words
+        } else {
+            judged.iter().map(|s| s.split_whitespace().count()).sum()
+        };
     if (summary_words as f64) > (1.0 - MIN_REDUCTION) * words as f64 {
         return Some(Quiet::LittleReduction);
     }
@@ -162,5 +164,12 @@ mod tests {
             quiet_reason(&brief(&paras, &[SENTENCE, SENTENCE, SENTENCE])),
             Some(Quiet::LittleReduction)
         );
+    }
+
+    #[test]
+    fn a_long_summary_asked_for_is_judged_by_its_first_sentences() {
+        let paras = vec![SENTENCE; 12];
+        // Seven of twelve sentences (length: long): judged on the first three, 75 % reduction.
+        assert_eq!(quiet_reason(&brief(&paras, &[SENTENCE; 7])), None);
     }
 }
