@@ -2262,3 +2262,53 @@ async fn direct_messages_get_auto_briefs_only_after_opting_in() {
     assert_eq!(pages.hits("story"), 0, "nothing fetched for it");
     bot.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_default_length_setting_changes_the_auto_brief() {
+    let Setup {
+        fake,
+        pages,
+        bot,
+        _dir,
+    } = setup().await;
+    let bullets = |body: &Value| {
+        body["embeds"][0]["description"]
+            .as_str()
+            .unwrap_or("")
+            .lines()
+            .filter(|l| l.starts_with("• "))
+            .count()
+    };
+    let normal = fake.send_message(CHANNEL, &person(261), &pages.url("story"));
+    let reply = fake
+        .wait_call("the normal brief", |c| is_reply_to(c, normal))
+        .await;
+    let shown_normally = bullets(&reply.body);
+    let length = sub_choice(&fake, "settings", "length", "value", "long");
+    run_settings(&fake, &person(261), MANAGE_GUILD, "length", json!([length])).await;
+    let long = fake.send_message(CHANNEL, &person(262), &pages.url("story2"));
+    let reply = fake
+        .wait_call("the long brief", |c| is_reply_to(c, long))
+        .await;
+    let long_brief = newsbrief::Engine::new(&settings())
+        .unwrap()
+        .brief_html(
+            ARTICLE,
+            Some(&pages.url("story2")),
+            &BriefOptions {
+                sentences: Some(newsbrief::bot::commands::LONG_SENTENCES),
+            },
+        )
+        .unwrap();
+    assert_eq!(
+        bullets(&reply.body),
+        long_brief.summary.len(),
+        "long: every key sentence"
+    );
+    assert!(
+        bullets(&reply.body) > shown_normally,
+        "long ({}) shows more than normal ({shown_normally})",
+        bullets(&reply.body)
+    );
+    bot.stop().await;
+}

@@ -283,12 +283,8 @@ fn auto_brief(
                         "https://discord.com/channels/{g}/{}/{}",
                         first.channel_id, first.id
                     );
-                    for b in &briefed.briefs {
-                        if let Some(u) = &b.url {
-                            data.recent.remember(g, u, jump.clone());
-                        }
-                    }
-                    for u in &fresh {
+                    // Only links whose brief this reply holds (not failures, not quiet ones).
+                    for u in &briefed.sources {
                         data.recent.remember(g, u, jump.clone());
                     }
                 }

@@ -43,6 +43,8 @@ pub fn no_mentions() -> serenity::CreateAllowedMentions {
 pub struct Briefed {
     /// The briefs worth posting, in link order.
     pub briefs: Vec<Arc<Brief>>,
+    /// The link each of `briefs` was asked for (as given, before redirects).
+    pub sources: Vec<String>,
     /// One private line per link briefed but not worth posting (not an article, too short,
     /// a summary barely shorter than the text): auto-briefs stay quiet about them.
     pub quiet: Vec<String>,
@@ -126,7 +128,10 @@ pub async fn brief_links(data: &Data, urls: &[String], sentences: Option<usize>)
         };
         match result {
             Ok(brief) => match quiet_reason(&brief) {
-                None => out.briefs.push(brief),
+                None => {
+                    out.briefs.push(brief);
+                    out.sources.push(url.clone());
+                }
                 Some(q) => {
                     tracing::info!(url = %url, reason = ?q, "no brief posted");
                     out.quiet
