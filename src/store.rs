@@ -1,4 +1,5 @@
-//! Persistent bot settings (per channel), in SQLite through sqlx.
+//! Persistent bot settings (per channel, per server, and each person's own choices), in
+//! SQLite through sqlx.
 //!
 //! The database is created when missing and migrated at open (the migrations in
 //! `migrations/` are compiled in); it runs in WAL mode with `synchronous=NORMAL`, so a crash
@@ -19,11 +20,18 @@ pub const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 pub const MAX_CONNECTIONS: u32 = 4;
 
 /// The schema migrations, compiled in so an installed binary needs no `migrations/` folder.
-const MIGRATIONS: &[(i64, &str, &str)] = &[(
-    1,
-    "channel settings",
-    include_str!("../migrations/0001_channel_settings.sql"),
-)];
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (
+        1,
+        "channel settings",
+        include_str!("../migrations/0001_channel_settings.sql"),
+    ),
+    (
+        2,
+        "server settings",
+        include_str!("../migrations/0002_server_settings.sql"),
+    ),
+];
 
 /// Errors of the settings store. Each names the database.
 #[derive(Debug, thiserror::Error)]
@@ -238,6 +246,86 @@ impl Store {
     }
 }
 
+// ---- server settings (/settings) and personal choices --------------------------------------
+
+impl Store {
+    /// The channel's own auto-brief setting, `None` when it has none (it then inherits: a
+    /// thread from its parent channel).
+    ///
+    /// # Errors
+    /// When the query fails.
+    pub async fn channel_autosummary(&self, channel: u64) -> Result<Option<bool>, StoreError> {
+        let row = sqlx::query("SELECT autosummary FROM channel_settings WHERE channel_id = ?")
+            .bind(snowflake_to_db(channel))
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(|e| self.query_err(&e))?;
+        Ok(row.map(|r| r.get::<i64, _>(0) != 0))
+    }
+
+    /// The server's settings as stored (a JSON object), `None` when never set.
+    ///
+    /// # Errors
+    /// When the query fails.
+    pub async fn server_settings(&self, guild: u64) -> Result<Option<String>, StoreError> {
+        let row = sqlx::query("SELECT settings FROM server_settings WHERE guild_id = ?")
+            .bind(snowflake_to_db(guild))
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(|e| self.query_err(&e))?;
+        Ok(row.map(|r| r.get::<String, _>(0)))
+    }
+
+    /// Stores the server's settings (a JSON object), replacing the old ones.
+    ///
+    /// # Errors
+    /// When the write fails.
+    pub async fn set_server_settings(&self, guild: u64, settings: &str) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO server_settings (guild_id, settings) VALUES (?, ?)
+             ON CONFLICT(guild_id) DO UPDATE SET settings = excluded.settings,
+             updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
+        )
+        .bind(snowflake_to_db(guild))
+        .bind(settings)
+        .execute(&self.pool)
+        .await
+        .map_err(|e| self.query_err(&e))?;
+        Ok(())
+    }
+
+    /// Whether the person asked for auto-briefs in direct messages (off unless asked).
+    ///
+    /// # Errors
+    /// When the query fails.
+    pub async fn dm_autosummary(&self, user: u64) -> Result<bool, StoreError> {
+        let row = sqlx::query("SELECT dm_autosummary FROM user_settings WHERE user_id = ?")
+            .bind(snowflake_to_db(user))
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(|e| self.query_err(&e))?;
+        Ok(row.is_some_and(|r| r.get::<i64, _>(0) != 0))
+    }
+
+    /// Turns auto-briefs in the person's direct messages on or off.
+    ///
+    /// # Errors
+    /// When the write fails.
+    pub async fn set_dm_autosummary(&self, user: u64, on: bool) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO user_settings (user_id, dm_autosummary) VALUES (?, ?)
+             ON CONFLICT(user_id) DO UPDATE SET dm_autosummary = excluded.dm_autosummary,
+             updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
+        )
+        .bind(snowflake_to_db(user))
+        .bind(i64::from(on))
+        .execute(&self.pool)
+        .await
+        .map_err(|e| self.query_err(&e))?;
+        Ok(())
+    }
+}
+
 /// Discord snowflakes are u64; SQLite integers are i64. The cast keeps every bit, so the
 /// round trip is exact.
 #[allow(clippy::cast_possible_wrap)]
@@ -263,6 +351,30 @@ mod tests {
         let store = Store::open(&url).await.unwrap();
         assert!(!store.autosummary(u64::MAX).await.unwrap());
         assert!(store.autosummary(1).await.unwrap());
+    }
+
+    #[tokio::test]
+    async fn server_settings_and_dm_choices_survive_reopen() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("s.db").display());
+        let store = Store::open(&url).await.unwrap();
+        assert_eq!(store.server_settings(u64::MAX).await.unwrap(), None);
+        assert_eq!(store.channel_autosummary(5).await.unwrap(), None);
+        assert!(!store.dm_autosummary(9).await.unwrap(), "off unless asked");
+        store
+            .set_server_settings(u64::MAX, r#"{"mode":"off"}"#)
+            .await
+            .unwrap();
+        store.set_dm_autosummary(9, true).await.unwrap();
+        store.set_autosummary(5, Some(1), false).await.unwrap();
+        store.close().await;
+        let store = Store::open(&url).await.unwrap();
+        assert_eq!(
+            store.server_settings(u64::MAX).await.unwrap().as_deref(),
+            Some(r#"{"mode":"off"}"#)
+        );
+        assert!(store.dm_autosummary(9).await.unwrap());
+        assert_eq!(store.channel_autosummary(5).await.unwrap(), Some(false));
     }
 
     #[tokio::test]

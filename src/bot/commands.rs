@@ -4,7 +4,11 @@
 use minijinja::context;
 use poise::serenity_prelude as serenity;
 
+use super::events::server_settings;
 use super::reply::{brief_links, no_mentions, to_reply, Briefed};
+use super::settings::{
+    normalize_domain, toggle, DefaultLength, Mode, ServerSettings, MAX_DOMAINS, MAX_DUPLICATE_HOURS,
+};
 use super::{BotError, Context, Data};
 use crate::links::{find_article_links, normalize_url};
 
@@ -53,7 +57,14 @@ pub enum Toggle {
 /// Every command of the bot.
 #[must_use]
 pub fn all() -> Vec<poise::Command<Data, BotError>> {
-    vec![summarize(), summarize_message(), autosummary(), help()]
+    vec![
+        summarize(),
+        summarize_message(),
+        autosummary(),
+        settings(),
+        dmbriefs(),
+        help(),
+    ]
 }
 
 /// Brief a news article: key sentences, key actors and the status of its main claim.
@@ -82,22 +93,34 @@ pub(crate) async fn summarize(
     }
     let sentences = length.and_then(Length::sentences);
     let briefed = brief_links(ctx.data(), &[link.to_string()], sentences).await;
-    if briefed.embeds.is_empty() {
-        // Failed, or not an article at all: tell the user privately what went wrong.
-        let line = briefed.failures.first().cloned().unwrap_or_else(|| {
-            let kind = if briefed.busy {
-                "busy"
-            } else {
-                "not_an_article"
-            };
-            let reason = ctx.data().prompts.error_reason(kind, None);
-            ctx.data()
-                .prompts
-                .render("reply.summarize_failed", context! { reason => reason })
-        });
-        return fail_privately(ctx, private, &line).await;
+    if briefed.is_empty() {
+        // Failed, not worth a brief, or not an article at all: tell the user privately why.
+        let text = private_text(ctx.data(), &briefed);
+        return fail_privately(ctx, private, &text).await;
     }
-    send_briefed(ctx, briefed, private).await
+    let what = ctx
+        .data()
+        .prompts
+        .render("reply.briefing_link", context! { what => link.as_str() });
+    let long = matches!(length, Some(Length::Long));
+    send_briefed(ctx, &briefed, &what, private, long).await
+}
+
+/// What to say privately when no brief is posted: the failure and quiet lines, or why
+/// nothing could be done.
+fn private_text(data: &Data, briefed: &Briefed) -> String {
+    let lines = briefed.private_lines();
+    if !lines.is_empty() {
+        return lines.join("\n");
+    }
+    let kind = if briefed.busy {
+        "busy"
+    } else {
+        "not_an_article"
+    };
+    let reason = data.prompts.error_reason(kind, None);
+    data.prompts
+        .render("reply.summarize_failed", context! { reason => reason })
 }
 
 /// Brief the article links in this message.
@@ -119,17 +142,19 @@ pub(crate) async fn summarize_message(
     }
     ctx.defer().await?;
     let briefed = brief_links(ctx.data(), &urls, None).await;
-    if briefed.embeds.is_empty() {
-        let text = if briefed.busy && briefed.failures.is_empty() {
-            ctx.data().prompts.text("errors.busy")
-        } else if briefed.failures.is_empty() {
+    if briefed.is_empty() {
+        let text = if briefed.private_lines().is_empty() && !briefed.busy {
             ctx.data().prompts.text("reply.no_links")
         } else {
-            briefed.failures.join("\n")
+            private_text(ctx.data(), &briefed)
         };
         return fail_privately(ctx, false, &text).await;
     }
-    send_briefed(ctx, briefed, false).await
+    let what = ctx
+        .data()
+        .prompts
+        .render("reply.briefing_message", context! { what => msg.link() });
+    send_briefed(ctx, &briefed, &what, false, false).await
 }
 
 /// Turn replies to pasted article links on or off in this channel.
@@ -156,6 +181,226 @@ pub(crate) async fn autosummary(
         "reply.autosummary_on"
     } else {
         "reply.autosummary_off"
+    };
+    say_ephemeral(ctx, &ctx.data().prompts.text(key)).await
+}
+
+/// Server-wide settings: how links are answered, domains, length, duplicates.
+#[poise::command(
+    slash_command,
+    guild_only,
+    subcommands(
+        "settings_show",
+        "settings_mode",
+        "settings_ignore",
+        "settings_allow",
+        "settings_length",
+        "settings_duplicates"
+    ),
+    subcommand_required,
+    required_permissions = "MANAGE_GUILD",
+    default_member_permissions = "MANAGE_GUILD"
+)]
+pub(crate) async fn settings(_ctx: Context<'_>) -> Result<(), BotError> {
+    Ok(())
+}
+
+/// Loads this server's settings, lets `change` edit them, stores them and answers privately
+/// with `change`'s text (or its error, stored nothing).
+async fn edit_settings(
+    ctx: Context<'_>,
+    change: impl FnOnce(&mut ServerSettings) -> Result<String, String>,
+) -> Result<(), BotError> {
+    let Some(guild) = ctx.guild_id() else {
+        return say_ephemeral(ctx, &ctx.data().prompts.text("settings.server_only")).await;
+    };
+    let mut s = server_settings(ctx.data(), Some(guild)).await;
+    match change(&mut s) {
+        Ok(text) => {
+            ctx.data()
+                .store
+                .set_server_settings(guild.get(), &s.to_json())
+                .await?;
+            tracing::info!(guild = %guild, settings = %s.to_json(), "server settings changed");
+            say_ephemeral(ctx, &text).await
+        }
+        Err(text) => say_ephemeral(ctx, &text).await,
+    }
+}
+
+/// The settings of this server, as `/settings show` lists them.
+fn settings_text(data: &Data, s: &ServerSettings) -> String {
+    let none = data.prompts.text("settings.none");
+    let list = |l: &[String]| {
+        if l.is_empty() {
+            none.clone()
+        } else {
+            l.join(", ")
+        }
+    };
+    data.prompts.render(
+        "settings.show",
+        context! {
+            mode => s.mode.as_str(),
+            ignore => list(&s.ignore),
+            allow => list(&s.allow),
+            length => s.length.as_str(),
+            duplicate_hours => s.duplicate_hours,
+        },
+    )
+}
+
+/// Show this server's settings.
+#[poise::command(
+    slash_command,
+    guild_only,
+    rename = "show",
+    required_permissions = "MANAGE_GUILD",
+    default_member_permissions = "MANAGE_GUILD"
+)]
+pub(crate) async fn settings_show(ctx: Context<'_>) -> Result<(), BotError> {
+    let s = server_settings(ctx.data(), ctx.guild_id()).await;
+    say_ephemeral(ctx, &settings_text(ctx.data(), &s)).await
+}
+
+/// How the bot answers pasted links: auto (reply), reaction (📰 first), off (commands only).
+#[poise::command(
+    slash_command,
+    guild_only,
+    rename = "mode",
+    required_permissions = "MANAGE_GUILD",
+    default_member_permissions = "MANAGE_GUILD"
+)]
+pub(crate) async fn settings_mode(
+    ctx: Context<'_>,
+    #[description = "auto, reaction or off"] value: Mode,
+) -> Result<(), BotError> {
+    let p = ctx.data().prompts.clone();
+    edit_settings(ctx, |s| {
+        s.mode = value;
+        Ok(p.render(&format!("settings.mode_{}", value.as_str()), context! {}))
+    })
+    .await
+}
+
+/// Ignore a domain (or stop ignoring it): its links are never briefed automatically.
+#[poise::command(
+    slash_command,
+    guild_only,
+    rename = "ignore",
+    required_permissions = "MANAGE_GUILD",
+    default_member_permissions = "MANAGE_GUILD"
+)]
+pub(crate) async fn settings_ignore(
+    ctx: Context<'_>,
+    #[description = "A domain, e.g. youtube.com (again to remove it)"] domain: String,
+) -> Result<(), BotError> {
+    let p = ctx.data().prompts.clone();
+    edit_settings(ctx, |s| toggle_domain(&p, &mut s.ignore, &domain, "ignore")).await
+}
+
+/// Only brief links to listed domains (add a domain, or again to remove it).
+#[poise::command(
+    slash_command,
+    guild_only,
+    rename = "allow",
+    required_permissions = "MANAGE_GUILD",
+    default_member_permissions = "MANAGE_GUILD"
+)]
+pub(crate) async fn settings_allow(
+    ctx: Context<'_>,
+    #[description = "A domain, e.g. reuters.com (again to remove it)"] domain: String,
+) -> Result<(), BotError> {
+    let p = ctx.data().prompts.clone();
+    edit_settings(ctx, |s| toggle_domain(&p, &mut s.allow, &domain, "allow")).await
+}
+
+/// Adds or removes a domain of a list, or explains why the domain is refused.
+fn toggle_domain(
+    p: &crate::render::embed::Prompts,
+    list: &mut Vec<String>,
+    input: &str,
+    which: &str,
+) -> Result<String, String> {
+    let shown = crate::render::embed::escape_discord(input);
+    let Ok(domain) = normalize_domain(input) else {
+        return Err(p.render("settings.bad_domain", context! { input => shown }));
+    };
+    if !list.contains(&domain) && list.len() >= MAX_DOMAINS {
+        return Err(p.render("settings.too_many_domains", context! { max => MAX_DOMAINS }));
+    }
+    let added = toggle(list, domain.clone());
+    let key = format!(
+        "settings.{which}_{}",
+        if added { "added" } else { "removed" }
+    );
+    Ok(p.render(&key, context! { domain => domain }))
+}
+
+/// Default length of auto-briefs in this server.
+#[poise::command(
+    slash_command,
+    guild_only,
+    rename = "length",
+    required_permissions = "MANAGE_GUILD",
+    default_member_permissions = "MANAGE_GUILD"
+)]
+pub(crate) async fn settings_length(
+    ctx: Context<'_>,
+    #[description = "short, normal or long"] value: DefaultLength,
+) -> Result<(), BotError> {
+    let p = ctx.data().prompts.clone();
+    edit_settings(ctx, |s| {
+        s.length = value;
+        Ok(p.render("settings.length", context! { length => value.as_str() }))
+    })
+    .await
+}
+
+/// A link briefed here within this many hours gets a jump link to the earlier brief (0: off).
+#[poise::command(
+    slash_command,
+    guild_only,
+    rename = "duplicates",
+    required_permissions = "MANAGE_GUILD",
+    default_member_permissions = "MANAGE_GUILD"
+)]
+pub(crate) async fn settings_duplicates(
+    ctx: Context<'_>,
+    #[description = "Hours (0 to 168; 0 turns it off)"] hours: i64,
+) -> Result<(), BotError> {
+    let p = ctx.data().prompts.clone();
+    edit_settings(ctx, |s| {
+        let Some(h) = u32::try_from(hours)
+            .ok()
+            .filter(|h| *h <= MAX_DUPLICATE_HOURS)
+        else {
+            return Err(p.render(
+                "settings.bad_hours",
+                context! { hours => hours, max => MAX_DUPLICATE_HOURS },
+            ));
+        };
+        s.duplicate_hours = h;
+        Ok(p.render("settings.duplicates", context! { hours => h }))
+    })
+    .await
+}
+
+/// Auto-briefs of links you paste in our direct messages (off unless you turn them on).
+#[poise::command(slash_command)]
+pub(crate) async fn dmbriefs(
+    ctx: Context<'_>,
+    #[description = "on or off"] mode: Toggle,
+) -> Result<(), BotError> {
+    let on = matches!(mode, Toggle::On);
+    ctx.data()
+        .store
+        .set_dm_autosummary(ctx.author().id.get(), on)
+        .await?;
+    let key = if on {
+        "settings.dm_on"
+    } else {
+        "settings.dm_off"
     };
     say_ephemeral(ctx, &ctx.data().prompts.text(key)).await
 }
@@ -195,10 +440,34 @@ fn share_refused(ctx: Context<'_>, links: usize) -> Option<String> {
     }
 }
 
-/// Sends the briefs as follow-ups of the deferred response.
-async fn send_briefed(ctx: Context<'_>, briefed: Briefed, private: bool) -> Result<(), BotError> {
-    for m in briefed.messages() {
-        ctx.send(to_reply(&m, private)).await?;
+/// Sends the briefs as follow-ups of the deferred response, the first one headed by `what`
+/// (what is briefed); failures and links without a brief are then said privately.
+async fn send_briefed(
+    ctx: Context<'_>,
+    briefed: &Briefed,
+    what: &str,
+    private: bool,
+    long: bool,
+) -> Result<(), BotError> {
+    let mut messages = briefed.messages(&ctx.data().prompts, long);
+    if let Some(first) = messages.first_mut() {
+        // The status line (if any) stays first; the line naming what is briefed follows.
+        let text = match first.content.take() {
+            Some(status) => format!("{status}\n{what}"),
+            None => what.to_string(),
+        };
+        first.content = Some(crate::render::embed::shorten(
+            &text,
+            crate::render::embed::CONTENT_MAX,
+            "…",
+        ));
+    }
+    for m in &messages {
+        ctx.send(to_reply(m, private)).await?;
+    }
+    let lines = briefed.private_lines();
+    if !lines.is_empty() {
+        say_ephemeral(ctx, &lines.join("\n")).await?;
     }
     Ok(())
 }
@@ -253,13 +522,24 @@ pub async fn on_error(error: poise::FrameworkError<'_, Data, BotError>) {
             ctx,
             ..
         } => {
-            let permissions = missing_permissions
-                .map_or_else(|| "Manage Channels".to_string(), |p| p.to_string());
+            let permissions = missing_permissions.map_or_else(
+                || "Manage Channels".to_string(),
+                |p| {
+                    if p.contains(serenity::Permissions::MANAGE_GUILD) {
+                        "Manage Server".to_string()
+                    } else {
+                        p.to_string()
+                    }
+                },
+            );
             let text = ctx.data().prompts.render(
                 "reply.missing_permissions",
                 context! { permissions => permissions },
             );
             let _ = say_ephemeral(ctx, &text).await;
+        }
+        poise::FrameworkError::GuildOnly { ctx, .. } => {
+            let _ = say_ephemeral(ctx, &ctx.data().prompts.text("settings.server_only")).await;
         }
         poise::FrameworkError::CommandCheckFailed { ctx, .. } => {
             let _ = say_ephemeral(ctx, &ctx.data().prompts.text("reply.shutting_down")).await;

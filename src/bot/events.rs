@@ -1,14 +1,21 @@
-//! Gateway events: auto-briefs for messages with article links.
+//! Gateway events: auto-briefs for messages with article links, the 📰 reaction of the
+//! `reaction` mode, and the "Why?" button.
 //!
-//! The handler only decides (is it a person's message, with article links, in a channel with
-//! auto-briefs on and under its rate limit?) and then hands the work to a spawned task, so
-//! the gateway never waits on a fetch.
+//! The handler only decides (is it a person's message, with article links the server lets
+//! the bot brief, in a channel with auto-briefs on and under its rate limit?) and then hands
+//! the work to a spawned task, so the gateway never waits on a fetch. Failures are never
+//! posted: the message gets a ⚠️ reaction at most.
 
+use std::time::Duration;
+
+use minijinja::context;
 use poise::serenity_prelude as serenity;
 
-use super::reply::{brief_links, send_replies};
+use super::reply::{brief_links, failure_line, no_mentions, send_replies};
+use super::settings::{DefaultLength, Mode, ServerSettings};
 use super::{BotError, Data};
 use crate::links::find_article_links;
+use crate::render::embed::{shorten, why_index, why_text, OutMessage, CONTENT_MAX};
 
 /// poise's event handler: routes the events the bot cares about.
 ///
@@ -18,14 +25,39 @@ pub async fn handle(
     framework: poise::FrameworkContext<'_, Data, BotError>,
     event: &serenity::FullEvent,
 ) -> Result<(), BotError> {
-    if let serenity::FullEvent::Message { new_message } = event {
-        on_message(
-            framework.serenity_context,
-            new_message,
-            framework.bot_id(),
-            framework.user_data,
-        )
-        .await;
+    match event {
+        serenity::FullEvent::Message { new_message } => {
+            on_message(
+                framework.serenity_context,
+                new_message,
+                framework.bot_id(),
+                framework.user_data,
+            )
+            .await;
+        }
+        serenity::FullEvent::ReactionAdd { add_reaction } => {
+            on_reaction(
+                framework.serenity_context,
+                add_reaction,
+                framework.bot_id(),
+                framework.user_data,
+            )
+            .await;
+        }
+        serenity::FullEvent::InteractionCreate {
+            interaction: serenity::Interaction::Component(press),
+        } => {
+            if let Some(index) = why_index(&press.data.custom_id) {
+                on_why(
+                    framework.serenity_context,
+                    press,
+                    index,
+                    framework.user_data,
+                )
+                .await;
+            }
+        }
+        _ => {}
     }
     Ok(())
 }
@@ -44,6 +76,73 @@ pub fn is_from_person(msg: &serenity::Message, bot_id: serenity::UserId) -> bool
         )
 }
 
+/// Whether auto-briefs are on in `channel`: its own `/autosummary` switch, or for a thread
+/// without one, its parent channel's (looked up once per thread).
+async fn channel_on(ctx: &serenity::Context, data: &Data, channel: serenity::ChannelId) -> bool {
+    let own = match data.store.channel_autosummary(channel.get()).await {
+        Ok(v) => v,
+        Err(e) => {
+            // Without the setting, staying quiet is the safe choice.
+            tracing::error!("{e}");
+            return false;
+        }
+    };
+    if let Some(on) = own {
+        return on;
+    }
+    let parent = match data.parents.get(channel.get()) {
+        Some(p) => p,
+        None => {
+            let p = match channel.to_channel(&ctx.http).await {
+                Ok(serenity::Channel::Guild(c)) if c.thread_metadata.is_some() => {
+                    c.parent_id.map(serenity::ChannelId::get)
+                }
+                Ok(_) => None,
+                Err(e) => {
+                    tracing::debug!(channel = %channel, "could not look up the channel: {e}");
+                    None
+                }
+            };
+            data.parents.set(channel.get(), p);
+            p
+        }
+    };
+    match parent {
+        Some(p) => match data.store.channel_autosummary(p).await {
+            Ok(v) => v.unwrap_or(true),
+            Err(e) => {
+                tracing::error!("{e}");
+                false
+            }
+        },
+        None => true,
+    }
+}
+
+/// The server's settings (defaults outside servers or when the store fails).
+pub async fn server_settings(data: &Data, guild: Option<serenity::GuildId>) -> ServerSettings {
+    let Some(g) = guild else {
+        return ServerSettings::default();
+    };
+    match data.store.server_settings(g.get()).await {
+        Ok(json) => ServerSettings::from_json(json.as_deref()),
+        Err(e) => {
+            tracing::error!("{e}");
+            ServerSettings::default()
+        }
+    }
+}
+
+/// The article links of `msg` this server lets the bot brief, up to the per-message cap.
+fn wanted_links(data: &Data, msg: &serenity::Message, settings: &ServerSettings) -> Vec<String> {
+    let mut urls: Vec<String> = find_article_links(&msg.content)
+        .into_iter()
+        .filter(|u| settings.allows(u))
+        .collect();
+    urls.truncate(data.config.links_per_message);
+    urls
+}
+
 async fn on_message(
     ctx: &serenity::Context,
     msg: &serenity::Message,
@@ -53,20 +152,49 @@ async fn on_message(
     if !is_from_person(msg, bot_id) {
         return;
     }
-    let mut urls = find_article_links(&msg.content);
+    if find_article_links(&msg.content).is_empty() {
+        return;
+    }
+    let settings = server_settings(data, msg.guild_id).await;
+    let urls = wanted_links(data, msg, &settings);
     if urls.is_empty() {
         return;
     }
-    urls.truncate(data.config.links_per_message);
-    match data.store.autosummary(msg.channel_id.get()).await {
-        Ok(true) => {}
-        Ok(false) => return,
-        Err(e) => {
-            // Without the setting, staying quiet is the safe choice.
-            tracing::error!("{e}");
-            return;
+    if msg.guild_id.is_none() {
+        // Direct messages: auto-briefs only for people who asked for them (/dmbriefs on).
+        match data.store.dm_autosummary(msg.author.id.get()).await {
+            Ok(true) => {}
+            Ok(false) => return,
+            Err(e) => {
+                tracing::error!("{e}");
+                return;
+            }
         }
+    } else if settings.mode == Mode::Off || !channel_on(ctx, data, msg.channel_id).await {
+        return;
     }
+    if settings.mode == Mode::Reaction && msg.guild_id.is_some() {
+        // Offer a brief: members who want it add the same reaction.
+        let emoji = data.prompts.text("reply.offer_reaction");
+        let reaction = serenity::ReactionType::Unicode(emoji.trim().to_string());
+        if let Err(e) = msg.react(&ctx.http, reaction).await {
+            tracing::info!(channel = %msg.channel_id, "could not offer a brief: {e}");
+        }
+        return;
+    }
+    auto_brief(ctx, data, msg, urls, &settings);
+}
+
+/// Briefs the links of `msg` and replies, on a spawned task, within the fair shares and the
+/// channel's pacing. Links briefed in this server within the duplicate window get a jump
+/// link to the earlier brief instead.
+fn auto_brief(
+    ctx: &serenity::Context,
+    data: &Data,
+    msg: &serenity::Message,
+    urls: Vec<String>,
+    settings: &ServerSettings,
+) {
     let guild = msg.guild_id.map(serenity::GuildId::get);
     if let Err(refusal) = data.take_share(msg.author.id.get(), guild, urls.len()) {
         // No public "busy" line: it would only add noise to the channel.
@@ -83,22 +211,186 @@ async fn on_message(
     let http = ctx.http.clone();
     let msg = msg.clone();
     let data = data.clone();
+    let settings = settings.clone();
     tokio::spawn(async move {
         let _guard = guard;
         if !wait.is_zero() {
             tracing::debug!(channel = %msg.channel_id, ?wait, "auto-brief paced");
             tokio::time::sleep(wait).await;
         }
+        let window = Duration::from_secs(u64::from(settings.duplicate_hours) * 3600);
+        let mut earlier = Vec::new();
+        let mut fresh = Vec::new();
+        for url in urls {
+            let seen = match guild {
+                Some(g) if !window.is_zero() => data.recent.find(g, &url, window),
+                _ => None,
+            };
+            match seen {
+                Some(jump) => earlier.push(jump),
+                None => fresh.push(url),
+            }
+        }
         let typing = msg.channel_id.start_typing(&http);
-        let briefed = brief_links(&data, &urls, None).await;
+        let briefed = brief_links(&data, &fresh, settings.length.sentences()).await;
         typing.stop();
-        if briefed.is_empty() {
+        if !briefed.failures.is_empty() {
+            // Failures are never posted in the channel: a reaction at most. The reason is
+            // given privately to whoever asks (/summarize or the menu).
+            let emoji = data.prompts.text("reply.failed_reaction");
+            if !emoji.trim().is_empty() {
+                let reaction = serenity::ReactionType::Unicode(emoji.trim().to_string());
+                if let Err(e) = msg.react(&http, reaction).await {
+                    tracing::info!(channel = %msg.channel_id, "could not react to a failed link: {e}");
+                }
+            }
+        }
+        let mut messages = if briefed.is_empty() {
+            Vec::new()
+        } else {
+            briefed.messages(&data.prompts, settings.length == DefaultLength::Long)
+        };
+        if !earlier.is_empty() {
+            let lines: Vec<String> = earlier
+                .iter()
+                .map(|jump| {
+                    data.prompts
+                        .render("reply.duplicate", context! { jump => jump })
+                })
+                .collect();
+            let line = lines.join("\n");
+            match messages.first_mut() {
+                Some(first) => {
+                    let text = match first.content.take() {
+                        Some(c) => format!("{c}\n{line}"),
+                        None => line,
+                    };
+                    first.content = Some(shorten(&text, CONTENT_MAX, "…"));
+                }
+                None => messages.push(OutMessage {
+                    content: Some(shorten(&line, CONTENT_MAX, "…")),
+                    ..OutMessage::default()
+                }),
+            }
+        }
+        if messages.is_empty() {
             return;
         }
-        if let Err(e) =
-            send_replies(&http, &msg, briefed.messages(), data.config.rest_timeout).await
-        {
-            tracing::error!(channel = %msg.channel_id, message = %msg.id, "could not send the reply: {e}");
+        match send_replies(&http, &msg, messages, data.config.rest_timeout).await {
+            Ok(sent) => {
+                if let (Some(g), Some(first)) = (guild, sent.first()) {
+                    let jump = format!(
+                        "https://discord.com/channels/{g}/{}/{}",
+                        first.channel_id, first.id
+                    );
+                    // Only links whose brief this reply holds (not failures, not quiet ones).
+                    for u in &briefed.sources {
+                        data.recent.remember(g, u, jump.clone());
+                    }
+                }
+            }
+            Err(e) => {
+                tracing::error!(channel = %msg.channel_id, message = %msg.id, "could not send the reply: {e}");
+            }
         }
     });
+}
+
+/// A reaction in `reaction` mode: when a member adds the offered emoji to a message with
+/// links, the message is briefed (once, however many members react).
+async fn on_reaction(
+    ctx: &serenity::Context,
+    reaction: &serenity::Reaction,
+    bot_id: serenity::UserId,
+    data: &Data,
+) {
+    let Some(guild) = reaction.guild_id else {
+        return;
+    };
+    if reaction.user_id == Some(bot_id) || reaction.member.as_ref().is_some_and(|m| m.user.bot) {
+        return;
+    }
+    let offered = data.prompts.text("reply.offer_reaction");
+    if !matches!(&reaction.emoji, serenity::ReactionType::Unicode(e) if e.trim() == offered.trim())
+    {
+        return;
+    }
+    let settings = server_settings(data, Some(guild)).await;
+    if settings.mode != Mode::Reaction {
+        return;
+    }
+    {
+        let mut done = data
+            .reacted
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if done.len() > 20_000 {
+            done.clear();
+        }
+        if !done.insert(reaction.message_id.get()) {
+            return;
+        }
+    }
+    let msg = match reaction
+        .channel_id
+        .message(&ctx.http, reaction.message_id)
+        .await
+    {
+        Ok(m) => m,
+        Err(e) => {
+            tracing::info!(channel = %reaction.channel_id, "could not read the reacted message: {e}");
+            return;
+        }
+    };
+    if !is_from_person(&msg, bot_id) || !channel_on(ctx, data, msg.channel_id).await {
+        return;
+    }
+    let mut msg = msg;
+    if msg.guild_id.is_none() {
+        msg.guild_id = Some(guild);
+    }
+    let urls = wanted_links(data, &msg, &settings);
+    if urls.is_empty() {
+        return;
+    }
+    auto_brief(ctx, data, &msg, urls, &settings);
+}
+
+/// The "Why?" button: answers the person who pressed it, privately, with each status label
+/// of the card, what it means and the sentence that shows it. The brief comes from the
+/// cache (or is made again) for the link of the card the button belongs to.
+async fn on_why(
+    ctx: &serenity::Context,
+    press: &serenity::ComponentInteraction,
+    index: usize,
+    data: &Data,
+) {
+    let url = press.message.embeds.get(index).and_then(|e| e.url.clone());
+    let deferred = press
+        .create_response(
+            &ctx.http,
+            serenity::CreateInteractionResponse::Defer(
+                serenity::CreateInteractionResponseMessage::new().ephemeral(true),
+            ),
+        )
+        .await;
+    if let Err(e) = deferred {
+        tracing::warn!("could not answer a Why? button: {e}");
+        return;
+    }
+    let text = match url {
+        None => data.prompts.text("reply.command_failed"),
+        Some(url) => match data.briefs.brief(&url, None).await {
+            Ok(brief) => why_text(&brief, &data.prompts),
+            Err(e) => failure_line(data, &url, &e),
+        },
+    };
+    let text = shorten(&text, CONTENT_MAX, "…");
+    let followup = serenity::CreateInteractionResponseFollowup::new()
+        .ephemeral(true)
+        .allowed_mentions(no_mentions())
+        .content(text);
+    if let Err(e) = press.create_followup(&ctx.http, followup).await {
+        tracing::warn!("could not answer a Why? button: {e}");
+    }
 }

@@ -14,6 +14,7 @@ pub mod commands;
 pub mod config;
 pub mod events;
 pub mod reply;
+pub mod settings;
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -31,13 +32,15 @@ use crate::store::{Store, StoreError};
 use crate::{Engine, Settings};
 
 /// The gateway intents the bot needs. MESSAGE_CONTENT is privileged: it must be switched on
-/// in the developer portal, or Discord refuses the connection (close code 4014).
+/// in the developer portal, or Discord refuses the connection (close code 4014). Reactions
+/// serve the `reaction` mode of `/settings`.
 #[must_use]
 pub fn intents() -> serenity::GatewayIntents {
     serenity::GatewayIntents::GUILDS
         | serenity::GatewayIntents::GUILD_MESSAGES
         | serenity::GatewayIntents::DIRECT_MESSAGES
         | serenity::GatewayIntents::MESSAGE_CONTENT
+        | serenity::GatewayIntents::GUILD_MESSAGE_REACTIONS
 }
 
 /// How long the shard manager gets to close the connections at shutdown.
@@ -91,6 +94,12 @@ pub struct Data {
     pub users: Arc<ChannelLimiter>,
     /// Per-server share of links briefed, so one server cannot take every fetch slot.
     pub servers: Arc<ChannelLimiter>,
+    /// Links briefed recently per server (the duplicate jump link of `/settings`).
+    pub recent: Arc<settings::RecentLinks>,
+    /// Parent channels of threads, looked up once each.
+    pub parents: Arc<settings::ThreadParents>,
+    /// Messages already briefed through the 📰 reaction (briefed once, however many react).
+    pub reacted: Arc<std::sync::Mutex<std::collections::HashSet<u64>>>,
 }
 
 /// Why a request for briefs was refused by the fair-sharing limits.
@@ -425,6 +434,9 @@ async fn run_inner(
             config.server_refill,
             0,
         )),
+        recent: Arc::default(),
+        parents: Arc::default(),
+        reacted: Arc::default(),
     };
     let framework = build_framework(data, &config);
 

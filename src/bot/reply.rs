@@ -9,9 +9,15 @@ use std::time::Duration;
 use minijinja::context;
 use poise::serenity_prelude as serenity;
 
+use std::sync::Arc;
+
 use super::Data;
+use crate::brief::Brief;
 use crate::cache::BriefError;
-use crate::render::embed::{brief_embed, plan_messages, Embed, OutMessage};
+use crate::render::embed::{
+    brief_card, plan_messages, why_buttons, CardStyle, Embed, OutMessage, Prompts,
+};
+use crate::render::quiet::quiet_reason;
 
 /// Send attempts per message before giving up (Discord 5xx, 429, transport errors).
 pub const SEND_ATTEMPTS: u32 = 3;
@@ -35,9 +41,14 @@ pub fn no_mentions() -> serenity::CreateAllowedMentions {
 /// The outcome of briefing a set of links.
 #[derive(Debug, Default)]
 pub struct Briefed {
-    /// One embed per article briefed, in link order.
-    pub embeds: Vec<Embed>,
-    /// One friendly line per article that failed.
+    /// The briefs worth posting, in link order.
+    pub briefs: Vec<Arc<Brief>>,
+    /// The link each of `briefs` was asked for (as given, before redirects).
+    pub sources: Vec<String>,
+    /// One private line per link briefed but not worth posting (not an article, too short,
+    /// a summary barely shorter than the text): auto-briefs stay quiet about them.
+    pub quiet: Vec<String>,
+    /// One friendly line per link that failed (said privately, never posted by auto-briefs).
     pub failures: Vec<String>,
     /// Whether some links were not briefed because the bot is busy (no line is made for
     /// them: a "busy" answer is only ever given privately, by the commands).
@@ -45,21 +56,56 @@ pub struct Briefed {
 }
 
 impl Briefed {
-    /// Whether there is nothing to say (every link was skipped quietly).
+    /// Whether there is no brief to post.
     #[must_use]
     pub fn is_empty(&self) -> bool {
-        self.embeds.is_empty() && self.failures.is_empty()
+        self.briefs.is_empty()
     }
 
-    /// The messages to send.
+    /// The messages to post: one card for one brief (`long`: with every key sentence; its
+    /// status line is the message's text, above the card), one compact card each for
+    /// several (each with its status line on top), with a "Why?" button per card that has a
+    /// status.
+    /// Failures and quiet links are never part of them (see [`Briefed::private_lines`]).
     #[must_use]
-    pub fn messages(self) -> Vec<OutMessage> {
-        plan_messages(&self.failures, self.embeds)
+    pub fn messages(&self, prompts: &Prompts, long: bool) -> Vec<OutMessage> {
+        let style = if self.briefs.len() > 1 {
+            CardStyle::Compact
+        } else if long {
+            CardStyle::Long
+        } else {
+            CardStyle::Full
+        };
+        let embeds = self
+            .briefs
+            .iter()
+            .map(|b| brief_card(b, prompts, style))
+            .collect();
+        let mut messages = plan_messages(&[], embeds);
+        for m in &mut messages {
+            m.buttons = why_buttons(&m.embeds, prompts);
+        }
+        // One card: its status line becomes the message's text, the first line a reader
+        // sees (and 8 px shorter than the embed's author line). Several cards keep their
+        // own status lines.
+        if self.briefs.len() == 1 {
+            if let Some(first) = messages.first_mut() {
+                first.content = first.embeds.first_mut().and_then(|e| e.author.take());
+            }
+        }
+        messages
+    }
+
+    /// The lines to say privately: failures first, then links that got no brief.
+    #[must_use]
+    pub fn private_lines(&self) -> Vec<String> {
+        self.failures.iter().chain(&self.quiet).cloned().collect()
     }
 }
 
-/// Briefs `urls` concurrently (through the shared service) and renders the results, in
-/// the order of `urls`. Links that turn out not to be articles are dropped quietly.
+/// Briefs `urls` concurrently (through the shared service), in the order of `urls`. Links
+/// that turn out not to be web pages are dropped quietly; briefs not worth posting
+/// ([`quiet_reason`]) get a private line instead.
 pub async fn brief_links(data: &Data, urls: &[String], sentences: Option<usize>) -> Briefed {
     let tasks: Vec<_> = urls
         .iter()
@@ -81,7 +127,17 @@ pub async fn brief_links(data: &Data, urls: &[String], sentences: Option<usize>)
             }
         };
         match result {
-            Ok(brief) => out.embeds.push(brief_embed(&brief, &data.prompts)),
+            Ok(brief) => match quiet_reason(&brief) {
+                None => {
+                    out.briefs.push(brief);
+                    out.sources.push(url.clone());
+                }
+                Some(q) => {
+                    tracing::info!(url = %url, reason = ?q, "no brief posted");
+                    out.quiet
+                        .push(data.prompts.render(q.prompt_key(), context! { url => url }));
+                }
+            },
             Err(e) if e.kind() == "not_an_article" => {
                 tracing::debug!(url = %url, "skipped: not an article");
             }
@@ -206,6 +262,8 @@ where
 /// author and does not fail if the message was deleted). Each message carries a nonce that
 /// Discord enforces, so a retry after a lost response never posts twice.
 ///
+/// Returns the messages sent.
+///
 /// # Errors
 /// The first message that could not be sent after retries.
 pub async fn send_replies(
@@ -213,7 +271,8 @@ pub async fn send_replies(
     to: &serenity::Message,
     messages: Vec<OutMessage>,
     timeout: Duration,
-) -> Result<(), SendError> {
+) -> Result<Vec<serenity::Message>, SendError> {
+    let mut sent = Vec::with_capacity(messages.len());
     for (i, m) in messages.into_iter().enumerate() {
         let mut reference = serenity::MessageReference::from(to);
         reference.fail_if_not_exists = Some(false);
@@ -224,15 +283,19 @@ pub async fn send_replies(
             .nonce(serenity::Nonce::String(nonce))
             .enforce_nonce(true)
             .embeds(m.embeds.iter().map(to_create_embed).collect());
-        if let Some(c) = m.content {
+        if let Some(c) = &m.content {
             b = b.content(c);
         }
-        with_retries("sending a reply", timeout, || {
+        if !m.buttons.is_empty() {
+            b = b.components(components(&m));
+        }
+        let message = with_retries("sending a reply", timeout, || {
             to.channel_id.send_message(http, b.clone())
         })
         .await?;
+        sent.push(message);
     }
-    Ok(())
+    Ok(sent)
 }
 
 /// A poise reply for a planned message.
@@ -247,5 +310,23 @@ pub fn to_reply(m: &OutMessage, ephemeral: bool) -> poise::CreateReply {
     for e in &m.embeds {
         r = r.embed(to_create_embed(e));
     }
+    if !m.buttons.is_empty() {
+        r = r.components(components(m));
+    }
     r
+}
+
+/// The action row of a message's buttons.
+#[must_use]
+pub fn components(m: &OutMessage) -> Vec<serenity::CreateActionRow> {
+    let buttons = m
+        .buttons
+        .iter()
+        .map(|b| {
+            serenity::CreateButton::new(b.custom_id.clone())
+                .label(b.label.clone())
+                .style(serenity::ButtonStyle::Secondary)
+        })
+        .collect();
+    vec![serenity::CreateActionRow::Buttons(buttons)]
 }

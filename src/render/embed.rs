@@ -97,7 +97,7 @@ pub enum PromptError {
 /// that fails to render falls back to it.
 const BUILTIN_PREFIX: &str = "builtin:";
 
-/// The bot's wording: templates by key (`section.name`, e.g. `embed.footer`).
+/// The bot's wording: templates by key (`section.name`, e.g. `embed.bullet`).
 ///
 /// Every template is compiled once, when the prompts are loaded, into one shared
 /// environment: rendering is then a lookup and an evaluation (an embed renders some twenty
@@ -416,39 +416,144 @@ impl Embed {
     }
 }
 
-/// One message to send: optional content and up to ten embeds.
+/// One message to send: optional content, up to ten embeds and a row of buttons.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct OutMessage {
     /// Text content (at most [`CONTENT_MAX`]).
     pub content: Option<String>,
     /// Embeds (at most [`EMBEDS_MAX`], [`MESSAGE_EMBEDS_TOTAL_MAX`] characters together).
     pub embeds: Vec<Embed>,
+    /// Buttons under the message (at most [`BUTTONS_MAX`]).
+    pub buttons: Vec<Button>,
 }
 
-/// Formats a publication time: `YYYY-MM-DD...` as the `embed.date` template, anything else
-/// as given (cleaned and short).
-fn format_date(published: &str, prompts: &Prompts) -> String {
-    let b = published.as_bytes();
-    let digits = |r: std::ops::Range<usize>| -> Option<u32> {
-        let part = published.get(r)?;
-        part.bytes()
-            .all(|c| c.is_ascii_digit())
-            .then(|| part.parse().ok())
-            .flatten()
+/// A button under a message.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Button {
+    /// What the bot receives when it is pressed (at most 100 characters).
+    pub custom_id: String,
+    /// The text on the button (at most 80 characters).
+    pub label: String,
+}
+
+/// Buttons on one row (Discord's limit).
+pub const BUTTONS_MAX: usize = 5;
+/// Prefix of the custom id of a "Why?" button; the index of the embed follows.
+pub const WHY_PREFIX: &str = "nb:why:";
+
+/// The "Why?" buttons of a message: one per card with a status line (the embed's author),
+/// naming the card by its number when the message holds several.
+#[must_use]
+pub fn why_buttons(embeds: &[Embed], prompts: &Prompts) -> Vec<Button> {
+    let several = embeds.len() > 1;
+    embeds
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| e.author.is_some() && e.url.is_some())
+        .take(BUTTONS_MAX)
+        .map(|(i, _)| Button {
+            custom_id: format!("{WHY_PREFIX}{i}"),
+            label: shorten(
+                &if several {
+                    prompts.render("why.button_numbered", context! { n => i + 1 })
+                } else {
+                    prompts.text("why.button")
+                },
+                80,
+                "…",
+            ),
+        })
+        .collect()
+}
+
+/// The embed index of a "Why?" button's custom id.
+#[must_use]
+pub fn why_index(custom_id: &str) -> Option<usize> {
+    custom_id.strip_prefix(WHY_PREFIX)?.parse().ok()
+}
+
+/// Days from 1970-01-01 to the civil date `y-m-d` (proleptic Gregorian; Howard Hinnant's
+/// `days_from_civil`).
+fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = if y >= 0 { y } else { y - 399 } / 400;
+    let yoe = y - era * 400;
+    let m = i64::from(m);
+    let mp = if m > 2 { m - 3 } else { m + 9 };
+    let doy = (153 * mp + 2) / 5 + i64::from(d) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// The Unix time of a publication date in the forms the engine gives (`published` is RFC
+/// 3339 where the page's date parses): `YYYY-MM-DD` alone, or with `THH:MM[:SS[.f]]` and an
+/// optional `Z` / `±HH:MM` offset. A date without a time is taken at noon UTC, so that it
+/// shows as the same day in nearly every time zone. `None` for anything else.
+#[must_use]
+pub fn unix_time(published: &str) -> Option<i64> {
+    let s = published.trim();
+    let num = |r: std::ops::Range<usize>| -> Option<u32> {
+        let part = s.get(r)?;
+        if part.is_empty() || !part.bytes().all(|c| c.is_ascii_digit()) {
+            return None;
+        }
+        part.parse().ok()
     };
-    if b.len() >= 10 && b[4] == b'-' && b[7] == b'-' {
-        if let (Some(y), Some(m), Some(d)) = (digits(0..4), digits(5..7), digits(8..10)) {
-            let months = prompts.text("embed.months");
-            let month = months.split_whitespace().nth((m as usize).wrapping_sub(1));
-            if let (Some(month), true) = (month, (1..=31).contains(&d)) {
-                return prompts.render(
-                    "embed.date",
-                    context! { day => d, month => month, year => y },
-                );
+    let b = s.as_bytes();
+    if b.len() < 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let (y, m, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
+    if !(1..=12).contains(&m) || !(1..=31).contains(&d) || !(1900..=2200).contains(&y) {
+        return None;
+    }
+    let days = days_from_civil(i64::from(y), m, d);
+    if b.len() == 10 {
+        return Some(days * 86_400 + 12 * 3600);
+    }
+    if !matches!(b[10], b'T' | b't' | b' ') || b.len() < 16 || b[13] != b':' {
+        return None;
+    }
+    let (hh, mm) = (num(11..13)?, num(14..16)?);
+    let mut i = 16;
+    let mut ss = 0;
+    if b.get(i) == Some(&b':') {
+        ss = num(17..19)?;
+        i = 19;
+        if b.get(i) == Some(&b'.') {
+            i += 1;
+            while b.get(i).is_some_and(u8::is_ascii_digit) {
+                i += 1;
             }
         }
     }
-    shorten(&plain_discord(published), 40, "…")
+    if hh > 23 || mm > 59 || ss > 60 {
+        return None;
+    }
+    let offset = match s.get(i..)? {
+        "" | "Z" | "z" => 0,
+        rest if rest.len() == 6
+            && matches!(rest.as_bytes()[0], b'+' | b'-')
+            && rest.as_bytes()[3] == b':' =>
+        {
+            let oh = i64::from(num(i + 1..i + 3)?);
+            let om = i64::from(num(i + 4..i + 6)?);
+            let sign = if rest.starts_with('-') { -1 } else { 1 };
+            sign * (oh * 3600 + om * 60)
+        }
+        _ => return None,
+    };
+    Some(days * 86_400 + i64::from(hh) * 3600 + i64::from(mm) * 60 + i64::from(ss) - offset)
+}
+
+/// Formats a publication time for a Discord message: a Discord timestamp (`<t:UNIX:D>`, shown
+/// in each reader's own locale and time zone) when the date parses, else the text as given,
+/// escaped and short.
+fn format_date(published: &str, prompts: &Prompts) -> String {
+    match unix_time(published) {
+        Some(unix) => prompts.render("embed.date", context! { unix => unix }),
+        None => shorten(&escape_discord(published), 40, "…"),
+    }
 }
 
 /// Whether `s` is an http(s) URL Discord will accept as an embed link.
@@ -456,95 +561,374 @@ fn is_web_url(s: &str) -> bool {
     url::Url::parse(s).is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.has_host())
 }
 
-/// Renders a brief as one embed that stays inside every Discord limit.
+// ---- metadata ------------------------------------------------------------------------------
+
+/// Names that are sections of a news site, never the site itself (a page's `og:site_name` or
+/// first breadcrumb is sometimes the section: "U.S.", "World").
+const SECTION_NAMES: &[&str] = &[
+    "us",
+    "uk",
+    "world",
+    "news",
+    "latestnews",
+    "breakingnews",
+    "topnews",
+    "business",
+    "politics",
+    "technology",
+    "tech",
+    "science",
+    "health",
+    "sport",
+    "sports",
+    "opinion",
+    "markets",
+    "economy",
+    "finance",
+    "money",
+    "entertainment",
+    "culture",
+    "arts",
+    "lifestyle",
+    "style",
+    "travel",
+    "europe",
+    "asia",
+    "africa",
+    "americas",
+    "middleeast",
+    "australia",
+    "home",
+    "latest",
+    "local",
+    "national",
+    "international",
+    "environment",
+    "climate",
+    "education",
+    "media",
+    "investigations",
+    "analysis",
+    "video",
+    "live",
+    "weather",
+];
+
+/// Lower-case letters and digits only: "U.S." and "us" compare equal, "BBC News" and
+/// "bbcnews" too.
+fn squash(s: &str) -> String {
+    s.chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_lowercase())
+        .collect()
+}
+
+/// The host of a web URL without a leading `www.`.
+fn host_name(url: Option<&str>) -> Option<String> {
+    let u = url::Url::parse(url?).ok()?;
+    let host = u.host_str()?.to_ascii_lowercase();
+    Some(host.strip_prefix("www.").unwrap_or(&host).to_string())
+}
+
+/// Whether a site name is really a section of the site: a known section word, or the same
+/// as one of the article URL's path segments ("/us/..." and "U.S.").
+fn is_section(site: &str, url: Option<&str>) -> bool {
+    let s = squash(site);
+    if s.is_empty() {
+        return true;
+    }
+    if SECTION_NAMES.contains(&s.as_str()) {
+        return true;
+    }
+    url.and_then(|u| url::Url::parse(u).ok())
+        .and_then(|u| {
+            u.path_segments()
+                .map(|segs| segs.take(3).any(|seg| squash(seg) == s))
+        })
+        .unwrap_or(false)
+}
+
+/// The site name and byline to show, cleaned: one line each, a section name is never taken
+/// for the site (the URL's host is shown instead), a "By " lead is dropped, and a byline
+/// that only repeats the site (or ends with ", Site") loses that part. Empty parts are
+/// `None`.
 #[must_use]
-pub fn brief_embed(brief: &Brief, prompts: &Prompts) -> Embed {
-    let ell = prompts.text("embed.ellipsis");
+pub fn clean_meta(brief: &Brief) -> (Option<String>, Option<String>) {
+    let url = brief.url.as_deref();
+    let host = host_name(url);
+    let site = brief
+        .site
+        .as_deref()
+        .map(one_line)
+        .filter(|s| !s.is_empty() && !is_section(s, url))
+        .or_else(|| host.clone());
+    let site_key = site.as_deref().map(squash).unwrap_or_default();
+    let host_key = host.as_deref().map(squash).unwrap_or_default();
+    let same_as_site = |part: &str| {
+        let k = squash(part);
+        k.is_empty() || k == site_key || k == host_key
+    };
+    let byline = brief.byline.as_deref().map(one_line).and_then(|b| {
+        let b = b.trim();
+        let b = b
+            .strip_prefix("By ")
+            .or_else(|| b.strip_prefix("by "))
+            .unwrap_or(b);
+        // Split on the usual joiners, drop parts naming the site, drop repeats.
+        let mut kept: Vec<&str> = Vec::new();
+        for part in b.split([',', '|', '·']).map(str::trim) {
+            if same_as_site(part) || kept.iter().any(|k| squash(k) == squash(part)) {
+                continue;
+            }
+            kept.push(part);
+        }
+        let out = kept.join(", ");
+        (!out.is_empty()).then_some(out)
+    });
+    (site, byline)
+}
+
+// ---- the card ------------------------------------------------------------------------------
+
+/// How much of a brief a card shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum CardStyle {
+    /// The reply to one link: status line, linked title, the key sentences, one line of
+    /// actors and a small line of metadata.
+    #[default]
+    Full,
+    /// One of several links in a message: status line, linked title, the first key sentence
+    /// and the metadata line.
+    Compact,
+    /// Asked for at length (`/summarize length:long`): as [`CardStyle::Full`], with every
+    /// key sentence.
+    Long,
+}
+
+/// Characters of key sentences a full card shows at most (whole sentences, in article
+/// order, at least one): with the status line, title, actors, metadata and the "Why?"
+/// button, this keeps the default reply within 350 px on a desktop client.
+pub const FULL_SUMMARY_CHARS: usize = 400;
+
+/// Visible characters at most on the line of actors, so that it stays one line on a
+/// desktop client (an embed is some 520 px wide; at least one actor is always shown).
+pub const ACTORS_LINE_CHARS: usize = 72;
+
+/// Whether a brief may show a status: news, or not judged (non-news pages never get one).
+fn shows_status(brief: &Brief) -> bool {
+    brief.kind != Some(crate::brief::ArticleKind::NonNews)
+}
+
+/// The status line shown first: each label's badge and word, e.g. "🟡 Early-stage · 🔴
+/// Denied", or `None` when the brief has no status (or is not news).
+#[must_use]
+pub fn status_line(brief: &Brief, prompts: &Prompts) -> Option<String> {
+    if !shows_status(brief) {
+        return None;
+    }
+    let mut seen = Vec::new();
+    let items: Vec<String> = brief
+        .status
+        .iter()
+        .filter(|s| {
+            let new = !seen.contains(&s.label);
+            seen.push(s.label);
+            new
+        })
+        .map(|s| {
+            let (badge, label, _) = prompts.status(s.label);
+            prompts.render(
+                "embed.status_item",
+                context! { badge => badge, label => label },
+            )
+        })
+        .collect();
+    (!items.is_empty()).then(|| plain_discord(&items.join(&prompts.text("embed.status_separator"))))
+}
+
+/// The headline, escaped and within Discord's title limit ("Untitled article" when none).
+fn card_title(brief: &Brief, prompts: &Prompts, ell: &str) -> String {
     let title = brief
         .title
         .as_deref()
         .map(escape_discord)
         .filter(|t| !t.is_empty())
         .unwrap_or_else(|| prompts.text("embed.untitled"));
-    let title = shorten(&title, TITLE_MAX, &ell);
+    shorten(&title, TITLE_MAX, ell)
+}
 
-    let mut parts: Vec<String> = [brief.site.as_deref(), brief.byline.as_deref()]
+/// The private answer of the "Why?" button: each label, what it means and the sentence of
+/// the article that shows it.
+#[must_use]
+pub fn why_text(brief: &Brief, prompts: &Prompts) -> String {
+    let ell = prompts.text("embed.ellipsis");
+    let title = card_title(brief, prompts, &ell);
+    if !shows_status(brief) || brief.status.is_empty() {
+        return prompts.render("why.no_status", context! { title => title });
+    }
+    let mut lines = vec![prompts.render("why.head", context! { title => title })];
+    for item in &brief.status {
+        let (badge, label, meaning) = prompts.status(item.label);
+        let evidence = shorten(
+            &escape_discord(&item.evidence),
+            EVIDENCE_QUOTE_MAX * 3,
+            &ell,
+        );
+        lines.push(prompts.render(
+            "why.item",
+            context! { badge => badge, label => label, meaning => meaning, evidence => evidence },
+        ));
+    }
+    lines.push(prompts.text("why.tail"));
+    shorten(&lines.join("\n"), CONTENT_MAX, &ell)
+}
+
+/// The one line of key actors (most central first, as many as fit on one line).
+fn actors_line(brief: &Brief, prompts: &Prompts, ell: &str) -> Option<String> {
+    let sep = prompts.text("embed.actors_separator");
+    let mut names: Vec<String> = Vec::new();
+    let mut visible = 0;
+    for actor in brief.actors.iter().take(ACTORS_SHOWN_MAX) {
+        let plain = one_line(&actor.name);
+        if plain.is_empty() {
+            continue;
+        }
+        let add = discord_len(&plain)
+            + if names.is_empty() {
+                0
+            } else {
+                discord_len(&sep)
+            };
+        if !names.is_empty() && visible + add > ACTORS_LINE_CHARS {
+            break;
+        }
+        visible += add;
+        names.push(shorten(
+            &escape_discord(&actor.name),
+            ACTORS_LINE_CHARS,
+            ell,
+        ));
+    }
+    (!names.is_empty()).then(|| {
+        prompts.render(
+            "embed.actors_line",
+            context! { name => prompts.text("embed.actors_name"), actors => names.join(&sep) },
+        )
+    })
+}
+
+/// The small last line: site, byline, date (a Discord timestamp) and reading time.
+fn meta_line(brief: &Brief, prompts: &Prompts) -> Option<String> {
+    let (site, byline) = clean_meta(brief);
+    let mut parts: Vec<String> = [site, byline]
         .into_iter()
         .flatten()
-        .map(plain_discord)
-        .filter(|s| !s.is_empty())
+        .map(|s| shorten(&escape_discord(&s), 80, "…"))
         .collect();
     if let Some(p) = brief.published.as_deref().filter(|p| !p.trim().is_empty()) {
         parts.push(format_date(p, prompts));
     }
-    let author = (!parts.is_empty()).then(|| {
-        shorten(
-            &parts.join(&prompts.text("embed.author_separator")),
-            AUTHOR_MAX,
-            &ell,
+    if brief.stats.words > 0 {
+        let minutes = brief.stats.reading_minutes.ceil().max(1.0) as u64;
+        parts.push(prompts.render("embed.reading", context! { minutes => minutes }));
+    }
+    let parts: Vec<String> = parts.into_iter().filter(|p| !p.is_empty()).collect();
+    (!parts.is_empty()).then(|| {
+        prompts.render(
+            "embed.meta_line",
+            context! { parts => parts.join(&prompts.text("embed.author_separator")) },
         )
-    });
+    })
+}
 
-    let mut fields = Vec::new();
-    if let Some(v) = actors_value(brief, prompts, &ell) {
-        fields.push(Field {
-            name: shorten(&prompts.text("embed.actors_name"), FIELD_NAME_MAX, &ell),
-            value: v,
-            inline: false,
-        });
-    }
-    if let Some(v) = status_value(brief, prompts, &ell) {
-        fields.push(Field {
-            name: shorten(&prompts.text("embed.status_name"), FIELD_NAME_MAX, &ell),
-            value: v,
-            inline: false,
-        });
-    }
-    fields.truncate(FIELDS_MAX);
+/// Renders a brief with every key sentence (see [`brief_card`], [`CardStyle::Long`]): the
+/// form for callers that want the whole brief in one embed.
+#[must_use]
+pub fn brief_embed(brief: &Brief, prompts: &Prompts) -> Embed {
+    brief_card(brief, prompts, CardStyle::Long)
+}
 
-    let footer = prompts.render(
-        "embed.footer",
-        context! {
-            words => brief.stats.words,
-            summary_words => brief.stats.summary_words,
-            minutes => brief.stats.reading_minutes.ceil().max(1.0) as u64,
-        },
-    );
-    let footer = Some(shorten(
-        &plain_discord(&footer),
-        FOOTER_CAP.min(FOOTER_MAX),
-        &ell,
-    ))
-    .filter(|f| !f.is_empty());
+/// Renders a brief as one embed that stays inside every Discord limit, verdict first: the
+/// status line (badges and words; none for non-news or without status) as the embed's top
+/// line, then the linked title, the key sentences (up to [`FULL_SUMMARY_CHARS`] for
+/// [`CardStyle::Full`], all for [`CardStyle::Long`], the first for [`CardStyle::Compact`]),
+/// one line of actors (not on compact cards), and a small line of site, byline, date and
+/// reading time. No sentence is shown twice: the evidence of each
+/// label is given on demand ([`why_text`]).
+#[must_use]
+pub fn brief_card(brief: &Brief, prompts: &Prompts, style: CardStyle) -> Embed {
+    let ell = prompts.text("embed.ellipsis");
+    let title = card_title(brief, prompts, &ell);
+    let author = status_line(brief, prompts).map(|s| shorten(&s, AUTHOR_MAX, &ell));
+
+    let mut tail = Vec::new();
+    if style != CardStyle::Compact {
+        if let Some(a) = actors_line(brief, prompts, &ell) {
+            tail.push(shorten(&a, FIELD_VALUE_MAX, &ell));
+        }
+    }
+    if let Some(m) = meta_line(brief, prompts) {
+        tail.push(shorten(&m, FOOTER_CAP, &ell));
+    }
+    let tail = tail.join("\n");
 
     let mut embed = Embed {
         title: Some(title),
         url: brief.url.clone().filter(|u| is_web_url(u)),
         author,
         description: None,
-        fields,
-        footer,
+        fields: Vec::new(),
+        footer: None,
         colour: EMBED_COLOUR,
     };
     let room = MESSAGE_EMBEDS_TOTAL_MAX
         .saturating_sub(embed.total_len())
-        .min(DESCRIPTION_MAX);
-    embed.description = description(brief, prompts, room, &ell);
+        .min(DESCRIPTION_MAX)
+        .saturating_sub(discord_len(&tail) + 1);
+    let shown = match style {
+        CardStyle::Long => brief.summary.len(),
+        CardStyle::Compact => 1,
+        CardStyle::Full => {
+            let mut used = 0;
+            let n = brief
+                .summary
+                .iter()
+                .take_while(|s| {
+                    used += discord_len(&one_line(s));
+                    used <= FULL_SUMMARY_CHARS
+                })
+                .count();
+            n.max(1)
+        }
+    };
+    let bullets = description(
+        &brief.summary[..shown.min(brief.summary.len())],
+        prompts,
+        room,
+        &ell,
+    );
+    let description = match (bullets, tail.is_empty()) {
+        (Some(b), false) => format!("{b}\n{tail}"),
+        (Some(b), true) => b,
+        (None, false) => tail,
+        (None, true) => String::new(),
+    };
+    embed.description = (!description.is_empty()).then_some(description);
     embed
 }
 
 /// The summary bullets, whole sentences while they fit, the first one cut if it alone is
 /// too long, and an ellipsis line when sentences were left out.
-fn description(brief: &Brief, prompts: &Prompts, room: usize, ell: &str) -> Option<String> {
+fn description(summary: &[String], prompts: &Prompts, room: usize, ell: &str) -> Option<String> {
     let mut out = String::new();
-    for (i, sentence) in brief.summary.iter().enumerate() {
+    for (i, sentence) in summary.iter().enumerate() {
         let bullet = prompts.render(
             "embed.bullet",
             context! { sentence => escape_discord(sentence) },
         );
         let sep = usize::from(!out.is_empty());
         // Keep room for a closing ellipsis line unless this is the last bullet.
-        let reserve = if i + 1 < brief.summary.len() {
+        let reserve = if i + 1 < summary.len() {
             1 + discord_len(ell)
         } else {
             0
@@ -567,52 +951,6 @@ fn description(brief: &Brief, prompts: &Prompts, room: usize, ell: &str) -> Opti
     (!out.is_empty()).then_some(out)
 }
 
-fn actors_value(brief: &Brief, prompts: &Prompts, ell: &str) -> Option<String> {
-    let sep = prompts.text("embed.actors_separator");
-    let mut out = String::new();
-    for actor in brief.actors.iter().take(ACTORS_SHOWN_MAX) {
-        let name = shorten(&escape_discord(&actor.name), FIELD_VALUE_MAX / 4, ell);
-        if name.is_empty() {
-            continue;
-        }
-        let add = if out.is_empty() { 0 } else { discord_len(&sep) };
-        if discord_len(&out) + add + discord_len(&name) + discord_len(&sep) + discord_len(ell)
-            > FIELD_VALUE_MAX
-        {
-            out.push_str(&sep);
-            out.push_str(ell);
-            break;
-        }
-        if !out.is_empty() {
-            out.push_str(&sep);
-        }
-        out.push_str(&name);
-    }
-    (!out.is_empty()).then_some(out)
-}
-
-fn status_value(brief: &Brief, prompts: &Prompts, ell: &str) -> Option<String> {
-    let mut out = String::new();
-    for item in &brief.status {
-        let (badge, label, _) = prompts.status(item.label);
-        let evidence = shorten(&escape_discord(&item.evidence), EVIDENCE_QUOTE_MAX, ell);
-        let line = prompts.render(
-            "embed.status_line",
-            context! { badge => badge, label => label, evidence => evidence },
-        );
-        let line = shorten(&line, FIELD_VALUE_MAX, ell);
-        let sep = usize::from(!out.is_empty());
-        if discord_len(&out) + sep + discord_len(&line) > FIELD_VALUE_MAX {
-            break;
-        }
-        if sep == 1 {
-            out.push('\n');
-        }
-        out.push_str(&line);
-    }
-    (!out.is_empty()).then_some(out)
-}
-
 /// Packs text lines and embeds into messages inside Discord's limits: lines go into the
 /// content of the first message(s) (at most [`CONTENT_MAX`] each), embeds fill messages in
 /// order up to [`EMBEDS_MAX`] embeds and [`MESSAGE_EMBEDS_TOTAL_MAX`] characters each.
@@ -625,7 +963,7 @@ pub fn plan_messages(lines: &[String], embeds: Vec<Embed>) -> Vec<OutMessage> {
         if !content.is_empty() && discord_len(&content) + 1 + discord_len(&line) > CONTENT_MAX {
             messages.push(OutMessage {
                 content: Some(std::mem::take(&mut content)),
-                embeds: Vec::new(),
+                ..OutMessage::default()
             });
         }
         if !content.is_empty() {
@@ -636,7 +974,7 @@ pub fn plan_messages(lines: &[String], embeds: Vec<Embed>) -> Vec<OutMessage> {
     if !content.is_empty() {
         messages.push(OutMessage {
             content: Some(content),
-            embeds: Vec::new(),
+            ..OutMessage::default()
         });
     }
     // Embeds join the last content message, then fill new ones.
@@ -688,7 +1026,23 @@ mod tests {
             env.template_from_str(t)
                 .unwrap_or_else(|e| panic!("{k}: {e}"));
         }
-        assert!(map.contains_key("embed.footer"));
+        assert!(map.contains_key("embed.meta_line"));
+        assert!(map.contains_key("why.item"));
+        // Keys the bot builds from parts.
+        for key in [
+            "settings.mode_auto",
+            "settings.mode_reaction",
+            "settings.mode_off",
+            "settings.ignore_added",
+            "settings.ignore_removed",
+            "settings.allow_added",
+            "settings.allow_removed",
+            "quiet.not_article",
+            "quiet.too_short",
+            "quiet.little_reduction",
+        ] {
+            assert!(map.contains_key(key), "{key} missing from prompts/bot.toml");
+        }
         assert!(map.contains_key("status.early-stage.badge"));
     }
 
@@ -732,11 +1086,14 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(
             dir.path().join(PROMPTS_FILE),
-            "[embed]\nfooter = \"{{ words }} mots\"\n",
+            "[embed]\nreading = \"{{ minutes }} min de lecture\"\n",
         )
         .unwrap();
         let p = Prompts::load(Some(dir.path())).unwrap();
-        assert_eq!(p.render("embed.footer", context! { words => 5 }), "5 mots");
+        assert_eq!(
+            p.render("embed.reading", context! { minutes => 5 }),
+            "5 min de lecture"
+        );
         assert_eq!(
             p.text("embed.actors_name"),
             "Key actors",
@@ -744,19 +1101,26 @@ mod tests {
         );
         std::fs::write(
             dir.path().join(PROMPTS_FILE),
-            "[embed]\nfooter = \"{{ oops\"\n",
+            "[embed]\nreading = \"{{ oops\"\n",
         )
         .unwrap();
         let err = Prompts::load(Some(dir.path())).unwrap_err().to_string();
-        assert!(err.contains("embed.footer"), "{err}");
+        assert!(err.contains("embed.reading"), "{err}");
     }
 
-    #[test]
-    fn actors_and_status_follow_the_design_layout() {
-        use crate::brief::{Actor, ActorKind, StatusItem};
-        let brief = Brief {
+    fn example_brief() -> Brief {
+        use crate::brief::{Actor, ActorKind, Stats, StatusItem};
+        Brief {
+            url: Some("https://www.example.com/us/china-telecom".into()),
             title: Some("U.S. probing China Telecom".into()),
-            summary: vec!["One sentence.".into()],
+            site: Some("Example News".into()),
+            byline: Some("By Jane Doe, Example News".into()),
+            published: Some("2024-03-27T09:30:00Z".into()),
+            kind: Some(crate::brief::ArticleKind::News),
+            summary: vec![
+                "The probe is in its early stages.".into(),
+                "Both companies have denied any wrongdoing.".into(),
+            ],
             actors: ["China Telecom", "China Mobile"]
                 .iter()
                 .map(|n| Actor {
@@ -768,25 +1132,119 @@ mod tests {
             status: vec![
                 StatusItem {
                     label: StatusLabel::EarlyStage,
-                    evidence: "the investigation is still in its early stages".into(),
+                    evidence: "The probe is in its early stages.".into(),
                 },
                 StatusItem {
                     label: StatusLabel::Denied,
-                    evidence: "Both companies have denied any wrongdoing".into(),
+                    evidence: "Both companies have denied any wrongdoing.".into(),
                 },
             ],
+            stats: Stats {
+                words: 400,
+                sentences: 16,
+                summary_words: 13,
+                reading_minutes: 1.7,
+            },
             ..Brief::default()
-        };
+        }
+    }
+
+    #[test]
+    fn the_card_is_verdict_first_and_shows_no_sentence_twice() {
+        let brief = example_brief();
         let e = brief_embed(&brief, &Prompts::builtin());
-        assert_eq!(e.fields[0].name, "Key actors");
-        assert_eq!(e.fields[0].value, "China Telecom · China Mobile");
-        assert_eq!(e.fields[1].name, "Status");
+        assert_eq!(e.author.as_deref(), Some("🟡 Early-stage · 🔴 Denied"));
+        assert_eq!(e.title.as_deref(), Some("U.S. probing China Telecom"));
+        assert_eq!(e.url.as_deref(), brief.url.as_deref());
+        assert!(e.fields.is_empty() && e.footer.is_none());
+        let d = e.description.unwrap();
+        let lines: Vec<&str> = d.lines().collect();
         assert_eq!(
-            e.fields[1].value,
-            "🟡 Early-stage: “the investigation is still in its early stages”\n🔴 Denied: “Both companies have denied any wrongdoing”"
+            lines,
+            vec![
+                "• The probe is in its early stages.",
+                "• Both companies have denied any wrongdoing.",
+                "**Key actors:** China Telecom · China Mobile",
+                "-# Example News · Jane Doe · <t:1711531800:D> · 2 min read",
+            ]
         );
-        assert_eq!(e.description.as_deref(), Some("• One sentence."));
-        assert_eq!(e.footer.as_deref(), Some("0 words → 0 · 1 min read"));
+        // Evidence sentences are in the summary, and shown once only.
+        for item in &brief.status {
+            assert_eq!(d.matches(item.evidence.as_str()).count(), 1);
+        }
+    }
+
+    #[test]
+    fn a_non_news_page_gets_a_summary_but_never_a_status() {
+        let mut brief = example_brief();
+        brief.kind = Some(crate::brief::ArticleKind::NonNews);
+        let e = brief_embed(&brief, &Prompts::builtin());
+        assert_eq!(e.author, None);
+        assert!(e.description.unwrap().contains("early stages"));
+        assert!(why_buttons(
+            &[brief_embed(&brief, &Prompts::builtin())],
+            &Prompts::builtin()
+        )
+        .is_empty());
+        assert!(why_text(&brief, &Prompts::builtin()).contains("has no status"));
+    }
+
+    #[test]
+    fn why_gives_each_label_its_meaning_and_evidence() {
+        let brief = example_brief();
+        let p = Prompts::builtin();
+        let t = why_text(&brief, &p);
+        assert!(
+            t.contains("**Early-stage**: a process with no outcome yet"),
+            "{t}"
+        );
+        assert!(
+            t.contains("> Both companies have denied any wrongdoing."),
+            "{t}"
+        );
+        let e = brief_embed(&brief, &p);
+        let b = why_buttons(std::slice::from_ref(&e), &p);
+        assert_eq!(b.len(), 1);
+        assert_eq!(why_index(&b[0].custom_id), Some(0));
+        assert_eq!(b[0].label, "Why?");
+        let two = why_buttons(&[e.clone(), e], &p);
+        assert_eq!(two[1].label, "Why? (2)");
+        assert_eq!(why_index(&two[1].custom_id), Some(1));
+        assert_eq!(why_index("other"), None);
+    }
+
+    #[test]
+    fn a_compact_card_has_one_sentence_and_no_actors() {
+        let e = brief_card(&example_brief(), &Prompts::builtin(), CardStyle::Compact);
+        let d = e.description.unwrap();
+        assert_eq!(d.lines().count(), 2, "{d}");
+        assert!(!d.contains("Key actors"));
+        assert!(e.author.is_some());
+    }
+
+    #[test]
+    fn metadata_is_cleaned() {
+        let mut b = example_brief();
+        // A section taken for the site, and the site repeated as the author.
+        b.site = Some("U.S.".into());
+        b.byline = Some("BBC News".into());
+        b.url = Some("https://www.bbc.com/news/world-us-canada-1".into());
+        let (site, byline) = clean_meta(&b);
+        assert_eq!(site.as_deref(), Some("bbc.com"));
+        assert_eq!(byline.as_deref(), Some("BBC News"));
+        b.site = Some("BBC News".into());
+        let (site, byline) = clean_meta(&b);
+        assert_eq!(site.as_deref(), Some("BBC News"));
+        assert_eq!(byline, None, "the site is not repeated as the author");
+        b.byline = Some("By Jane Doe | BBC News | Jane Doe".into());
+        assert_eq!(clean_meta(&b).1.as_deref(), Some("Jane Doe"));
+        b.site = Some("World".into());
+        b.url = None;
+        assert_eq!(clean_meta(&b).0, None, "a section is never the site");
+        // A site equal to a segment of the article's path is that section.
+        b.site = Some("Technology".into());
+        b.url = Some("https://news.example.org/technology/ai-rules".into());
+        assert_eq!(clean_meta(&b).0.as_deref(), Some("news.example.org"));
     }
 
     #[test]
@@ -794,24 +1252,70 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(
             dir.path().join(PROMPTS_FILE),
-            "[embed]\nfooter = \"{{ words | no_such_filter }}\"\n",
+            "[embed]\nreading = \"{{ minutes | no_such_filter }}\"\n",
         )
         .unwrap();
         let p = Prompts::load(Some(dir.path())).unwrap();
-        let ctx = || context! { words => 5, summary_words => 2, minutes => 1 };
-        assert_eq!(
-            p.render("embed.footer", ctx()),
-            Prompts::builtin().render("embed.footer", ctx())
-        );
+        let ctx = || context! { minutes => 1 };
+        assert_eq!(p.render("embed.reading", ctx()), "1 min read");
         assert_eq!(p.text("no.such.key"), "no.such.key");
-        assert_eq!(p.raw("embed.footer"), Some("{{ words | no_such_filter }}"));
+        assert_eq!(
+            p.raw("embed.reading"),
+            Some("{{ minutes | no_such_filter }}")
+        );
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+        #[test]
+        fn no_metadata_or_date_text_makes_a_card_panic(
+            published in "[0-9:TZ+\\-.é ]{0,30}|\\PC{0,30}",
+            site in "\\PC{0,40}",
+            byline in "\\PC{0,40}",
+            url in "https?://[a-z0-9.é]{1,20}(/[a-zA-Z0-9.é%]{0,10}){0,4}|\\PC{0,30}",
+        ) {
+            let _ = unix_time(&published);
+            let mut b = example_brief();
+            b.published = Some(published);
+            b.site = Some(site);
+            b.byline = Some(byline);
+            b.url = Some(url);
+            let p = Prompts::builtin();
+            for style in [CardStyle::Full, CardStyle::Compact, CardStyle::Long] {
+                let e = brief_card(&b, &p, style);
+                proptest::prop_assert!(e.total_len() <= MESSAGE_EMBEDS_TOTAL_MAX);
+                proptest::prop_assert!(e.description.as_deref().map_or(0, discord_len) <= DESCRIPTION_MAX);
+            }
+            let _ = why_text(&b, &p);
+            let _ = crate::render::quiet::quiet_reason(&b);
+        }
     }
 
     #[test]
-    fn dates_are_formatted() {
+    fn dates_become_discord_timestamps() {
         let p = Prompts::builtin();
-        assert_eq!(format_date("2024-03-27T10:00:00Z", &p), "27 Mar 2024");
+        assert_eq!(format_date("2024-03-27T09:30:00Z", &p), "<t:1711531800:D>");
+        assert_eq!(
+            format_date("2024-03-27T11:30:00+02:00", &p),
+            "<t:1711531800:D>"
+        );
+        assert_eq!(
+            format_date("2024-03-27T09:30:00.123Z", &p),
+            "<t:1711531800:D>"
+        );
+        assert_eq!(format_date("2024-03-27", &p), "<t:1711540800:D>");
+        assert_eq!(unix_time("1970-01-01T00:00:00Z"), Some(0));
+        assert_eq!(unix_time("2000-02-29T00:00:00Z"), Some(951_782_400));
         assert_eq!(format_date("yesterday", &p), "yesterday");
         assert_eq!(format_date("2024-13-01", &p), "2024-13-01");
+        for bad in [
+            "",
+            "2024-03-2",
+            "2024-03-27T9",
+            "2024-03-27T09:30:00+0200x",
+            "２０２４-03-27",
+        ] {
+            assert_eq!(unix_time(bad), None, "{bad}");
+        }
     }
 }

@@ -3,6 +3,7 @@
 use crate::brief::Brief;
 
 pub mod embed;
+pub mod quiet;
 
 /// Output formats of the CLI.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

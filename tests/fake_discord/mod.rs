@@ -72,6 +72,10 @@ struct Inner {
     ws_url: Mutex<String>,
     /// Close IDENTIFY with 4014 (as Discord does when a privileged intent is not enabled).
     refuse_intents: std::sync::atomic::AtomicBool,
+    /// Threads by id, with their parent channel (`GET /channels/{id}` answers for them).
+    threads: Mutex<std::collections::HashMap<u64, u64>>,
+    /// Messages sent by tests, by id (`GET /channels/{c}/messages/{id}` answers with them).
+    messages: Mutex<std::collections::HashMap<u64, Value>>,
 }
 
 enum Outgoing {
@@ -100,6 +104,8 @@ impl FakeDiscord {
             message_failures: Mutex::new(VecDeque::new()),
             ws_url: Mutex::new(String::new()),
             refuse_intents: std::sync::atomic::AtomicBool::new(false),
+            threads: Mutex::default(),
+            messages: Mutex::default(),
         });
         let app = Router::new()
             .route("/gateway", get(gateway))
@@ -246,8 +252,35 @@ impl FakeDiscord {
         );
         m["member"] =
             json!({"roles": [], "joined_at": TIMESTAMP, "deaf": false, "mute": false, "flags": 0});
+        self.inner.messages.lock().unwrap().insert(id, m.clone());
         self.dispatch("MESSAGE_CREATE", m);
         id
+    }
+
+    /// Sends a MESSAGE_CREATE in a direct message channel (no guild); returns its id.
+    pub fn send_dm(&self, channel: u64, author: &Value, content: &str) -> u64 {
+        let id = self.next_id();
+        let m = message_json(id, channel, None, author.clone(), content, json!([]));
+        self.inner.messages.lock().unwrap().insert(id, m.clone());
+        self.dispatch("MESSAGE_CREATE", m);
+        id
+    }
+
+    /// Makes `thread` a thread of the channel `parent` (as `GET /channels/{thread}` says).
+    pub fn add_thread(&self, thread: u64, parent: u64) {
+        self.inner.threads.lock().unwrap().insert(thread, parent);
+    }
+
+    /// Sends a MESSAGE_REACTION_ADD: `user` added `emoji` to `message` in `channel`.
+    pub fn add_reaction(&self, channel: u64, message: u64, user: &Value, emoji: &str) {
+        let d = json!({
+            "user_id": user["id"], "channel_id": channel.to_string(),
+            "message_id": message.to_string(), "guild_id": GUILD_ID.to_string(),
+            "member": {"user": user, "roles": [], "joined_at": TIMESTAMP, "deaf": false,
+                       "mute": false, "flags": 0},
+            "emoji": {"id": null, "name": emoji}, "burst": false, "type": 0,
+        });
+        self.dispatch("MESSAGE_REACTION_ADD", d);
     }
 
     /// Sends an INTERACTION_CREATE for a slash command; returns the interaction token.
@@ -274,13 +307,33 @@ impl FakeDiscord {
         self.interaction(channel, user, data, 0x0000_0400 | 0x0000_0800)
     }
 
+    /// Sends an INTERACTION_CREATE for a press on the button `custom_id` under `message` (a
+    /// message object as the bot posted it); returns the interaction token.
+    pub fn press_button(&self, user: &Value, message: Value, custom_id: &str) -> String {
+        let channel: u64 = message["channel_id"].as_str().unwrap().parse().unwrap();
+        let data = json!({"custom_id": custom_id, "component_type": 2});
+        self.interaction_of_type(3, channel, user, data, message, 0x0000_0400 | 0x0000_0800)
+    }
+
     fn interaction(&self, channel: u64, user: &Value, data: Value, permissions: u64) -> String {
+        self.interaction_of_type(2, channel, user, data, Value::Null, permissions)
+    }
+
+    fn interaction_of_type(
+        &self,
+        kind: u8,
+        channel: u64,
+        user: &Value,
+        data: Value,
+        message: Value,
+        permissions: u64,
+    ) -> String {
         let id = self.next_id();
         let token = format!("itoken-{id}");
-        let d = json!({
+        let mut d = json!({
             "id": id.to_string(),
             "application_id": APP_ID.to_string(),
-            "type": 2,
+            "type": kind,
             "data": data,
             "guild_id": GUILD_ID.to_string(),
             "channel_id": channel.to_string(),
@@ -300,6 +353,9 @@ impl FakeDiscord {
             "context": 0,
             "attachment_size_limit": 26_214_400,
         });
+        if !message.is_null() {
+            d["message"] = message;
+        }
         self.dispatch("INTERACTION_CREATE", d);
         token
     }
@@ -438,6 +494,39 @@ async fn rest(
                 m["type"] = json!(19);
             }
             Json(m).into_response()
+        }
+        ("GET", ["channels", channel]) => {
+            let id: u64 = channel.parse().unwrap_or(0);
+            let parent = inner.threads.lock().unwrap().get(&id).copied();
+            match parent {
+                Some(p) => Json(json!({
+                    "id": id.to_string(), "type": 11, "guild_id": GUILD_ID.to_string(),
+                    "name": "a thread", "parent_id": p.to_string(), "owner_id": "700",
+                    "thread_metadata": {"archived": false, "auto_archive_duration": 1440,
+                                        "archive_timestamp": TIMESTAMP, "locked": false},
+                    "message_count": 1, "member_count": 1, "rate_limit_per_user": 0,
+                    "flags": 0, "last_message_id": null,
+                }))
+                .into_response(),
+                None => Json(json!({
+                    "id": id.to_string(), "type": 0, "guild_id": GUILD_ID.to_string(),
+                    "name": "news", "position": 0, "permission_overwrites": [], "nsfw": false,
+                    "parent_id": null, "rate_limit_per_user": 0, "flags": 0,
+                    "last_message_id": null, "topic": null,
+                }))
+                .into_response(),
+            }
+        }
+        ("GET", ["channels", _channel, "messages", message]) => {
+            let id: u64 = message.parse().unwrap_or(0);
+            let m = inner.messages.lock().unwrap().get(&id).cloned();
+            match m {
+                Some(m) => Json(m).into_response(),
+                None => error(StatusCode::NOT_FOUND, "Unknown Message"),
+            }
+        }
+        ("PUT", ["channels", _channel, "messages", _message, "reactions", _emoji, "@me"]) => {
+            StatusCode::NO_CONTENT.into_response()
         }
         ("POST", ["interactions", _id, _token, "callback"]) => StatusCode::NO_CONTENT.into_response(),
         ("POST", ["webhooks", _app, _token]) => {

@@ -1,0 +1,335 @@
+//! Server-wide settings (`/settings`) and the small in-memory state that goes with them:
+//! links briefed recently (for the duplicate jump link) and the parent channel of threads.
+//!
+//! A server's settings are one JSON object in the store (see [`crate::store::Store`]);
+//! every channel and thread of the server follows them. The per-channel `/autosummary`
+//! switch still applies on top, and a thread without its own switch follows its parent
+//! channel's.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use serde::{Deserialize, Serialize};
+
+/// Longest duplicate window accepted, in hours (one week).
+pub const MAX_DUPLICATE_HOURS: u32 = 168;
+/// Domains at most in each of the ignore and allow lists.
+pub const MAX_DOMAINS: usize = 50;
+/// Links remembered for the duplicate jump link, across servers (bounds memory).
+pub const RECENT_MAX: usize = 20_000;
+/// Thread parents remembered (bounds memory).
+pub const PARENTS_MAX: usize = 20_000;
+
+/// How the bot answers links pasted in a server.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, poise::ChoiceParameter,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Mode {
+    /// Reply to messages with article links.
+    #[default]
+    #[name = "auto"]
+    Auto,
+    /// Add a 📰 reaction to messages with links; brief when a member adds the same reaction.
+    #[name = "reaction"]
+    Reaction,
+    /// Commands and the menu only.
+    #[name = "off"]
+    Off,
+}
+
+impl Mode {
+    /// The name shown and stored.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Auto => "auto",
+            Self::Reaction => "reaction",
+            Self::Off => "off",
+        }
+    }
+}
+
+/// Default length of auto-briefs.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, poise::ChoiceParameter,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum DefaultLength {
+    /// Two key sentences.
+    #[name = "short"]
+    Short,
+    /// The engine's choice, shown within the height budget.
+    #[default]
+    #[name = "normal"]
+    Normal,
+    /// Every key sentence (up to seven).
+    #[name = "long"]
+    Long,
+}
+
+impl DefaultLength {
+    /// The name shown and stored.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Short => "short",
+            Self::Normal => "normal",
+            Self::Long => "long",
+        }
+    }
+
+    /// Sentences asked of the engine (`None`: its own choice).
+    #[must_use]
+    pub fn sentences(self) -> Option<usize> {
+        match self {
+            Self::Short => Some(super::commands::SHORT_SENTENCES),
+            Self::Normal => None,
+            Self::Long => Some(super::commands::LONG_SENTENCES),
+        }
+    }
+}
+
+/// A server's settings. Missing fields (older or hand-written rows) take their defaults.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ServerSettings {
+    /// How pasted links are answered.
+    pub mode: Mode,
+    /// Domains never briefed (a domain covers its subdomains).
+    pub ignore: Vec<String>,
+    /// When not empty, the only domains briefed.
+    pub allow: Vec<String>,
+    /// Default length of auto-briefs.
+    pub length: DefaultLength,
+    /// A link briefed in this server within this many hours gets a jump link to the earlier
+    /// brief instead of a new one (0: off).
+    pub duplicate_hours: u32,
+}
+
+impl ServerSettings {
+    /// Reads stored settings; a row that does not parse gives the defaults (and a log line),
+    /// never an error that would silence the bot.
+    #[must_use]
+    pub fn from_json(json: Option<&str>) -> Self {
+        match json {
+            None => Self::default(),
+            Some(j) => serde_json::from_str(j).unwrap_or_else(|e| {
+                tracing::warn!("stored server settings do not parse ({e}); using defaults");
+                Self::default()
+            }),
+        }
+    }
+
+    /// The JSON form stored.
+    #[must_use]
+    pub fn to_json(&self) -> String {
+        // A struct of strings, numbers and lists always serialises.
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    /// Whether `url` may be briefed: its host is not under an ignored domain and, when an
+    /// allow list is set, is under an allowed one.
+    #[must_use]
+    pub fn allows(&self, url: &str) -> bool {
+        let Some(host) = url::Url::parse(url)
+            .ok()
+            .and_then(|u| u.host_str().map(str::to_ascii_lowercase))
+        else {
+            return false;
+        };
+        let under = |d: &String| host == *d || host.ends_with(&format!(".{d}"));
+        if self.ignore.iter().any(under) {
+            return false;
+        }
+        self.allow.is_empty() || self.allow.iter().any(under)
+    }
+}
+
+/// Why a domain given to `/settings` was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DomainError {
+    /// Not a host name or address.
+    Invalid,
+}
+
+/// Normalises a domain typed by a moderator: `https://www.Example.com/path` → `example.com`,
+/// `Example.COM.` → `example.com`; an IP address is kept as it is.
+///
+/// # Errors
+/// [`DomainError::Invalid`] for anything that is not a host name or address.
+pub fn normalize_domain(input: &str) -> Result<String, DomainError> {
+    let t = input.trim().trim_end_matches('/');
+    let with_scheme = if t.contains("://") {
+        t.to_string()
+    } else {
+        format!("https://{t}")
+    };
+    let host = url::Url::parse(&with_scheme)
+        .ok()
+        .and_then(|u| u.host_str().map(str::to_ascii_lowercase))
+        .ok_or(DomainError::Invalid)?;
+    let host = host.trim_end_matches('.');
+    let host = host.strip_prefix("www.").unwrap_or(host);
+    let valid = !host.is_empty()
+        && host.len() <= 253
+        && (host.contains('.') || host.starts_with('['))
+        && host
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'));
+    if valid {
+        Ok(host.to_string())
+    } else {
+        Err(DomainError::Invalid)
+    }
+}
+
+/// Adds `domain` to `list` when absent, removes it when present; `true` when added.
+pub fn toggle(list: &mut Vec<String>, domain: String) -> bool {
+    if let Some(i) = list.iter().position(|d| *d == domain) {
+        list.remove(i);
+        false
+    } else {
+        list.push(domain);
+        true
+    }
+}
+
+/// Links briefed recently in each server, with the link of the reply that briefed them.
+#[derive(Debug, Default)]
+pub struct RecentLinks {
+    links: Mutex<HashMap<(u64, String), (String, Instant)>>,
+}
+
+impl RecentLinks {
+    /// The jump link of the brief of `url` in `guild` made within `window`, if any.
+    #[must_use]
+    pub fn find(&self, guild: u64, url: &str, window: Duration) -> Option<String> {
+        let links = self
+            .links
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        links
+            .get(&(guild, url.to_string()))
+            .filter(|(_, at)| at.elapsed() <= window)
+            .map(|(jump, _)| jump.clone())
+    }
+
+    /// Remembers that `url` was briefed in `guild` by the message at `jump`.
+    pub fn remember(&self, guild: u64, url: &str, jump: String) {
+        let mut links = self
+            .links
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if links.len() >= RECENT_MAX {
+            // Forget the older half (a week at most matters; memory stays bounded).
+            let mut ages: Vec<Instant> = links.values().map(|(_, at)| *at).collect();
+            ages.sort_unstable();
+            let cut = ages[ages.len() / 2];
+            links.retain(|_, (_, at)| *at > cut);
+        }
+        links.insert((guild, url.to_string()), (jump, Instant::now()));
+    }
+}
+
+/// The parent channel of threads (`None` for channels that are not threads), looked up once.
+#[derive(Debug, Default)]
+pub struct ThreadParents {
+    parents: Mutex<HashMap<u64, Option<u64>>>,
+}
+
+impl ThreadParents {
+    /// The remembered parent of `channel`: `Some(None)` for a known non-thread, `None` when
+    /// not looked up yet.
+    #[must_use]
+    pub fn get(&self, channel: u64) -> Option<Option<u64>> {
+        self.parents
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .get(&channel)
+            .copied()
+    }
+
+    /// Remembers the parent of `channel`.
+    pub fn set(&self, channel: u64, parent: Option<u64>) {
+        let mut parents = self
+            .parents
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if parents.len() >= PARENTS_MAX {
+            parents.clear();
+        }
+        parents.insert(channel, parent);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn domains_are_normalised_and_checked() {
+        assert_eq!(
+            normalize_domain("https://www.Example.com/x").unwrap(),
+            "example.com"
+        );
+        assert_eq!(normalize_domain(" youtube.COM. ").unwrap(), "youtube.com");
+        assert_eq!(normalize_domain("127.0.0.1").unwrap(), "127.0.0.1");
+        for bad in ["", "not a domain!", "localhost", "http://", "a b.com"] {
+            assert_eq!(normalize_domain(bad), Err(DomainError::Invalid), "{bad}");
+        }
+    }
+
+    #[test]
+    fn ignore_and_allow_lists_cover_subdomains() {
+        let mut s = ServerSettings::default();
+        assert!(s.allows("https://news.example.com/a"));
+        s.ignore.push("example.com".into());
+        assert!(!s.allows("https://news.example.com/a"));
+        assert!(!s.allows("https://example.com/a"));
+        assert!(s.allows("https://notexample.com/a"));
+        s.ignore.clear();
+        s.allow.push("example.org".into());
+        assert!(!s.allows("https://example.com/a"));
+        assert!(s.allows("https://www.example.org/a"));
+        assert!(!s.allows("not a url"));
+    }
+
+    #[test]
+    fn stored_settings_round_trip_and_bad_rows_give_defaults() {
+        let s = ServerSettings {
+            mode: Mode::Reaction,
+            ignore: vec!["example.com".into()],
+            allow: vec![],
+            length: DefaultLength::Long,
+            duplicate_hours: 12,
+        };
+        assert_eq!(ServerSettings::from_json(Some(&s.to_json())), s);
+        assert_eq!(
+            ServerSettings::from_json(Some("{\"mode\":\"reaction\"}")).mode,
+            Mode::Reaction
+        );
+        assert_eq!(
+            ServerSettings::from_json(Some("garbage")),
+            ServerSettings::default()
+        );
+        let mut list = vec![];
+        assert!(toggle(&mut list, "a.com".into()));
+        assert!(!toggle(&mut list, "a.com".into()));
+        assert!(list.is_empty());
+    }
+
+    #[test]
+    fn recent_links_expire() {
+        let r = RecentLinks::default();
+        r.remember(1, "https://a.com/x", "jump".into());
+        assert_eq!(
+            r.find(1, "https://a.com/x", Duration::from_secs(60))
+                .as_deref(),
+            Some("jump")
+        );
+        assert_eq!(r.find(2, "https://a.com/x", Duration::from_secs(60)), None);
+        assert_eq!(r.find(1, "https://a.com/x", Duration::ZERO), None);
+    }
+}
