@@ -1,4 +1,5 @@
-//! Gateway events: auto-briefs for messages with article links.
+//! Gateway events: auto-briefs for messages with article links, and each shard's ready,
+//! disconnect and resume logged with its id.
 //!
 //! The handler only decides (is it a person's message, with article links, in a channel with
 //! auto-briefs on and under its rate limit?) and then hands the work to a spawned task, so
@@ -18,14 +19,35 @@ pub async fn handle(
     framework: poise::FrameworkContext<'_, Data, BotError>,
     event: &serenity::FullEvent,
 ) -> Result<(), BotError> {
-    if let serenity::FullEvent::Message { new_message } = event {
-        on_message(
-            framework.serenity_context,
-            new_message,
-            framework.bot_id(),
-            framework.user_data,
-        )
-        .await;
+    let shard = framework.serenity_context.shard_id.0;
+    match event {
+        serenity::FullEvent::Message { new_message } => {
+            on_message(
+                framework.serenity_context,
+                new_message,
+                framework.bot_id(),
+                framework.user_data,
+            )
+            .await;
+        }
+        serenity::FullEvent::Ready { data_about_bot } => {
+            let total = data_about_bot.shard.map(|s| s.total);
+            tracing::info!(shard, total, "shard {shard} ready");
+        }
+        serenity::FullEvent::Resume { .. } => {
+            tracing::info!(shard, "shard {shard} resumed its session");
+        }
+        serenity::FullEvent::ShardStageUpdate { event } => {
+            let id = event.shard_id.0;
+            if matches!(event.new, serenity::ConnectionStage::Connected) {
+                tracing::info!(shard = id, "shard {id} connected");
+            } else if matches!(event.old, serenity::ConnectionStage::Connected) {
+                tracing::warn!(shard = id, stage = ?event.new, "shard {id} disconnected; reconnecting");
+            } else {
+                tracing::debug!(shard = id, stage = ?event.new, "shard {id} connection stage");
+            }
+        }
+        _ => {}
     }
     Ok(())
 }
@@ -53,6 +75,7 @@ async fn on_message(
     if !is_from_person(msg, bot_id) {
         return;
     }
+    let received = std::time::Instant::now();
     let mut urls = find_article_links(&msg.content);
     if urls.is_empty() {
         return;
@@ -95,10 +118,14 @@ async fn on_message(
         if briefed.is_empty() {
             return;
         }
-        if let Err(e) =
-            send_replies(&http, &msg, briefed.messages(), data.config.rest_timeout).await
-        {
-            tracing::error!(channel = %msg.channel_id, message = %msg.id, "could not send the reply: {e}");
+        match send_replies(&http, &msg, briefed.messages(), data.config.rest_timeout).await {
+            Ok(()) => data
+                .metrics
+                .reply_seconds
+                .observe(received.elapsed().as_secs_f64()),
+            Err(e) => {
+                tracing::error!(channel = %msg.channel_id, message = %msg.id, "could not send the reply: {e}");
+            }
         }
     });
 }
