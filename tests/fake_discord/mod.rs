@@ -85,6 +85,8 @@ struct Inner {
     /// Statuses to answer the next `POST /channels/*/messages` calls with (failure injection).
     message_failures: Mutex<VecDeque<u16>>,
     ws_url: Mutex<String>,
+    /// Answer gateway connections with 503 (no gateway at all) while set.
+    refuse_connections: std::sync::atomic::AtomicBool,
     /// Close IDENTIFY with 4014 (as Discord does when a privileged intent is not enabled).
     refuse_intents: std::sync::atomic::AtomicBool,
 }
@@ -144,6 +146,7 @@ impl FakeDiscord {
             message_failures: Mutex::new(VecDeque::new()),
             ws_url: Mutex::new(String::new()),
             refuse_intents: std::sync::atomic::AtomicBool::new(false),
+            refuse_connections: std::sync::atomic::AtomicBool::new(false),
         });
         let app = Router::new()
             .route("/gateway", get(gateway))
@@ -217,6 +220,11 @@ impl FakeDiscord {
                 self.open_shards()
             );
         }
+    }
+
+    /// While `on`, the gateway refuses new connections (HTTP 503), as during an outage.
+    pub fn refuse_connections(&self, on: bool) {
+        self.inner.refuse_connections.store(on, Ordering::SeqCst);
     }
 
     /// Refuses every IDENTIFY with close code 4014 (disallowed intents).
@@ -655,6 +663,9 @@ fn echo_commands(inner: &Inner, body: &Value, guild: Option<&str>) -> Value {
 }
 
 async fn gateway(State(inner): State<Arc<Inner>>, ws: WebSocketUpgrade) -> Response {
+    if inner.refuse_connections.load(Ordering::SeqCst) {
+        return StatusCode::SERVICE_UNAVAILABLE.into_response();
+    }
     ws.on_upgrade(move |socket| session(inner, socket))
 }
 
