@@ -55,6 +55,8 @@ pub struct Call {
     pub body: Value,
     /// Authorization header.
     pub auth: Option<String>,
+    /// When the fake received it.
+    pub at: std::time::Instant,
 }
 
 impl Call {
@@ -546,6 +548,7 @@ async fn rest(
         query: uri.query().unwrap_or("").to_string(),
         body: body_json.clone(),
         auth: auth.clone(),
+        at: std::time::Instant::now(),
     };
     let segs: Vec<&str> = path.trim_matches('/').split('/').collect();
     // Webhook and interaction routes are authorised by their token, not the bot token.
