@@ -1,5 +1,6 @@
 //! Fleet benchmark: two `newsbrief bot` processes (one shard of two each) sharing a real
-//! PostgreSQL and Redis, against one process with no Redis (SQLite), in the same run.
+//! PostgreSQL and Redis, against one process with no Redis (SQLite, one shard, then two
+//! shards), in the same run.
 //!
 //! usage: cargo bench --bench fleet [-- [MESSAGES] [URLS] [RATE]]
 //!
@@ -52,6 +53,12 @@ fn main() {
             shards: 1,
             procs: vec![vec![("NEWSBRIEF_SHARDS", "1".to_string())]],
         };
+        // The same process with two shards: how much of the difference is the shards alone.
+        let single_two = Setup {
+            label: "one process with two shards, no Redis (SQLite)",
+            shards: 2,
+            procs: vec![vec![("NEWSBRIEF_SHARDS", "2".to_string())]],
+        };
         let fleet_env = |range: &str| {
             vec![
                 ("NEWSBRIEF_SHARDS", "2".to_string()),
@@ -65,7 +72,7 @@ fn main() {
             shards: 2,
             procs: vec![fleet_env("0..1"), fleet_env("1..2")],
         };
-        for setup in [single, fleet] {
+        for setup in [single, single_two, fleet] {
             run(&setup, messages, urls, rate).await;
         }
     });

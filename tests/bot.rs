@@ -547,35 +547,7 @@ async fn a_panic_in_one_brief_costs_only_that_link() {
 /// The value Discord sends for choice `name` of `option` of `command`, as registered (poise
 /// registers choice parameters as integer choices).
 fn choice(fake: &FakeDiscord, command: &str, option: &str, name: &str) -> Value {
-    let reg = fake
-        .calls()
-        .into_iter()
-        .rev()
-        .find(|c| c.method == "PUT" && c.path.ends_with("/commands"))
-        .expect("commands registered");
-    let cmd = reg
-        .body
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["name"] == command)
-        .unwrap()
-        .clone();
-    let opt = cmd["options"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|o| o["name"] == option)
-        .unwrap()
-        .clone();
-    let ch = opt["choices"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["name"] == name)
-        .unwrap()
-        .clone();
-    json!({"name": option, "type": opt["type"], "value": ch["value"]})
+    fake.command_choice(command, option, name)
 }
 
 fn callback_for(c: &Call, token: &str) -> bool {

@@ -36,32 +36,6 @@ fn person(id: u64) -> Value {
     user(id, &format!("user{id}"), false)
 }
 
-/// The `/autosummary mode:<name>` option, from the registered command.
-fn mode(fake: &FakeDiscord, name: &str) -> Value {
-    let reg = fake
-        .calls()
-        .into_iter()
-        .rev()
-        .find(|c| c.method == "PUT" && c.path.ends_with("/commands"))
-        .expect("commands registered");
-    let cmd = reg
-        .body
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["name"] == "autosummary")
-        .cloned();
-    let opt = cmd.unwrap()["options"][0].clone();
-    let ch = opt["choices"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["name"] == name)
-        .unwrap()
-        .clone();
-    json!({"name": opt["name"], "type": opt["type"], "value": ch["value"]})
-}
-
 /// Starts process `name` running shard `range` of 2 on the shared servers.
 fn fleet_bot(
     name: &str,
@@ -133,7 +107,7 @@ async fn two_processes_share_settings_and_briefs_and_survive_losses() {
         QUIET,
         &person(3),
         "autosummary",
-        json!([mode(&fake, "off")]),
+        json!([fake.command_choice("autosummary", "mode", "off")]),
         MANAGE_CHANNELS,
     );
     let cb = fake

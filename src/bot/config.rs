@@ -172,7 +172,10 @@ impl std::fmt::Debug for BotConfig {
         f.debug_struct("BotConfig")
             .field("token", &"<redacted>")
             .field("proxy_url", &self.proxy_url)
-            .field("database_url", &self.database_url)
+            .field(
+                "database_url",
+                &crate::store::redact_url(&self.database_url),
+            )
             .field("dev_guild_id", &self.dev_guild_id)
             .field("links_per_message", &self.links_per_message)
             .field("cache", &self.cache)
@@ -497,6 +500,15 @@ mod tests {
         assert_eq!(c.dev_guild_id, Some(42));
         assert_eq!(c.database_url, DEFAULT_DATABASE_URL);
         assert!(!format!("{c:?}").contains("abc.def"));
+        let c = BotConfig::from_lookup(lookup(&[
+            ("DISCORD_TOKEN", "abc.def"),
+            (
+                "NEWSBRIEF_DATABASE_URL",
+                "postgres://bot:pg-secret@db:5432/newsbrief",
+            ),
+        ]))
+        .unwrap();
+        assert!(!format!("{c:?}").contains("pg-secret"));
     }
 
     #[test]

@@ -401,9 +401,7 @@ impl FakeDiscord {
         options: Value,
         permissions: u64,
     ) -> String {
-        let data =
-            json!({"id": self.next_id().to_string(), "name": name, "type": 1, "options": options});
-        self.interaction(None, channel, user, data, permissions)
+        self.slash_via(None, channel, user, (name, options), permissions)
     }
 
     /// [`Self::slash_command`] on the connection of shard `shard`.
@@ -416,9 +414,54 @@ impl FakeDiscord {
         options: Value,
         permissions: u64,
     ) -> String {
+        self.slash_via(Some(shard), channel, user, (name, options), permissions)
+    }
+
+    fn slash_via(
+        &self,
+        shard: Option<u32>,
+        channel: u64,
+        user: &Value,
+        (name, options): (&str, Value),
+        permissions: u64,
+    ) -> String {
         let data =
             json!({"id": self.next_id().to_string(), "name": name, "type": 1, "options": options});
-        self.interaction(Some(shard), channel, user, data, permissions)
+        self.interaction(shard, channel, user, data, permissions)
+    }
+
+    /// The option `option` of the registered `command` set to its choice `name`, as an
+    /// interaction carries it.
+    pub fn command_choice(&self, command: &str, option: &str, name: &str) -> Value {
+        let reg = self
+            .calls()
+            .into_iter()
+            .rev()
+            .find(|c| c.method == "PUT" && c.path.ends_with("/commands"))
+            .expect("commands registered");
+        let cmd = reg
+            .body
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["name"] == command)
+            .unwrap()
+            .clone();
+        let opt = cmd["options"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|o| o["name"] == option)
+            .unwrap()
+            .clone();
+        let ch = opt["choices"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["name"] == name)
+            .unwrap()
+            .clone();
+        json!({"name": option, "type": opt["type"], "value": ch["value"]})
     }
 
     /// Sends an INTERACTION_CREATE for the "Summarize" message menu on `target`.
