@@ -10,7 +10,7 @@
 //! or slow this logs it once, answers "not shared" for a few seconds without trying, then
 //! tries again, and logs once more when Redis is back.
 
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -56,7 +56,6 @@ pub struct SharedCache {
     owner: String,
     /// Set to 1 while Redis answers, 0 while it does not.
     up_gauge: Option<prometheus::IntGauge>,
-    lock_waits: AtomicU64,
 }
 
 impl std::fmt::Debug for SharedCache {
@@ -93,7 +92,6 @@ impl SharedCache {
             wait,
             owner: format!("{}-{}", std::process::id(), random_u64()),
             up_gauge: None,
-            lock_waits: AtomicU64::new(0),
         })
     }
 
@@ -102,12 +100,6 @@ impl SharedCache {
     pub fn with_gauge(mut self, gauge: prometheus::IntGauge) -> Self {
         self.up_gauge = Some(gauge);
         self
-    }
-
-    /// Times this process waited for another's fetch of a link.
-    #[must_use]
-    pub fn lock_waits(&self) -> u64 {
-        self.lock_waits.load(Ordering::Relaxed)
     }
 
     /// The brief key of a normalised URL.
@@ -125,14 +117,16 @@ impl SharedCache {
 
     /// A connection, unless Redis failed a moment ago or cannot be reached now.
     async fn connection(&self) -> Option<MultiplexedConnection> {
-        if let Some(at) = *self.retry_at.lock().unwrap_or_else(|p| p.into_inner()) {
-            if Instant::now() < at {
-                return None;
-            }
+        if self.resting() {
+            return None;
         }
         let mut slot = self.conn.lock().await;
         if let Some(c) = slot.as_ref() {
             return Some(c.clone());
+        }
+        // Callers that queued here while another one's attempt failed do not try again.
+        if self.resting() {
+            return None;
         }
         let config = AsyncConnectionConfig::new()
             .set_connection_timeout(Some(CONNECT_TIMEOUT))
@@ -161,10 +155,21 @@ impl SharedCache {
         }
     }
 
+    /// Whether Redis failed less than [`RETRY_AFTER`] ago (and is left alone).
+    fn resting(&self) -> bool {
+        self.retry_at
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .is_some_and(|at| Instant::now() < at)
+    }
+
     /// Marks Redis down: logs once, forgets the connection, waits [`RETRY_AFTER`].
     async fn failed(&self, why: &str) {
         *self.conn.lock().await = None;
-        *self.retry_at.lock().unwrap_or_else(|p| p.into_inner()) =
+        *self
+            .retry_at
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) =
             Some(Instant::now() + RETRY_AFTER);
         if let Some(g) = &self.up_gauge {
             g.set(0);
@@ -283,7 +288,6 @@ impl SharedCache {
     /// bound passes, the other process gives up (its lock is gone with no brief), or Redis
     /// fails; the caller then fetches the link itself.
     pub async fn wait_for(&self, key: &str) -> Option<Brief> {
-        self.lock_waits.fetch_add(1, Ordering::Relaxed);
         let deadline = Instant::now() + self.wait;
         let lock_key = Self::lock_key(key);
         while Instant::now() < deadline {
@@ -319,4 +323,56 @@ fn random_u64() -> u64 {
             .map_or(0, |d| d.as_nanos()),
     );
     h.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_hold_the_url_and_the_length() {
+        assert_eq!(
+            SharedCache::key("https://a.example/x", None),
+            "newsbrief:v1:brief:-:https://a.example/x"
+        );
+        assert_eq!(
+            SharedCache::key("https://a.example/x", Some(5)),
+            "newsbrief:v1:brief:5:https://a.example/x"
+        );
+        assert_ne!(
+            SharedCache::key("https://a.example/x", Some(5)),
+            SharedCache::key("https://a.example/x", Some(3))
+        );
+    }
+
+    #[tokio::test]
+    async fn an_unreachable_redis_is_left_alone_between_retries() {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let gauge = prometheus::IntGauge::new("up", "up").unwrap();
+        gauge.set(1);
+        let shared = SharedCache::new(
+            &format!("redis://:pw@127.0.0.1:{port}"),
+            Duration::from_secs(60),
+            Duration::from_secs(1),
+        )
+        .unwrap()
+        .with_gauge(gauge.clone());
+        assert_eq!(shared.lock("k").await, Lock::Unavailable);
+        assert_eq!(gauge.get(), 0, "reported down");
+        let started = Instant::now();
+        for _ in 0..1_000 {
+            assert!(shared.get("k").await.is_none());
+        }
+        assert!(shared.wait_for("k").await.is_none());
+        assert!(
+            started.elapsed() < Duration::from_millis(500),
+            "no new attempt within RETRY_AFTER: {:?}",
+            started.elapsed()
+        );
+        assert!(!format!("{shared:?}").contains("pw"));
+    }
 }

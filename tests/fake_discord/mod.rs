@@ -160,7 +160,8 @@ impl FakeDiscord {
         let addr = listener.local_addr().unwrap();
         *inner.ws_url.lock().unwrap() = format!("ws://{addr}/gateway");
         tokio::spawn(async move {
-            axum::serve(listener, app).await.unwrap();
+            // No Nagle delay: events are small frames sent one at a time, as Discord's are.
+            axum::serve(listener, app).tcp_nodelay(true).await.unwrap();
         });
         Self {
             inner,
