@@ -1,12 +1,13 @@
 //! Fleet benchmark: two `newsbrief bot` processes (one shard of two each) sharing a real
 //! PostgreSQL and Redis, against one process with no Redis (SQLite, one shard, then two
-//! shards), in the same run.
+//! shards) and against the same two processes without Redis, in the same run.
 //!
 //! usage: cargo bench --bench fleet [-- [MESSAGES] [URLS] [RATE]]
 //!
 //! MESSAGES (default 1,000) link messages carrying URLS (default 50) distinct pages from a
 //! page server on 127.0.0.1 (each page answers after 20 ms) are sent through the fake
-//! Discord at RATE messages a second (default 100), message `i` on shard `i mod shards`, each
+//! Discord at RATE messages a second (default 100), message `i` (URL `i mod URLS`) on shard
+//! `(i / URLS) mod shards` so that every URL reaches every shard, each
 //! in its own channel from its own user (so pacing and fair shares never delay one; the
 //! server share is switched off). Reported per set-up: pages fetched (goal: one per URL),
 //! message-to-reply latency p50/p99 over all messages and over the messages after the first
@@ -72,7 +73,18 @@ fn main() {
             shards: 2,
             procs: vec![fleet_env("0..1"), fleet_env("1..2")],
         };
-        for setup in [single, single_two, fleet] {
+        // What Redis buys: the same fleet with each process on its own cache.
+        let no_redis = |range: &str| {
+            let mut env = fleet_env(range);
+            env.retain(|(k, _)| *k != "NEWSBRIEF_REDIS_URL");
+            env
+        };
+        let fleet_alone = Setup {
+            label: "two processes, PostgreSQL, no Redis",
+            shards: 2,
+            procs: vec![no_redis("0..1"), no_redis("1..2")],
+        };
+        for setup in [single, single_two, fleet, fleet_alone] {
             run(&setup, messages, urls, rate).await;
         }
     });
@@ -141,7 +153,8 @@ async fn run(setup: &Setup, messages: usize, urls: usize, rate: usize) {
     for i in 0..messages {
         tokio::time::sleep_until((started + every * i as u32).into()).await;
         let url = pages.url(&format!("story{}", i % urls));
-        let shard = i as u32 % setup.shards;
+        // Each round over the URLs goes to the next shard, so every URL reaches every shard.
+        let shard = (i / urls) as u32 % setup.shards;
         let who = user(1_000 + i as u64, "reader", false);
         let id = fake.send_message_on(shard, CHANNEL + i as u64, &who, &format!("look: {url}"));
         sent.insert(id.to_string(), (i, Instant::now()));
