@@ -16,6 +16,8 @@
 
 #[path = "../tests/fake_discord/mod.rs"]
 mod fake_discord;
+
+mod common;
 #[path = "../tests/support/procs.rs"]
 mod procs;
 #[path = "../tests/support/servers.rs"]
@@ -96,17 +98,6 @@ struct Setup {
     procs: Vec<Vec<(&'static str, String)>>,
 }
 
-/// A `/proc/PID/status` value in KiB.
-fn proc_status(pid: u32, key: &str) -> Option<u64> {
-    let s = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    s.lines()
-        .find(|l| l.starts_with(key) && l[key.len()..].starts_with(':'))?
-        .split_whitespace()
-        .nth(1)?
-        .parse()
-        .ok()
-}
-
 fn pct(sorted: &[Duration], p: f64) -> f64 {
     if sorted.is_empty() {
         return f64::NAN;
@@ -145,7 +136,10 @@ async fn run(setup: &Setup, messages: usize, urls: usize, rate: usize) {
     })
     .await;
     tokio::time::sleep(SETTLE).await;
-    let idle: Vec<Option<u64>> = bots.iter().map(|b| proc_status(b.pid(), "VmRSS")).collect();
+    let idle: Vec<Option<u64>> = bots
+        .iter()
+        .map(|b| common::proc_status(b.pid(), "VmRSS"))
+        .collect();
 
     let mut sent: HashMap<String, (usize, Instant)> = HashMap::with_capacity(messages);
     let started = Instant::now();
@@ -195,7 +189,7 @@ async fn run(setup: &Setup, messages: usize, urls: usize, rate: usize) {
                 |k: Option<u64>| k.map_or("n/a".into(), |k| format!("{:.1}", k as f64 / 1024.0));
             format!(
                 "{} MiB peak ({} MiB idle)",
-                kib(proc_status(b.pid(), "VmHWM")),
+                kib(common::proc_status(b.pid(), "VmHWM")),
                 kib(*idle)
             )
         })

@@ -440,28 +440,15 @@ impl FakeDiscord {
             .rev()
             .find(|c| c.method == "PUT" && c.path.ends_with("/commands"))
             .expect("commands registered");
-        let cmd = reg
-            .body
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|c| c["name"] == command)
-            .unwrap()
-            .clone();
-        let opt = cmd["options"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|o| o["name"] == option)
-            .unwrap()
-            .clone();
-        let ch = opt["choices"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|c| c["name"] == name)
-            .unwrap()
-            .clone();
+        // The item of the list `list` whose "name" is `name`.
+        let named = |list: &Value, name: &str| {
+            list.as_array()
+                .and_then(|items| items.iter().find(|i| i["name"] == name))
+                .cloned()
+                .unwrap_or_else(|| panic!("no {name:?} in {list}"))
+        };
+        let opt = named(&named(&reg.body, command)["options"], option);
+        let ch = named(&opt["choices"], name);
         json!({"name": option, "type": opt["type"], "value": ch["value"]})
     }
 
