@@ -2,6 +2,8 @@
 //! PostgreSQL (settings) and a real Redis (briefs), all on 127.0.0.1, against the fake
 //! Discord. The servers are Debian's `postgresql` and `redis-server`, started here with
 //! throw-away data folders and free ports; without them these tests fail (never skip).
+//! Also: both settings back ends migrate to the same schema, and a hanging Redis costs a
+//! reply at most its operation timeout.
 
 mod fake_discord;
 #[path = "support/procs.rs"]
@@ -228,5 +230,58 @@ async fn both_back_ends_migrate_to_the_same_schema() {
     assert!(again.autosummary(u64::MAX).await.unwrap());
     for s in [sqlite, postgres, again] {
         s.close().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_slow_redis_costs_at_most_the_operation_timeout_then_recovers() {
+    use newsbrief::shared::{SharedCache, OP_TIMEOUT, RETRY_AFTER};
+    use std::time::Instant;
+    let redis = Redis::start().await;
+    let shared =
+        SharedCache::new(&redis.url, Duration::from_secs(60), Duration::from_secs(1)).unwrap();
+    let brief = newsbrief::Brief {
+        title: Some("kept".into()),
+        ..Default::default()
+    };
+    shared.put("k", &brief).await;
+    assert_eq!(
+        shared.get("k").await.and_then(|b| b.title).as_deref(),
+        Some("kept")
+    );
+
+    // Another client makes the server hang for 1.5 s.
+    let client = redis::Client::open(redis.url.as_str()).unwrap();
+    let mut other = client.get_multiplexed_async_connection().await.unwrap();
+    let hang = tokio::spawn(async move {
+        let _: redis::RedisResult<String> = redis::cmd("DEBUG")
+            .arg("SLEEP")
+            .arg("1.5")
+            .query_async(&mut other)
+            .await;
+    });
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let started = Instant::now();
+    assert!(
+        shared.get("k").await.is_none(),
+        "a hanging Redis answers nothing"
+    );
+    let took = started.elapsed();
+    assert!(took < OP_TIMEOUT * 3, "waited {took:?}");
+    // Left alone for a while: no new wait at all.
+    let started = Instant::now();
+    assert!(shared.get("k").await.is_none());
+    assert!(
+        started.elapsed() < Duration::from_millis(50),
+        "{:?}",
+        started.elapsed()
+    );
+
+    hang.await.unwrap();
+    tokio::time::sleep(RETRY_AFTER).await;
+    let deadline = Instant::now() + procs::WAIT;
+    while shared.get("k").await.is_none() {
+        assert!(Instant::now() < deadline, "Redis not used again");
+        tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }

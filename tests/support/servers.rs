@@ -241,6 +241,8 @@ impl Redis {
         let child = Command::new(bin.join("redis-server"))
             .args(["--port", &self.port.to_string(), "--bind", "127.0.0.1"])
             .args(["--save", "", "--appendonly", "no", "--daemonize", "no"])
+            // DEBUG SLEEP makes a slow Redis for the tests (Redis 7 refuses it by default).
+            .args(["--enable-debug-command", "yes"])
             .arg("--dir")
             .arg(self.dir.path())
             .stdin(Stdio::null())
