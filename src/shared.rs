@@ -28,6 +28,9 @@ pub const CONNECT_TIMEOUT: Duration = Duration::from_millis(500);
 pub const RETRY_AFTER: Duration = Duration::from_secs(1);
 /// How often a process waiting for another's fetch looks for its result.
 pub const POLL_EVERY: Duration = Duration::from_millis(20);
+/// Deletes a lock only when it holds this process's mark, in one atomic step.
+const UNLOCK_SCRIPT: &str =
+    "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end";
 /// Prefix of every key, with a version: a change of the brief's JSON shape changes it.
 const PREFIX: &str = "newsbrief:v1";
 
@@ -279,9 +282,18 @@ impl SharedCache {
         }
     }
 
-    /// Releases the fetch lock of `key` (best effort; it expires anyway).
+    /// Releases the fetch lock of `key` if this process still holds it (a fetch that outlived
+    /// the lock must not release another process's); best effort, as it expires anyway.
     pub async fn unlock(&self, key: &str) {
-        let _: Option<i64> = self.run(redis::cmd("DEL").arg(Self::lock_key(key))).await;
+        let _: Option<i64> = self
+            .run(
+                redis::cmd("EVAL")
+                    .arg(UNLOCK_SCRIPT)
+                    .arg(1)
+                    .arg(Self::lock_key(key))
+                    .arg(&self.owner),
+            )
+            .await;
     }
 
     /// Waits for the brief another process is making under `key`: `None` when the wait

@@ -285,3 +285,27 @@ async fn a_slow_redis_costs_at_most_the_operation_timeout_then_recovers() {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_fetch_lock_is_taken_once_and_released_only_by_its_holder() {
+    use newsbrief::shared::{Lock, SharedCache};
+    let redis = Redis::start().await;
+    let new = || SharedCache::new(&redis.url, Duration::from_secs(60), Duration::from_secs(5));
+    let (a, b) = (new().unwrap(), new().unwrap());
+    assert_eq!(a.lock("k").await, Lock::Acquired);
+    assert_eq!(b.lock("k").await, Lock::Held, "one holder at a time");
+    b.unlock("k").await;
+    assert_eq!(b.lock("k").await, Lock::Held, "only the holder releases it");
+    // The waiter sees the holder's brief as soon as it is stored.
+    let waiting = tokio::spawn(async move { b.wait_for("k").await });
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let brief = newsbrief::Brief {
+        title: Some("made by a".into()),
+        ..Default::default()
+    };
+    a.put("k", &brief).await;
+    a.unlock("k").await;
+    let got = waiting.await.unwrap().expect("the holder's brief");
+    assert_eq!(got.title.as_deref(), Some("made by a"));
+    assert_eq!(a.lock("k").await, Lock::Acquired, "released by its holder");
+}
