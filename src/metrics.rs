@@ -36,7 +36,7 @@ pub struct Metrics {
     /// Links waiting for a fetch slot now.
     pub queue_depth: IntGauge,
     /// Whether the shared Redis answers (1) or the bot runs on its local cache only (0);
-    /// absent from use when no Redis is configured (stays 0).
+    /// stays 0 when no Redis is configured.
     pub shared_cache_up: IntGauge,
 }
 
