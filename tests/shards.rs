@@ -40,6 +40,13 @@ async fn auto_opens_the_recommended_number_of_shards_and_logs_each() {
     fake.drop_gateway(4000);
     bot.wait_log(&format!("shard {newest} resumed its session"))
         .await;
+    // ... and its stage back to connected, a second time.
+    let connected = format!("shard {newest} connected");
+    let deadline = std::time::Instant::now() + procs::WAIT;
+    while bot.logs().matches(&connected).count() < 2 {
+        assert!(std::time::Instant::now() < deadline, "{}", bot.tail());
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
     fake.wait_open_shards(&[0, 1]).await;
 
     let status = bot.terminate().await;

@@ -37,19 +37,33 @@ pub async fn handle(
         serenity::FullEvent::Resume { .. } => {
             tracing::info!(shard, "shard {shard} resumed its session");
         }
-        serenity::FullEvent::ShardStageUpdate { event } => {
-            let id = event.shard_id.0;
-            if matches!(event.new, serenity::ConnectionStage::Connected) {
-                tracing::info!(shard = id, "shard {id} connected");
-            } else if matches!(event.old, serenity::ConnectionStage::Connected) {
-                tracing::warn!(shard = id, stage = ?event.new, "shard {id} disconnected; reconnecting");
-            } else {
-                tracing::debug!(shard = id, stage = ?event.new, "shard {id} connection stage");
-            }
-        }
         _ => {}
     }
     Ok(())
+}
+
+/// Logs each shard's connection stage changes (disconnects, reconnects) with its id.
+/// serenity hands these only to its own event handlers, not to poise's framework, hence
+/// this separate handler.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ShardStages;
+
+#[serenity::async_trait]
+impl serenity::EventHandler for ShardStages {
+    async fn shard_stage_update(
+        &self,
+        _ctx: serenity::Context,
+        event: serenity::ShardStageUpdateEvent,
+    ) {
+        let id = event.shard_id.0;
+        if matches!(event.new, serenity::ConnectionStage::Connected) {
+            tracing::info!(shard = id, "shard {id} connected (was {:?})", event.old);
+        } else if matches!(event.old, serenity::ConnectionStage::Connected) {
+            tracing::warn!(shard = id, stage = ?event.new, "shard {id} disconnected; reconnecting");
+        } else {
+            tracing::debug!(shard = id, stage = ?event.new, "shard {id} connection stage");
+        }
+    }
 }
 
 /// Whether a message was written by a person in an ordinary way (not a bot, webhook or

@@ -484,6 +484,7 @@ async fn run_inner(
 
     let mut client = serenity::ClientBuilder::new_with_http(http, intents())
         .framework(framework)
+        .event_handler(events::ShardStages)
         .await
         .map_err(|e| classify_start_error(&e))?;
     let shard_manager = Arc::clone(&client.shard_manager);
