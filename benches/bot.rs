@@ -115,21 +115,6 @@ fn spawn_bot(fake: &FakeDiscord, dir: &std::path::Path) -> Child {
         .expect("spawn the bot")
 }
 
-/// A `/proc/PID/status` value in KiB (`VmRSS`, `VmHWM`, `Threads` as a count).
-fn proc_status(pid: u32, key: &str) -> Option<u64> {
-    let s = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    s.lines()
-        .find(|l| l.starts_with(key) && l[key.len()..].starts_with(':'))?
-        .split_whitespace()
-        .nth(1)?
-        .parse()
-        .ok()
-}
-
-fn mib(kib: Option<u64>) -> String {
-    kib.map_or("n/a".into(), |k| format!("{:.1} MiB", k as f64 / 1024.0))
-}
-
 fn stop(mut child: Child) {
     let pid = child.id().to_string();
     let _ = Command::new("kill").args(["-TERM", &pid]).status();
@@ -210,9 +195,9 @@ async fn run(messages: usize, pages: Vec<String>) {
     let child = child.expect("the last bot");
     let pid = child.id();
     tokio::time::sleep(SETTLE).await;
-    let idle_rss = proc_status(pid, "VmRSS");
-    let idle_hwm = proc_status(pid, "VmHWM");
-    let threads = proc_status(pid, "Threads");
+    let idle_rss = common::proc_status(pid, "VmRSS");
+    let idle_hwm = common::proc_status(pid, "VmHWM");
+    let threads = common::proc_status(pid, "Threads");
 
     let urls: Vec<String> = (0..messages).map(|i| format!("{pages}/story{i}")).collect();
     let fresh = latencies(&fake, &urls, CHANNEL).await;
@@ -220,8 +205,8 @@ async fn run(messages: usize, pages: Vec<String>) {
     if std::env::var_os("BENCH_VERBOSE").is_some() {
         println!("fetched: {fresh:?}\ncached: {cached:?}");
     }
-    let busy_rss = proc_status(pid, "VmRSS");
-    let busy_hwm = proc_status(pid, "VmHWM");
+    let busy_rss = common::proc_status(pid, "VmRSS");
+    let busy_hwm = common::proc_status(pid, "VmHWM");
     stop(child);
 
     let (r, _, rmax) = median_ms(to_ready);
@@ -230,8 +215,8 @@ async fn run(messages: usize, pages: Vec<String>) {
     println!("start-up to commands set    median {g:7.1} ms  max {gmax:7.1} ms");
     println!(
         "idle after ready            VmRSS {}  VmHWM {}  threads {}  (target < 30 MiB)",
-        mib(idle_rss),
-        mib(idle_hwm),
+        common::mib(idle_rss),
+        common::mib(idle_hwm),
         threads.map_or("n/a".into(), |t| t.to_string())
     );
     let (m, p90, max) = median_ms(fresh);
@@ -240,7 +225,7 @@ async fn run(messages: usize, pages: Vec<String>) {
     println!("message -> reply, cached    median {m:7.2} ms  p90 {p90:7.2} ms  max {max:7.2} ms  (the same URLs again)");
     println!(
         "after the latency runs      VmRSS {}  VmHWM {}",
-        mib(busy_rss),
-        mib(busy_hwm)
+        common::mib(busy_rss),
+        common::mib(busy_hwm)
     );
 }

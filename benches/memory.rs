@@ -18,6 +18,8 @@
 #[path = "../tests/fake_discord/mod.rs"]
 mod fake_discord;
 
+mod common;
+
 use std::fmt::Write as _;
 use std::net::SocketAddr;
 use std::path::Path;
@@ -74,8 +76,8 @@ fn main() {
         for (name, bin, r) in rows {
             println!(
                 "{name:<10}  idle {:>8}  peak (VmHWM) {:>10}  pages briefed {:>5}{}  [{bin}]",
-                mib(r.idle_kib),
-                mib(r.peak_kib),
+                common::mib(r.idle_kib),
+                common::mib(r.peak_kib),
                 r.briefed,
                 if r.stopped { " (stopped at the safety limit)" } else { "" }
             );
@@ -156,20 +158,6 @@ fn spawn_bot(bin: &str, fake: &FakeDiscord, dir: &Path) -> Child {
         .expect("spawn the bot")
 }
 
-fn proc_status(pid: u32, key: &str) -> Option<u64> {
-    let s = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    s.lines()
-        .find(|l| l.starts_with(key) && l[key.len()..].starts_with(':'))?
-        .split_whitespace()
-        .nth(1)?
-        .parse()
-        .ok()
-}
-
-fn mib(kib: Option<u64>) -> String {
-    kib.map_or("n/a".into(), |k| format!("{:.1} MiB", k as f64 / 1024.0))
-}
-
 fn stop(mut child: Child) {
     let pid = child.id().to_string();
     let _ = Command::new("kill").args(["-TERM", &pid]).status();
@@ -204,7 +192,7 @@ async fn run(bin: &str, site: &str, pages: usize) -> Outcome {
     let pid = child.id();
     fake.wait_registered(0).await;
     tokio::time::sleep(Duration::from_secs(1)).await;
-    let idle_kib = proc_status(pid, "VmRSS");
+    let idle_kib = common::proc_status(pid, "VmRSS");
     let started = Instant::now();
     let mut briefed = 0;
     let mut stopped = false;
@@ -229,19 +217,19 @@ async fn run(bin: &str, site: &str, pages: usize) -> Outcome {
         n += ids.len();
         briefed = n;
         fake.clear_calls();
-        if proc_status(pid, "VmRSS").unwrap_or(0) > safety_kib {
+        if common::proc_status(pid, "VmRSS").unwrap_or(0) > safety_kib {
             stopped = true;
             break;
         }
         if n % 100 == 0 {
             eprintln!(
                 "  {bin}: {n} pages, VmRSS {}, {:.0} s",
-                mib(proc_status(pid, "VmRSS")),
+                common::mib(common::proc_status(pid, "VmRSS")),
                 started.elapsed().as_secs_f64()
             );
         }
     }
-    let peak_kib = proc_status(pid, "VmHWM");
+    let peak_kib = common::proc_status(pid, "VmHWM");
     stop(child);
     Outcome {
         idle_kib,

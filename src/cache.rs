@@ -11,6 +11,9 @@
 //! time for a fetch slot, and only while few others wait; otherwise it is answered
 //! [`BriefError::Busy`]. Failures of a link are remembered briefly (the same dead link
 //! pasted again and again is fetched once); successes live for the cache TTL.
+//! With a shared cache ([`crate::shared`], Redis) behind the local one, a local miss first
+//! looks there, and a link another process is fetching right now is waited for instead of
+//! fetched twice. Every brief made and every cache hit is counted in [`crate::metrics`].
 //! This module does not find links in text ([`crate::links`]) nor render briefs.
 
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -21,6 +24,8 @@ use moka::future::Cache;
 use tokio::sync::Semaphore;
 
 use crate::fetch::Body;
+use crate::metrics::Metrics;
+use crate::shared::{Lock, SharedCache};
 use crate::{Brief, BriefOptions, Engine, Error};
 
 /// Default time a brief stays cached: news pages change little within an hour.
@@ -154,6 +159,9 @@ pub struct BriefService {
     panic_on: Option<Arc<str>>,
     /// See [`CacheConfig::panic_in_fetch_on_url_containing`].
     panic_in_fetch_on: Option<Arc<str>>,
+    /// The cache shared with other processes (Redis), if any.
+    shared: Option<Arc<SharedCache>>,
+    metrics: Arc<Metrics>,
 }
 
 impl std::fmt::Debug for BriefService {
@@ -191,7 +199,30 @@ impl BriefService {
             panic_in_fetch_on: hook(config.panic_in_fetch_on_url_containing.as_deref()),
             #[cfg(not(any(test, feature = "test-hooks")))]
             panic_in_fetch_on: None,
+            shared: None,
+            metrics: Arc::new(Metrics::new()),
         }
+    }
+
+    /// Puts `shared` behind the local cache: briefs made here are shared with the other
+    /// processes, and theirs are used here.
+    #[must_use]
+    pub fn with_shared(mut self, shared: Arc<SharedCache>) -> Self {
+        self.shared = Some(shared);
+        self
+    }
+
+    /// Records into `metrics` instead of a private set.
+    #[must_use]
+    pub fn with_metrics(mut self, metrics: Arc<Metrics>) -> Self {
+        self.metrics = metrics;
+        self
+    }
+
+    /// Links waiting for a fetch slot now.
+    #[must_use]
+    pub fn queue_depth(&self) -> usize {
+        self.waiting.load(Ordering::SeqCst)
     }
 
     /// Bytes the cached briefs weigh now (after pending evictions run), as counted against
@@ -232,6 +263,10 @@ impl BriefService {
                 return Err(err);
             }
         }
+        if let Some(brief) = self.cache.get(&key).await {
+            self.metrics.cache_hits.with_label_values(&["local"]).inc();
+            return Ok(brief);
+        }
         let result = self
             .cache
             .try_get_with(key.clone(), self.make(normalised, sentences))
@@ -262,7 +297,66 @@ impl BriefService {
         }
     }
 
+    /// Makes a brief after a local miss: from the shared cache, by waiting for the process
+    /// that is fetching the link, or by fetching it here (and then sharing it).
     async fn make(&self, url: String, sentences: Option<usize>) -> Result<Arc<Brief>, BriefError> {
+        let Some(shared) = self.shared.clone() else {
+            return self.make_here(url, sentences).await;
+        };
+        let key = SharedCache::key(&url, sentences);
+        if let Some(brief) = shared.get(&key).await {
+            self.metrics.cache_hits.with_label_values(&["shared"]).inc();
+            return Ok(Arc::new(brief));
+        }
+        match shared.lock(&key).await {
+            Lock::Acquired => {
+                let made = self.make_here(url, sentences).await;
+                if let Ok(brief) = &made {
+                    shared.put(&key, brief).await;
+                }
+                shared.unlock(&key).await;
+                made
+            }
+            Lock::Held => {
+                if let Some(brief) = shared.wait_for(&key).await {
+                    self.metrics.cache_hits.with_label_values(&["shared"]).inc();
+                    return Ok(Arc::new(brief));
+                }
+                self.make_here(url, sentences).await
+            }
+            Lock::Unavailable => self.make_here(url, sentences).await,
+        }
+    }
+
+    /// Fetches and briefs `url` in this process, counting it in the metrics.
+    async fn make_here(
+        &self,
+        url: String,
+        sentences: Option<usize>,
+    ) -> Result<Arc<Brief>, BriefError> {
+        let started = std::time::Instant::now();
+        let made = self.fetch_and_brief(url, sentences).await;
+        match &made {
+            Ok(_) => {
+                self.metrics.briefs_made.inc();
+                self.metrics
+                    .fetch_seconds
+                    .observe(started.elapsed().as_secs_f64());
+            }
+            Err(e) => self
+                .metrics
+                .fetch_errors
+                .with_label_values(&[e.kind()])
+                .inc(),
+        }
+        made
+    }
+
+    async fn fetch_and_brief(
+        &self,
+        url: String,
+        sentences: Option<usize>,
+    ) -> Result<Arc<Brief>, BriefError> {
         let _permit = self.fetch_slot().await?;
         self.fetches.fetch_add(1, Ordering::Relaxed);
         let page = self.engine.fetcher().fetch(&url).await?;

@@ -1,16 +1,21 @@
-//! Persistent bot settings (per channel, per server, and each person's own choices), in
-//! SQLite through sqlx.
+//! Persistent bot settings (per channel, per server, and each person's own choices), through
+//! sqlx: in a SQLite file by default, or in PostgreSQL when `NEWSBRIEF_DATABASE_URL` starts
+//! with `postgres://` (several processes of one bot then see one setting at once).
 //!
-//! The database is created when missing and migrated at open (the migrations in
-//! `migrations/` are compiled in); it runs in WAL mode with `synchronous=NORMAL`, so a crash
-//! or `kill -9` never leaves a half-written setting behind. Only settings live here: briefs
-//! are cached in memory ([`crate::cache`]) and never stored.
+//! The back end is chosen once, at [`Store::open`], and hidden behind [`Store`]: each query
+//! has its SQLite and its PostgreSQL form side by side. The schema migrations exist for both
+//! back ends, version by version ([`MIGRATIONS`]: `migrations/*.sql` for SQLite,
+//! `migrations/postgres/*.sql` for PostgreSQL), compiled in; a test keeps the two in step
+//! (same tables, same columns). A SQLite database is created when missing and runs in WAL
+//! mode with `synchronous=NORMAL`, so a crash or `kill -9` never leaves a half-written
+//! setting behind. Only settings live here: briefs are cached ([`crate::cache`]), never stored.
 
 use std::borrow::Cow;
 use std::str::FromStr;
 use std::time::Duration;
 
 use sqlx::migrate::{Migration, MigrationSource, MigrationType, Migrator};
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Row, SqlitePool};
 
@@ -19,25 +24,45 @@ pub const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 /// Connections in the pool: settings are tiny and rarely written, a few readers suffice.
 pub const MAX_CONNECTIONS: u32 = 4;
 
+/// Longest wait for a PostgreSQL connection (at start, and for each query's connection).
+pub const PG_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// One schema migration, in both back ends' SQL.
+#[derive(Debug, Clone, Copy)]
+pub struct SchemaMigration {
+    /// Version (applied in order, recorded in `_sqlx_migrations`).
+    pub version: i64,
+    /// What it does.
+    pub description: &'static str,
+    /// The SQLite form (`migrations/NNNN_*.sql`; never edited once released: SQLite
+    /// databases in use hold its checksum).
+    pub sqlite: &'static str,
+    /// The PostgreSQL form (`migrations/postgres/NNNN_*.sql`).
+    pub postgres: &'static str,
+}
+
 /// The schema migrations, compiled in so an installed binary needs no `migrations/` folder.
-const MIGRATIONS: &[(i64, &str, &str)] = &[
-    (
-        1,
-        "channel settings",
-        include_str!("../migrations/0001_channel_settings.sql"),
-    ),
-    (
-        2,
-        "server settings",
-        include_str!("../migrations/0002_server_settings.sql"),
-    ),
+/// A new migration adds one entry with both forms.
+pub const MIGRATIONS: &[SchemaMigration] = &[
+    SchemaMigration {
+        version: 1,
+        description: "channel settings",
+        sqlite: include_str!("../migrations/0001_channel_settings.sql"),
+        postgres: include_str!("../migrations/postgres/0001_channel_settings.sql"),
+    },
+    SchemaMigration {
+        version: 2,
+        description: "server settings",
+        sqlite: include_str!("../migrations/0002_server_settings.sql"),
+        postgres: include_str!("../migrations/postgres/0002_server_settings.sql"),
+    },
 ];
 
 /// Errors of the settings store. Each names the database.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     /// The database URL is malformed.
-    #[error("NEWSBRIEF_DATABASE_URL `{url}` is not a valid SQLite URL ({reason}); expected sqlite://path/to/file.db")]
+    #[error("NEWSBRIEF_DATABASE_URL `{url}` is not a valid database URL ({reason}); expected sqlite://path/to/file.db or postgres://user:password@host:port/database")]
     BadUrl {
         /// The URL.
         url: String,
@@ -112,23 +137,35 @@ fn open_hint(url: &str, reason: &str) -> String {
     }
 }
 
+/// Which form of [`MIGRATIONS`] to run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Backend {
+    Sqlite,
+    Postgres,
+}
+
 #[derive(Debug)]
-struct EmbeddedMigrations;
+struct EmbeddedMigrations(Backend);
 
 impl MigrationSource<'static> for EmbeddedMigrations {
     fn resolve(
         self,
     ) -> futures_core_compat::BoxFuture<'static, Result<Vec<Migration>, sqlx::error::BoxDynError>>
     {
-        Box::pin(async {
+        let backend = self.0;
+        Box::pin(async move {
             Ok(MIGRATIONS
                 .iter()
-                .map(|(version, description, sql)| {
+                .map(|m| {
+                    let sql = match backend {
+                        Backend::Sqlite => m.sqlite,
+                        Backend::Postgres => m.postgres,
+                    };
                     Migration::new(
-                        *version,
-                        Cow::Borrowed(*description),
+                        m.version,
+                        Cow::Borrowed(m.description),
                         MigrationType::Simple,
-                        Cow::Borrowed(*sql),
+                        Cow::Borrowed(sql),
                         false,
                     )
                 })
@@ -143,24 +180,53 @@ mod futures_core_compat {
     pub type BoxFuture<'a, T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send + 'a>>;
 }
 
-/// The settings store.
+/// The pool of the back end in use.
+#[derive(Debug, Clone)]
+enum Pool {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// The settings store. Cheap to clone (the pool is shared).
 #[derive(Debug, Clone)]
 pub struct Store {
-    pool: SqlitePool,
+    pool: Pool,
+    /// The URL as shown in errors (any password replaced).
     url: String,
 }
 
+/// Whether `url` names a PostgreSQL database.
+#[must_use]
+pub fn is_postgres_url(url: &str) -> bool {
+    url.starts_with("postgres://") || url.starts_with("postgresql://")
+}
+
+/// `url` with its password (if any) replaced, for errors and logs.
+#[must_use]
+pub fn redact_url(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut u) if u.password().is_some() => {
+            let _ = u.set_password(Some("<redacted>"));
+            u.to_string()
+        }
+        _ => url.to_string(),
+    }
+}
+
 impl Store {
-    /// Opens (creating if missing) and migrates the database at `url`
-    /// (`sqlite://path/to/file.db`).
+    /// Opens and migrates the database at `url`: `sqlite://path/to/file.db` (created if
+    /// missing) or `postgres://user:password@host:port/database` (which must exist).
     ///
     /// # Errors
-    /// [`StoreError::BadUrl`] or [`StoreError::Open`] naming the database.
+    /// [`StoreError::BadUrl`] or [`StoreError::Open`] naming the database (never its password).
     pub async fn open(url: &str) -> Result<Self, StoreError> {
+        if is_postgres_url(url) {
+            return Self::open_postgres(url).await;
+        }
         if !url.starts_with("sqlite:") {
             return Err(StoreError::BadUrl {
-                url: url.to_string(),
-                reason: "only sqlite: URLs are supported".into(),
+                url: redact_url(url),
+                reason: "only sqlite: and postgres: URLs are supported".into(),
             });
         }
         let options = SqliteConnectOptions::from_str(url)
@@ -185,14 +251,91 @@ impl Store {
             .connect_with(options)
             .await
             .map_err(|e| open_err(&e))?;
-        let migrator = Migrator::new(EmbeddedMigrations)
+        let migrator = Migrator::new(EmbeddedMigrations(Backend::Sqlite))
             .await
             .map_err(|e| open_err(&e))?;
         migrator.run(&pool).await.map_err(|e| open_err(&e))?;
         Ok(Self {
-            pool,
+            pool: Pool::Sqlite(pool),
             url: url.to_string(),
         })
+    }
+
+    async fn open_postgres(url: &str) -> Result<Self, StoreError> {
+        let shown = redact_url(url);
+        let options = PgConnectOptions::from_str(url).map_err(|e| StoreError::BadUrl {
+            url: shown.clone(),
+            reason: redact_text(&e.to_string(), url),
+        })?;
+        let open_err = |e: &dyn std::fmt::Display| {
+            StoreError::Open {
+            url: shown.clone(),
+            reason: redact_text(&e.to_string(), url),
+            hint: "check that PostgreSQL runs, that the database exists and that the user may create tables in it".into(),
+        }
+        };
+        let pool = PgPoolOptions::new()
+            .max_connections(MAX_CONNECTIONS)
+            .acquire_timeout(PG_CONNECT_TIMEOUT)
+            .connect_with(options)
+            .await
+            .map_err(|e| open_err(&e))?;
+        // Several processes may start at once: sqlx's migrator takes an advisory lock.
+        let migrator = Migrator::new(EmbeddedMigrations(Backend::Postgres))
+            .await
+            .map_err(|e| open_err(&e))?;
+        migrator.run(&pool).await.map_err(|e| open_err(&e))?;
+        Ok(Self {
+            pool: Pool::Postgres(pool),
+            url: shown,
+        })
+    }
+
+    /// Whether this store is PostgreSQL (shared by a fleet) rather than a SQLite file.
+    #[must_use]
+    pub fn is_postgres(&self) -> bool {
+        matches!(self.pool, Pool::Postgres(_))
+    }
+
+    /// Whether the database answers a trivial query now (for health checks).
+    pub async fn ping(&self) -> bool {
+        let answered = match &self.pool {
+            Pool::Sqlite(p) => sqlx::query("SELECT 1").execute(p).await.is_ok(),
+            Pool::Postgres(p) => sqlx::query("SELECT 1").execute(p).await.is_ok(),
+        };
+        answered
+    }
+
+    /// The tables and their columns (name, nullable) as the database reports them, sorted:
+    /// what the schema-in-step test compares between the back ends.
+    ///
+    /// # Errors
+    /// When the catalogue cannot be read.
+    pub async fn schema(&self) -> Result<Vec<(String, String, bool)>, StoreError> {
+        let mut out: Vec<(String, String, bool)> = match &self.pool {
+            Pool::Sqlite(p) => sqlx::query(
+                "SELECT m.name, c.name, c.\"notnull\" FROM sqlite_master m, pragma_table_info(m.name) c
+                 WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name NOT LIKE '_sqlx_%'",
+            )
+            .fetch_all(p)
+            .await
+            .map_err(|e| self.query_err(&e))?
+            .iter()
+            .map(|r| (r.get(0), r.get(1), r.get::<i64, _>(2) == 0))
+            .collect(),
+            Pool::Postgres(p) => sqlx::query(
+                "SELECT table_name::text, column_name::text, is_nullable = 'YES' FROM information_schema.columns
+                 WHERE table_schema = current_schema() AND table_name NOT LIKE '\\_sqlx\\_%'",
+            )
+            .fetch_all(p)
+            .await
+            .map_err(|e| self.query_err(&e))?
+            .iter()
+            .map(|r| (r.get(0), r.get(1), r.get(2)))
+            .collect(),
+        };
+        out.sort();
+        Ok(out)
     }
 
     fn query_err(&self, e: &sqlx::Error) -> StoreError {
@@ -207,12 +350,25 @@ impl Store {
     /// # Errors
     /// When the query fails.
     pub async fn autosummary(&self, channel: u64) -> Result<bool, StoreError> {
-        let row = sqlx::query("SELECT autosummary FROM channel_settings WHERE channel_id = ?")
-            .bind(snowflake_to_db(channel))
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(|e| self.query_err(&e))?;
-        Ok(row.is_none_or(|r| r.get::<i64, _>(0) != 0))
+        let id = snowflake_to_db(channel);
+        let on = match &self.pool {
+            Pool::Sqlite(p) => {
+                sqlx::query("SELECT autosummary FROM channel_settings WHERE channel_id = ?")
+                    .bind(id)
+                    .fetch_optional(p)
+                    .await
+                    .map(|row| row.map(|r| r.get::<i64, _>(0) != 0))
+            }
+            Pool::Postgres(p) => {
+                sqlx::query("SELECT autosummary FROM channel_settings WHERE channel_id = $1")
+                    .bind(id)
+                    .fetch_optional(p)
+                    .await
+                    .map(|row| row.map(|r| r.get::<bool, _>(0)))
+            }
+        }
+        .map_err(|e| self.query_err(&e))?;
+        Ok(on.unwrap_or(true))
     }
 
     /// Turns auto-briefs on or off in `channel`.
@@ -225,24 +381,51 @@ impl Store {
         guild: Option<u64>,
         on: bool,
     ) -> Result<(), StoreError> {
-        sqlx::query(
-            "INSERT INTO channel_settings (channel_id, guild_id, autosummary) VALUES (?, ?, ?)
-             ON CONFLICT(channel_id) DO UPDATE SET autosummary = excluded.autosummary,
-             guild_id = excluded.guild_id,
-             updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
-        )
-        .bind(snowflake_to_db(channel))
-        .bind(guild.map(snowflake_to_db))
-        .bind(i64::from(on))
-        .execute(&self.pool)
-        .await
-        .map_err(|e| self.query_err(&e))?;
-        Ok(())
+        let (channel, guild) = (snowflake_to_db(channel), guild.map(snowflake_to_db));
+        match &self.pool {
+            Pool::Sqlite(p) => sqlx::query(
+                "INSERT INTO channel_settings (channel_id, guild_id, autosummary) VALUES (?, ?, ?)
+                 ON CONFLICT(channel_id) DO UPDATE SET autosummary = excluded.autosummary,
+                 guild_id = excluded.guild_id,
+                 updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
+            )
+            .bind(channel)
+            .bind(guild)
+            .bind(i64::from(on))
+            .execute(p)
+            .await
+            .map(drop),
+            Pool::Postgres(p) => sqlx::query(
+                "INSERT INTO channel_settings (channel_id, guild_id, autosummary) VALUES ($1, $2, $3)
+                 ON CONFLICT (channel_id) DO UPDATE SET autosummary = excluded.autosummary,
+                 guild_id = excluded.guild_id, updated_at = now()",
+            )
+            .bind(channel)
+            .bind(guild)
+            .bind(on)
+            .execute(p)
+            .await
+            .map(drop),
+        }
+        .map_err(|e| self.query_err(&e))
     }
 
-    /// Closes the pool, checkpointing the WAL.
+    /// Closes the pool, checkpointing the WAL of a SQLite file into the file first (the
+    /// driver closes connections on its worker threads, so the checkpoint the last close
+    /// makes may not have finished when `close` returns).
     pub async fn close(&self) {
-        self.pool.close().await;
+        match &self.pool {
+            Pool::Sqlite(p) => {
+                if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+                    .execute(p)
+                    .await
+                {
+                    tracing::warn!(error = %e, "could not checkpoint the settings database");
+                }
+                p.close().await;
+            }
+            Pool::Postgres(p) => p.close().await,
+        }
     }
 }
 
@@ -255,12 +438,24 @@ impl Store {
     /// # Errors
     /// When the query fails.
     pub async fn channel_autosummary(&self, channel: u64) -> Result<Option<bool>, StoreError> {
-        let row = sqlx::query("SELECT autosummary FROM channel_settings WHERE channel_id = ?")
-            .bind(snowflake_to_db(channel))
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(|e| self.query_err(&e))?;
-        Ok(row.map(|r| r.get::<i64, _>(0) != 0))
+        let id = snowflake_to_db(channel);
+        match &self.pool {
+            Pool::Sqlite(p) => {
+                sqlx::query("SELECT autosummary FROM channel_settings WHERE channel_id = ?")
+                    .bind(id)
+                    .fetch_optional(p)
+                    .await
+                    .map(|row| row.map(|r| r.get::<i64, _>(0) != 0))
+            }
+            Pool::Postgres(p) => {
+                sqlx::query("SELECT autosummary FROM channel_settings WHERE channel_id = $1")
+                    .bind(id)
+                    .fetch_optional(p)
+                    .await
+                    .map(|row| row.map(|r| r.get::<bool, _>(0)))
+            }
+        }
+        .map_err(|e| self.query_err(&e))
     }
 
     /// The server's settings as stored (a JSON object), `None` when never set.
@@ -268,12 +463,24 @@ impl Store {
     /// # Errors
     /// When the query fails.
     pub async fn server_settings(&self, guild: u64) -> Result<Option<String>, StoreError> {
-        let row = sqlx::query("SELECT settings FROM server_settings WHERE guild_id = ?")
-            .bind(snowflake_to_db(guild))
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(|e| self.query_err(&e))?;
-        Ok(row.map(|r| r.get::<String, _>(0)))
+        let id = snowflake_to_db(guild);
+        match &self.pool {
+            Pool::Sqlite(p) => {
+                sqlx::query("SELECT settings FROM server_settings WHERE guild_id = ?")
+                    .bind(id)
+                    .fetch_optional(p)
+                    .await
+                    .map(|row| row.map(|r| r.get::<String, _>(0)))
+            }
+            Pool::Postgres(p) => {
+                sqlx::query("SELECT settings FROM server_settings WHERE guild_id = $1")
+                    .bind(id)
+                    .fetch_optional(p)
+                    .await
+                    .map(|row| row.map(|r| r.get::<String, _>(0)))
+            }
+        }
+        .map_err(|e| self.query_err(&e))
     }
 
     /// Stores the server's settings (a JSON object), replacing the old ones.
@@ -281,17 +488,30 @@ impl Store {
     /// # Errors
     /// When the write fails.
     pub async fn set_server_settings(&self, guild: u64, settings: &str) -> Result<(), StoreError> {
-        sqlx::query(
-            "INSERT INTO server_settings (guild_id, settings) VALUES (?, ?)
-             ON CONFLICT(guild_id) DO UPDATE SET settings = excluded.settings,
-             updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
-        )
-        .bind(snowflake_to_db(guild))
-        .bind(settings)
-        .execute(&self.pool)
-        .await
-        .map_err(|e| self.query_err(&e))?;
-        Ok(())
+        let id = snowflake_to_db(guild);
+        match &self.pool {
+            Pool::Sqlite(p) => sqlx::query(
+                "INSERT INTO server_settings (guild_id, settings) VALUES (?, ?)
+                 ON CONFLICT(guild_id) DO UPDATE SET settings = excluded.settings,
+                 updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
+            )
+            .bind(id)
+            .bind(settings)
+            .execute(p)
+            .await
+            .map(drop),
+            Pool::Postgres(p) => sqlx::query(
+                "INSERT INTO server_settings (guild_id, settings) VALUES ($1, $2)
+                 ON CONFLICT (guild_id) DO UPDATE SET settings = excluded.settings,
+                 updated_at = now()",
+            )
+            .bind(id)
+            .bind(settings)
+            .execute(p)
+            .await
+            .map(drop),
+        }
+        .map_err(|e| self.query_err(&e))
     }
 
     /// Whether the person asked for auto-briefs in direct messages (off unless asked).
@@ -299,12 +519,24 @@ impl Store {
     /// # Errors
     /// When the query fails.
     pub async fn dm_autosummary(&self, user: u64) -> Result<bool, StoreError> {
-        let row = sqlx::query("SELECT dm_autosummary FROM user_settings WHERE user_id = ?")
-            .bind(snowflake_to_db(user))
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(|e| self.query_err(&e))?;
-        Ok(row.is_some_and(|r| r.get::<i64, _>(0) != 0))
+        let id = snowflake_to_db(user);
+        let on = match &self.pool {
+            Pool::Sqlite(p) => {
+                sqlx::query("SELECT dm_autosummary FROM user_settings WHERE user_id = ?")
+                    .bind(id)
+                    .fetch_optional(p)
+                    .await
+                    .map(|row| row.is_some_and(|r| r.get::<i64, _>(0) != 0))
+            }
+            Pool::Postgres(p) => {
+                sqlx::query("SELECT dm_autosummary FROM user_settings WHERE user_id = $1")
+                    .bind(id)
+                    .fetch_optional(p)
+                    .await
+                    .map(|row| row.is_some_and(|r| r.get::<bool, _>(0)))
+            }
+        };
+        on.map_err(|e| self.query_err(&e))
     }
 
     /// Turns auto-briefs in the person's direct messages on or off.
@@ -312,21 +544,46 @@ impl Store {
     /// # Errors
     /// When the write fails.
     pub async fn set_dm_autosummary(&self, user: u64, on: bool) -> Result<(), StoreError> {
-        sqlx::query(
-            "INSERT INTO user_settings (user_id, dm_autosummary) VALUES (?, ?)
-             ON CONFLICT(user_id) DO UPDATE SET dm_autosummary = excluded.dm_autosummary,
-             updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
-        )
-        .bind(snowflake_to_db(user))
-        .bind(i64::from(on))
-        .execute(&self.pool)
-        .await
-        .map_err(|e| self.query_err(&e))?;
-        Ok(())
+        let id = snowflake_to_db(user);
+        match &self.pool {
+            Pool::Sqlite(p) => sqlx::query(
+                "INSERT INTO user_settings (user_id, dm_autosummary) VALUES (?, ?)
+                 ON CONFLICT(user_id) DO UPDATE SET dm_autosummary = excluded.dm_autosummary,
+                 updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
+            )
+            .bind(id)
+            .bind(i64::from(on))
+            .execute(p)
+            .await
+            .map(drop),
+            Pool::Postgres(p) => sqlx::query(
+                "INSERT INTO user_settings (user_id, dm_autosummary) VALUES ($1, $2)
+                 ON CONFLICT (user_id) DO UPDATE SET dm_autosummary = excluded.dm_autosummary,
+                 updated_at = now()",
+            )
+            .bind(id)
+            .bind(on)
+            .execute(p)
+            .await
+            .map(drop),
+        }
+        .map_err(|e| self.query_err(&e))
     }
 }
 
-/// Discord snowflakes are u64; SQLite integers are i64. The cast keeps every bit, so the
+/// `text` with the password of `url` (if any) replaced: driver errors may quote the URL.
+fn redact_text(text: &str, url: &str) -> String {
+    match url::Url::parse(url)
+        .ok()
+        .and_then(|u| u.password().map(str::to_string))
+    {
+        Some(pw) if !pw.is_empty() => text.replace(&pw, "<redacted>"),
+        _ => text.to_string(),
+    }
+}
+
+/// Discord snowflakes are u64; SQLite and PostgreSQL integers are i64. The cast keeps every
+/// bit, so the
 /// round trip is exact.
 #[allow(clippy::cast_possible_wrap)]
 fn snowflake_to_db(id: u64) -> i64 {
@@ -385,8 +642,11 @@ mod tests {
             .await
             .unwrap();
         assert!(path.exists());
+        let Pool::Sqlite(pool) = &store.pool else {
+            panic!("a sqlite: URL opens SQLite");
+        };
         let mode: String = sqlx::query_scalar("PRAGMA journal_mode")
-            .fetch_one(&store.pool)
+            .fetch_one(pool)
             .await
             .unwrap();
         assert_eq!(mode, "wal");
@@ -432,13 +692,116 @@ mod tests {
         let corrupt = open(bad).await;
         assert!(corrupt.contains("move it away"), "{corrupt}");
 
-        let other = Store::open("postgres://db.example/newsbrief")
+        let other = Store::open("mysql://user:hunter2@db.example/newsbrief")
             .await
             .unwrap_err()
             .to_string();
         assert!(
-            other.contains("NEWSBRIEF_DATABASE_URL") && other.contains("sqlite://"),
+            other.contains("NEWSBRIEF_DATABASE_URL")
+                && other.contains("sqlite://")
+                && other.contains("postgres://"),
             "{other}"
         );
+        assert!(!other.contains("hunter2"), "{other}");
+    }
+
+    /// `CREATE TABLE` names and their column names, in order, from a migration's SQL.
+    fn declared_columns(sql: &str) -> Vec<(String, Vec<String>)> {
+        let mut out = Vec::new();
+        let lower = sql.to_ascii_lowercase();
+        let mut rest = lower.as_str();
+        while let Some(at) = rest.find("create table") {
+            rest = &rest[at + "create table".len()..];
+            let head = rest.split('(').next().unwrap_or("");
+            let name = head.split_whitespace().last().unwrap_or("").to_string();
+            let body_start = rest.find('(').map_or(rest.len(), |i| i + 1);
+            let mut depth = 1;
+            let mut end = body_start;
+            for (i, ch) in rest[body_start..].char_indices() {
+                match ch {
+                    '(' => depth += 1,
+                    ')' => depth -= 1,
+                    _ => {}
+                }
+                if depth == 0 {
+                    end = body_start + i;
+                    break;
+                }
+            }
+            let mut columns = Vec::new();
+            let mut depth = 0;
+            let mut item = String::new();
+            for ch in rest[body_start..end].chars().chain(std::iter::once(',')) {
+                match ch {
+                    '(' => depth += 1,
+                    ')' => depth -= 1,
+                    ',' if depth == 0 => {
+                        let first = item
+                            .lines()
+                            .map(|l| l.split("--").next().unwrap_or(""))
+                            .collect::<Vec<_>>()
+                            .join(" ");
+                        if let Some(word) = first.split_whitespace().next() {
+                            if !["primary", "unique", "foreign", "constraint", "check"]
+                                .contains(&word)
+                            {
+                                columns.push(word.to_string());
+                            }
+                        }
+                        item.clear();
+                        continue;
+                    }
+                    _ => {}
+                }
+                item.push(ch);
+            }
+            out.push((name, columns));
+            rest = &rest[end..];
+        }
+        out
+    }
+
+    #[test]
+    fn both_back_ends_declare_the_same_tables_and_columns() {
+        for m in MIGRATIONS {
+            let sqlite = declared_columns(m.sqlite);
+            let postgres = declared_columns(m.postgres);
+            assert!(
+                !sqlite.is_empty(),
+                "migration {} declares nothing",
+                m.version
+            );
+            assert_eq!(
+                sqlite, postgres,
+                "migration {} differs between the back ends",
+                m.version
+            );
+        }
+        let versions: Vec<i64> = MIGRATIONS.iter().map(|m| m.version).collect();
+        assert!(versions.windows(2).all(|w| w[0] < w[1]), "{versions:?}");
+    }
+
+    #[test]
+    fn passwords_never_reach_errors() {
+        let url = "postgres://bot:s3cr3t-pw@127.0.0.1:1/db";
+        assert!(!redact_url(url).contains("s3cr3t-pw"));
+        assert!(redact_url(url).contains("127.0.0.1:1"));
+        assert_eq!(
+            redact_text("failed for postgres://bot:s3cr3t-pw@x", url),
+            "failed for postgres://bot:<redacted>@x"
+        );
+    }
+
+    #[tokio::test]
+    async fn an_unreachable_postgres_fails_with_the_url_but_not_the_password() {
+        // A closed port on loopback: refused at once.
+        let port = {
+            let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+            l.local_addr().unwrap().port()
+        };
+        let url = format!("postgres://bot:s3cr3t-pw@127.0.0.1:{port}/newsbrief");
+        let err = Store::open(&url).await.unwrap_err().to_string();
+        assert!(err.contains(&format!("127.0.0.1:{port}")), "{err}");
+        assert!(!err.contains("s3cr3t-pw"), "{err}");
     }
 }

@@ -66,3 +66,19 @@ pub fn summary(sorted: &[Duration]) -> (Duration, Duration, f64) {
         sorted.len() as f64 / total.as_secs_f64(),
     )
 }
+
+/// A `/proc/PID/status` value in KiB (`VmRSS`, `VmHWM`; `Threads` as a count).
+pub fn proc_status(pid: u32, key: &str) -> Option<u64> {
+    let s = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    s.lines()
+        .find(|l| l.starts_with(key) && l[key.len()..].starts_with(':'))?
+        .split_whitespace()
+        .nth(1)?
+        .parse()
+        .ok()
+}
+
+/// KiB as MiB with one decimal, or `n/a`.
+pub fn mib(kib: Option<u64>) -> String {
+    kib.map_or("n/a".into(), |k| format!("{:.1} MiB", k as f64 / 1024.0))
+}

@@ -39,6 +39,57 @@ pub const DEFAULT_SERVER_REFILL: Duration = Duration::from_secs(1);
 pub const DEFAULT_REST_TIMEOUT: Duration = Duration::from_secs(15);
 /// Default bounded wait for replies in flight at shutdown.
 pub const DEFAULT_SHUTDOWN_GRACE: Duration = Duration::from_secs(20);
+/// Default longest wait for another process's fetch of the same link (through Redis) before
+/// fetching it here: a little more than a typical fetch and analysis, well under the reply
+/// time people accept.
+pub const DEFAULT_REDIS_WAIT: Duration = Duration::from_secs(10);
+/// Shards one process may be told to run at most: far above what one process should run
+/// (Discord wants one shard per ~1,000 servers), low enough to catch a typo.
+pub const MAX_SHARDS: u32 = 65_536;
+
+/// How many gateway shards the bot runs in all (`NEWSBRIEF_SHARDS`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ShardCount {
+    /// Discord's recommended count, read from `GET /gateway/bot` at start.
+    Auto,
+    /// A fixed count (several processes must agree on it).
+    Fixed(u32),
+}
+
+/// The shards this process runs: `start..end` of `total`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShardPlan {
+    /// First shard id run here.
+    pub start: u32,
+    /// One past the last shard id run here.
+    pub end: u32,
+    /// Shards of the whole bot, over every process.
+    pub total: u32,
+}
+
+impl ShardPlan {
+    /// The shard ids run by this process.
+    #[must_use]
+    pub fn ids(&self) -> std::ops::Range<u32> {
+        self.start..self.end
+    }
+}
+
+/// Works out this process's shards from `NEWSBRIEF_SHARD_RANGE` (`range`, as `a..b`) and
+/// the total count (`NEWSBRIEF_SHARDS`, or Discord's recommendation for `auto`).
+///
+/// # Errors
+/// [`ConfigError::ShardRange`] naming the variable when the range does not fit the total.
+pub fn plan_shards(range: Option<(u32, u32)>, total: u32) -> Result<ShardPlan, ConfigError> {
+    let (start, end) = range.unwrap_or((0, total));
+    if total == 0 || start >= end || end > total {
+        return Err(ConfigError::ShardRange {
+            value: format!("{start}..{end}"),
+            total,
+        });
+    }
+    Ok(ShardPlan { start, end, total })
+}
 
 /// Errors reading the bot settings.
 #[derive(Debug, thiserror::Error)]
@@ -46,6 +97,14 @@ pub enum ConfigError {
     /// `DISCORD_TOKEN` is not set.
     #[error("DISCORD_TOKEN is not set: put the bot token from the Discord developer portal (Bot tab) in the environment or in .env")]
     MissingToken,
+    /// `NEWSBRIEF_SHARD_RANGE` does not fit the bot's shard count.
+    #[error("NEWSBRIEF_SHARD_RANGE is not valid ({value:?}): expected a..b with a < b <= {total}, the shard count (NEWSBRIEF_SHARDS, or Discord's recommendation when it is auto); shards a to b-1 then run in this process")]
+    ShardRange {
+        /// The range as given.
+        value: String,
+        /// The shard count it must fit.
+        total: u32,
+    },
     /// A variable has a value that cannot be used.
     #[error("{name} is not valid ({value:?}): {expected}")]
     Invalid {
@@ -95,6 +154,17 @@ pub struct BotConfig {
     pub rest_timeout: Duration,
     /// Folder with a `bot.toml` that overrides the built-in wording.
     pub prompts_dir: Option<PathBuf>,
+    /// Shards of the whole bot (`NEWSBRIEF_SHARDS`).
+    pub shards: ShardCount,
+    /// The shards `a..b` run by this process (`NEWSBRIEF_SHARD_RANGE`; `None`: all).
+    pub shard_range: Option<(u32, u32)>,
+    /// Redis shared by a fleet of processes (`NEWSBRIEF_REDIS_URL`; secret: may hold a
+    /// password, never logged).
+    pub redis_url: Option<String>,
+    /// Longest wait for another process's fetch of the same link.
+    pub redis_wait: Duration,
+    /// Where `/healthz` and `/metrics` are served (`NEWSBRIEF_METRICS_ADDR`; `None`: off).
+    pub metrics_addr: Option<std::net::SocketAddr>,
 }
 
 impl std::fmt::Debug for BotConfig {
@@ -102,7 +172,10 @@ impl std::fmt::Debug for BotConfig {
         f.debug_struct("BotConfig")
             .field("token", &"<redacted>")
             .field("proxy_url", &self.proxy_url)
-            .field("database_url", &self.database_url)
+            .field(
+                "database_url",
+                &crate::store::redact_url(&self.database_url),
+            )
             .field("dev_guild_id", &self.dev_guild_id)
             .field("links_per_message", &self.links_per_message)
             .field("cache", &self.cache)
@@ -117,6 +190,11 @@ impl std::fmt::Debug for BotConfig {
             .field("shutdown_grace", &self.shutdown_grace)
             .field("rest_timeout", &self.rest_timeout)
             .field("prompts_dir", &self.prompts_dir)
+            .field("shards", &self.shards)
+            .field("shard_range", &self.shard_range)
+            .field("redis_url", &self.redis_url.as_ref().map(|_| "<set>"))
+            .field("redis_wait", &self.redis_wait)
+            .field("metrics_addr", &self.metrics_addr)
             .finish()
     }
 }
@@ -143,6 +221,11 @@ impl BotConfig {
             shutdown_grace: DEFAULT_SHUTDOWN_GRACE,
             rest_timeout: DEFAULT_REST_TIMEOUT,
             prompts_dir: None,
+            shards: ShardCount::Auto,
+            shard_range: None,
+            redis_url: None,
+            redis_wait: DEFAULT_REDIS_WAIT,
+            metrics_addr: None,
         }
     }
 
@@ -233,6 +316,24 @@ impl BotConfig {
             ));
         }
         c.prompts_dir = var("NEWSBRIEF_PROMPTS_DIR").map(PathBuf::from);
+        if let Some(v) = var("NEWSBRIEF_SHARDS") {
+            c.shards = parse_shard_count(&v)?;
+        }
+        if let Some(v) = var("NEWSBRIEF_SHARD_RANGE") {
+            let range = parse_shard_range(&v)?;
+            if let ShardCount::Fixed(total) = c.shards {
+                plan_shards(Some(range), total)?;
+            }
+            c.shard_range = Some(range);
+        }
+        if let Some(v) = var("NEWSBRIEF_REDIS_URL") {
+            check_redis_url(&v)?;
+            c.redis_url = Some(v);
+        }
+        c.redis_wait = secs(&var, "NEWSBRIEF_REDIS_WAIT_SECS")?.unwrap_or(DEFAULT_REDIS_WAIT);
+        if let Some(v) = var("NEWSBRIEF_METRICS_ADDR") {
+            c.metrics_addr = Some(parse_metrics_addr(&v)?);
+        }
         Ok(c)
     }
 }
@@ -276,6 +377,64 @@ fn check_proxy_url(p: &str) -> Result<(), ConfigError> {
         )),
         _ => Err(bad("an http(s) base URL such as https://proxy.example or http://127.0.0.1:3000")),
     }
+}
+
+/// `auto` or a shard count from 1 to [`MAX_SHARDS`].
+fn parse_shard_count(v: &str) -> Result<ShardCount, ConfigError> {
+    if v.eq_ignore_ascii_case("auto") {
+        return Ok(ShardCount::Auto);
+    }
+    match v.parse::<u32>() {
+        Ok(n) if (1..=MAX_SHARDS).contains(&n) => Ok(ShardCount::Fixed(n)),
+        _ => Err(invalid(
+            "NEWSBRIEF_SHARDS",
+            v,
+            "auto (Discord's recommended count) or a whole number of shards from 1 to 65536",
+        )),
+    }
+}
+
+/// `a..b`: two whole numbers with `a < b` (whether `b` fits the count is checked apart).
+fn parse_shard_range(v: &str) -> Result<(u32, u32), ConfigError> {
+    let expected = "a..b, two whole numbers with a < b: this process runs shards a to b-1 (e.g. 0..4 of NEWSBRIEF_SHARDS=8, the other process 4..8)";
+    let (a, b) = v
+        .split_once("..")
+        .ok_or_else(|| invalid("NEWSBRIEF_SHARD_RANGE", v, expected))?;
+    match (a.trim().parse::<u32>(), b.trim().parse::<u32>()) {
+        (Ok(a), Ok(b)) if a < b => Ok((a, b)),
+        _ => Err(invalid("NEWSBRIEF_SHARD_RANGE", v, expected)),
+    }
+}
+
+/// Accepts `redis://` URLs (no TLS support is built in); the password in one is never
+/// repeated in an error.
+fn check_redis_url(v: &str) -> Result<(), ConfigError> {
+    let expected = "a redis://[:password@]host:port[/db] URL (rediss:// is not supported: run Redis on a private network or behind a TLS tunnel)";
+    match url::Url::parse(v) {
+        Ok(u) if u.scheme() == "redis" && u.host().is_some() => Ok(()),
+        Ok(mut u) => {
+            let _ = u.set_password(None);
+            Err(invalid("NEWSBRIEF_REDIS_URL", u.as_str(), expected))
+        }
+        Err(_) => Err(invalid("NEWSBRIEF_REDIS_URL", "<unparsable>", expected)),
+    }
+}
+
+/// `PORT` (on 127.0.0.1), `HOST:PORT` with an IP host, or `localhost:PORT`.
+fn parse_metrics_addr(v: &str) -> Result<std::net::SocketAddr, ConfigError> {
+    use std::net::{Ipv4Addr, SocketAddr};
+    let expected = "a port (served on 127.0.0.1 only) or an address such as 0.0.0.0:9100";
+    if let Ok(port) = v.parse::<u16>() {
+        return Ok(SocketAddr::from((Ipv4Addr::LOCALHOST, port)));
+    }
+    if let Some(port) = v.strip_prefix("localhost:") {
+        let port = port
+            .parse::<u16>()
+            .map_err(|_| invalid("NEWSBRIEF_METRICS_ADDR", v, expected))?;
+        return Ok(SocketAddr::from((Ipv4Addr::LOCALHOST, port)));
+    }
+    v.parse::<SocketAddr>()
+        .map_err(|_| invalid("NEWSBRIEF_METRICS_ADDR", v, expected))
 }
 
 fn invalid(name: &'static str, value: &str, expected: &'static str) -> ConfigError {
@@ -341,6 +500,15 @@ mod tests {
         assert_eq!(c.dev_guild_id, Some(42));
         assert_eq!(c.database_url, DEFAULT_DATABASE_URL);
         assert!(!format!("{c:?}").contains("abc.def"));
+        let c = BotConfig::from_lookup(lookup(&[
+            ("DISCORD_TOKEN", "abc.def"),
+            (
+                "NEWSBRIEF_DATABASE_URL",
+                "postgres://bot:pg-secret@db:5432/newsbrief",
+            ),
+        ]))
+        .unwrap();
+        assert!(!format!("{c:?}").contains("pg-secret"));
     }
 
     #[test]
@@ -370,6 +538,111 @@ mod tests {
             assert!(!err.contains("pw@"), "{err}");
             assert!(err.contains("DISCORD_PROXY_URL"), "{err}");
             assert!(!err.contains("secret.token.value"), "{err}");
+        }
+    }
+
+    #[test]
+    fn shard_settings_are_read_and_bad_ones_name_their_variable() {
+        let with = |pairs: &[(&str, &str)]| {
+            let mut all = vec![("DISCORD_TOKEN", "t")];
+            all.extend_from_slice(pairs);
+            BotConfig::from_lookup(lookup(&all))
+        };
+        let c = with(&[]).unwrap();
+        assert_eq!((c.shards, c.shard_range), (ShardCount::Auto, None));
+        let c = with(&[("NEWSBRIEF_SHARDS", "8"), ("NEWSBRIEF_SHARD_RANGE", "4..8")]).unwrap();
+        assert_eq!(
+            (c.shards, c.shard_range),
+            (ShardCount::Fixed(8), Some((4, 8)))
+        );
+        let c = with(&[
+            ("NEWSBRIEF_SHARDS", "AUTO"),
+            ("NEWSBRIEF_SHARD_RANGE", "0..99"),
+        ])
+        .unwrap();
+        assert_eq!(
+            c.shards,
+            ShardCount::Auto,
+            "checked against Discord's count at start"
+        );
+        for (var, pairs) in [
+            ("NEWSBRIEF_SHARDS", &[("NEWSBRIEF_SHARDS", "0")][..]),
+            ("NEWSBRIEF_SHARDS", &[("NEWSBRIEF_SHARDS", "many")][..]),
+            ("NEWSBRIEF_SHARDS", &[("NEWSBRIEF_SHARDS", "-2")][..]),
+            (
+                "NEWSBRIEF_SHARD_RANGE",
+                &[("NEWSBRIEF_SHARDS", "4"), ("NEWSBRIEF_SHARD_RANGE", "2..2")][..],
+            ),
+            (
+                "NEWSBRIEF_SHARD_RANGE",
+                &[("NEWSBRIEF_SHARDS", "4"), ("NEWSBRIEF_SHARD_RANGE", "3..1")][..],
+            ),
+            (
+                "NEWSBRIEF_SHARD_RANGE",
+                &[("NEWSBRIEF_SHARDS", "4"), ("NEWSBRIEF_SHARD_RANGE", "2..5")][..],
+            ),
+            (
+                "NEWSBRIEF_SHARD_RANGE",
+                &[("NEWSBRIEF_SHARD_RANGE", "two..3")][..],
+            ),
+            (
+                "NEWSBRIEF_SHARD_RANGE",
+                &[("NEWSBRIEF_SHARD_RANGE", "3")][..],
+            ),
+        ] {
+            let err = with(pairs).unwrap_err().to_string();
+            assert!(err.contains(var), "{pairs:?}: {err}");
+        }
+        assert_eq!(
+            plan_shards(None, 3).unwrap().ids(),
+            0..3,
+            "no range: every shard"
+        );
+        let err = plan_shards(Some((1, 4)), 2).unwrap_err().to_string();
+        assert!(
+            err.contains("NEWSBRIEF_SHARD_RANGE") && err.contains("<= 2"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn metrics_address_is_loopback_unless_a_host_is_given() {
+        let addr = |v: &str| {
+            BotConfig::from_lookup(lookup(&[
+                ("DISCORD_TOKEN", "t"),
+                ("NEWSBRIEF_METRICS_ADDR", v),
+            ]))
+            .map(|c| c.metrics_addr.unwrap().to_string())
+        };
+        assert_eq!(addr("9100").unwrap(), "127.0.0.1:9100");
+        assert_eq!(addr("localhost:9100").unwrap(), "127.0.0.1:9100");
+        assert_eq!(addr("0.0.0.0:9100").unwrap(), "0.0.0.0:9100");
+        let err = addr("metrics.example:9100").unwrap_err().to_string();
+        assert!(err.contains("NEWSBRIEF_METRICS_ADDR"), "{err}");
+        let off = BotConfig::from_lookup(lookup(&[("DISCORD_TOKEN", "t")])).unwrap();
+        assert_eq!(off.metrics_addr, None, "off by default");
+    }
+
+    #[test]
+    fn redis_url_is_checked_without_repeating_its_password() {
+        let with = |v: &str| {
+            BotConfig::from_lookup(lookup(&[
+                ("DISCORD_TOKEN", "t"),
+                ("NEWSBRIEF_REDIS_URL", v),
+            ]))
+        };
+        assert!(with("redis://127.0.0.1:6379/0").is_ok());
+        assert!(
+            !format!("{:?}", with("redis://:hunter2@10.0.0.9:6379").unwrap()).contains("hunter2")
+        );
+        for bad in [
+            "rediss://:hunter2@cache.example:6380",
+            "http://:hunter2@x",
+            "nonsense",
+        ] {
+            let err = with(bad).unwrap_err().to_string();
+            assert!(err.contains("NEWSBRIEF_REDIS_URL"), "{err}");
+            assert!(!err.contains("hunter2"), "{err}");
         }
     }
 

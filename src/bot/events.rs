@@ -1,5 +1,6 @@
 //! Gateway events: auto-briefs for messages with article links, the 📰 reaction of the
-//! `reaction` mode, and the "Why?" button.
+//! `reaction` mode, the "Why?" button, and each shard's ready, disconnect and resume logged
+//! with its id.
 //!
 //! The handler only decides (is it a person's message, with article links the server lets
 //! the bot brief, in a channel with auto-briefs on and under its rate limit?) and then hands
@@ -25,6 +26,7 @@ pub async fn handle(
     framework: poise::FrameworkContext<'_, Data, BotError>,
     event: &serenity::FullEvent,
 ) -> Result<(), BotError> {
+    let shard = framework.serenity_context.shard_id.0;
     match event {
         serenity::FullEvent::Message { new_message } => {
             on_message(
@@ -57,9 +59,40 @@ pub async fn handle(
                 .await;
             }
         }
+        serenity::FullEvent::Ready { data_about_bot } => {
+            let total = data_about_bot.shard.map(|s| s.total);
+            tracing::info!(shard, total, "shard {shard} ready");
+        }
+        serenity::FullEvent::Resume { .. } => {
+            tracing::info!(shard, "shard {shard} resumed its session");
+        }
         _ => {}
     }
     Ok(())
+}
+
+/// Logs each shard's connection stage changes (disconnects, reconnects) with its id.
+/// serenity hands these only to its own event handlers, not to poise's framework, hence
+/// this separate handler.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ShardStages;
+
+#[serenity::async_trait]
+impl serenity::EventHandler for ShardStages {
+    async fn shard_stage_update(
+        &self,
+        _ctx: serenity::Context,
+        event: serenity::ShardStageUpdateEvent,
+    ) {
+        let id = event.shard_id.0;
+        if matches!(event.new, serenity::ConnectionStage::Connected) {
+            tracing::info!(shard = id, "shard {id} connected (was {:?})", event.old);
+        } else if matches!(event.old, serenity::ConnectionStage::Connected) {
+            tracing::warn!(shard = id, stage = ?event.new, "shard {id} disconnected; reconnecting");
+        } else {
+            tracing::debug!(shard = id, stage = ?event.new, "shard {id} connection stage");
+        }
+    }
 }
 
 /// Whether a message was written by a person in an ordinary way (not a bot, webhook or
@@ -152,6 +185,7 @@ async fn on_message(
     if !is_from_person(msg, bot_id) {
         return;
     }
+    let received = std::time::Instant::now();
     if find_article_links(&msg.content).is_empty() {
         return;
     }
@@ -182,7 +216,7 @@ async fn on_message(
         }
         return;
     }
-    auto_brief(ctx, data, msg, urls, &settings);
+    auto_brief(ctx, data, msg, urls, &settings, received);
 }
 
 /// Briefs the links of `msg` and replies, on a spawned task, within the fair shares and the
@@ -194,6 +228,7 @@ fn auto_brief(
     msg: &serenity::Message,
     urls: Vec<String>,
     settings: &ServerSettings,
+    received: std::time::Instant,
 ) {
     let guild = msg.guild_id.map(serenity::GuildId::get);
     if let Err(refusal) = data.take_share(msg.author.id.get(), guild, urls.len()) {
@@ -278,6 +313,9 @@ fn auto_brief(
         }
         match send_replies(&http, &msg, messages, data.config.rest_timeout).await {
             Ok(sent) => {
+                data.metrics
+                    .reply_seconds
+                    .observe(received.elapsed().as_secs_f64());
                 if let (Some(g), Some(first)) = (guild, sent.first()) {
                     let jump = format!(
                         "https://discord.com/channels/{g}/{}/{}",
@@ -353,7 +391,7 @@ async fn on_reaction(
     if urls.is_empty() {
         return;
     }
-    auto_brief(ctx, data, &msg, urls, &settings);
+    auto_brief(ctx, data, &msg, urls, &settings, std::time::Instant::now());
 }
 
 /// The "Why?" button: answers the person who pressed it, privately, with each status label

@@ -7,12 +7,18 @@
 //! SIGINT or SIGTERM: it stops taking work, lets replies in flight finish within a bounded
 //! wait, then closes the shards.
 //!
+//! Sharding: the process runs the shards of `NEWSBRIEF_SHARD_RANGE` out of `NEWSBRIEF_SHARDS`
+//! (Discord's recommended count by default) and only ever closes its own. With
+//! `NEWSBRIEF_REDIS_URL` the brief cache is shared with the other processes of the fleet;
+//! with `NEWSBRIEF_METRICS_ADDR`, `/healthz` and `/metrics` are served ([`ops`]).
+//!
 //! This module is the only one that talks to Discord; it holds no analysis logic (that is the
 //! engine's) and no wording (that is `prompts/bot.toml`).
 
 pub mod commands;
 pub mod config;
 pub mod events;
+pub mod ops;
 pub mod reply;
 pub mod settings;
 
@@ -24,10 +30,12 @@ use std::time::{Duration, Instant};
 use poise::serenity_prelude as serenity;
 use tokio::sync::watch;
 
-pub use config::{BotConfig, ConfigError};
+pub use config::{BotConfig, ConfigError, ShardCount, ShardPlan};
 
 use crate::cache::BriefService;
+use crate::metrics::Metrics;
 use crate::render::embed::{PromptError, Prompts};
+use crate::shared::{BadRedisUrl, SharedCache};
 use crate::store::{Store, StoreError};
 use crate::{Engine, Settings};
 
@@ -61,6 +69,17 @@ pub enum RunError {
     /// The engine could not start.
     #[error("could not start the engine: {0}")]
     Engine(#[from] crate::Error),
+    /// `NEWSBRIEF_REDIS_URL` cannot be used.
+    #[error(transparent)]
+    Redis(#[from] BadRedisUrl),
+    /// `NEWSBRIEF_METRICS_ADDR` cannot be listened on.
+    #[error("NEWSBRIEF_METRICS_ADDR {addr}: cannot listen there ({reason})")]
+    Metrics {
+        /// The address.
+        addr: std::net::SocketAddr,
+        /// Why.
+        reason: String,
+    },
     /// Discord refused the token.
     #[error("Discord rejected DISCORD_TOKEN ({0}): copy the token again from the Bot tab of your application in the developer portal")]
     TokenRejected(String),
@@ -100,6 +119,8 @@ pub struct Data {
     pub parents: Arc<settings::ThreadParents>,
     /// Messages already briefed through the 📰 reaction (briefed once, however many react).
     pub reacted: Arc<std::sync::Mutex<std::collections::HashSet<u64>>>,
+    /// Operational metrics (served on `NEWSBRIEF_METRICS_ADDR` when set).
+    pub metrics: Arc<Metrics>,
 }
 
 /// Why a request for briefs was refused by the fair-sharing limits.
@@ -389,10 +410,23 @@ async fn run_inner(
     shutdown: impl Future<Output = ()> + Send,
 ) -> Result<(), RunError> {
     let prompts = Arc::new(Prompts::load(config.prompts_dir.as_deref())?);
+    let metrics = Arc::new(Metrics::new());
     let store = Store::open(&config.database_url).await?;
+    if store.is_postgres() {
+        tracing::info!("settings in PostgreSQL (shared by every process of the bot)");
+    }
     let engine = Engine::new(settings)?;
     warm_up(engine.clone());
-    let briefs = BriefService::new(engine, &config.cache);
+    let mut briefs = BriefService::new(engine, &config.cache).with_metrics(Arc::clone(&metrics));
+    if let Some(url) = &config.redis_url {
+        let shared = SharedCache::new(url, config.cache.ttl, config.redis_wait)?
+            .with_gauge(metrics.shared_cache_up.clone());
+        // Not fatal when down: replies then use this process's cache until Redis is up.
+        if shared.ping().await {
+            tracing::info!("brief cache shared through Redis");
+        }
+        briefs = briefs.with_shared(Arc::new(shared));
+    }
     let config = Arc::new(config);
 
     let http = build_http(&config);
@@ -412,7 +446,26 @@ async fn run_inner(
         },
     }
 
+    let total = match config.shards {
+        ShardCount::Fixed(n) => n,
+        ShardCount::Auto => match http.get_bot_gateway().await {
+            Ok(gateway) => gateway.shards,
+            Err(e) => return Err(classify_start_error(&e)),
+        },
+    };
+    let plan = config::plan_shards(config.shard_range, total)?;
+    tracing::info!(
+        first = plan.start,
+        last = plan.end - 1,
+        total = plan.total,
+        "running shards {}..{} of {}",
+        plan.start,
+        plan.end,
+        plan.total
+    );
+
     let work = Arc::new(WorkTracker::default());
+    let ops_briefs = briefs.clone();
     let data = Data {
         briefs,
         store: store.clone(),
@@ -437,15 +490,37 @@ async fn run_inner(
         recent: Arc::default(),
         parents: Arc::default(),
         reacted: Arc::default(),
+        metrics: Arc::clone(&metrics),
     };
     let framework = build_framework(data, &config);
 
     let mut client = serenity::ClientBuilder::new_with_http(http, intents())
         .framework(framework)
+        .event_handler(events::ShardStages)
         .await
         .map_err(|e| classify_start_error(&e))?;
     let shard_manager = Arc::clone(&client.shard_manager);
-    let mut gateway = tokio::spawn(async move { client.start().await });
+    if let Some(addr) = config.metrics_addr {
+        let state = ops::OpsState {
+            metrics,
+            store: store.clone(),
+            briefs: ops_briefs,
+            plan: plan.clone(),
+            shards: Arc::clone(&shard_manager),
+        };
+        let bound = ops::serve(addr, state)
+            .await
+            .map_err(|e| RunError::Metrics {
+                addr,
+                reason: e.to_string(),
+            })?;
+        tracing::info!("health and metrics on http://{bound}/healthz and /metrics");
+    }
+    // serenity 0.12's `start_shard_range` takes the range's end as the last shard to run
+    // (inclusive), so shards a..b (b exclusive, as NEWSBRIEF_SHARD_RANGE says) are a..b-1.
+    let (first, last) = (plan.start, plan.end - 1);
+    let mut gateway =
+        tokio::spawn(async move { client.start_shard_range(first..last, plan.total).await });
 
     let outcome = tokio::select! {
         () = shutdown => None,
@@ -469,6 +544,7 @@ async fn run_inner(
                     "shutdown grace period over; dropping unfinished replies"
                 );
             }
+            // Closes the shards this process runs, and no others.
             shard_manager.shutdown_all().await;
             if tokio::time::timeout(SHARD_CLOSE_WAIT, &mut gateway)
                 .await

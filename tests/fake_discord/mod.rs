@@ -8,12 +8,18 @@
 //! Gateway: HELLO on connect, READY after IDENTIFY (close 4004 on a wrong token), heartbeat
 //! ACKs at any time, RESUMED after RESUME, and scripted dispatches (each with its `s`) pushed
 //! by the test while the heartbeats keep being answered.
+//!
+//! Sharding: `GET /gateway/bot` recommends [`FakeDiscord::recommend_shards`] shards (1 by
+//! default); any number of connections may IDENTIFY, each with its `shard` field recorded
+//! ([`FakeDiscord::identified`]) and echoed in its READY. Dispatches go to the newest
+//! connection ([`FakeDiscord::dispatch`]) or to the one of a given shard
+//! ([`FakeDiscord::dispatch_on`]), as Discord routes a guild's events to one shard.
 
 #![allow(dead_code)]
 
 use std::collections::VecDeque;
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -49,6 +55,8 @@ pub struct Call {
     pub body: Value,
     /// Authorization header.
     pub auth: Option<String>,
+    /// When the fake received it.
+    pub at: std::time::Instant,
 }
 
 impl Call {
@@ -62,20 +70,55 @@ struct Inner {
     token: String,
     calls: Mutex<Vec<Call>>,
     calls_changed: watch::Sender<usize>,
-    /// Sender into the current gateway connection.
-    gateway: Mutex<Option<mpsc::UnboundedSender<Outgoing>>>,
+    /// The open gateway connections, oldest first.
+    gateway: Mutex<Vec<Conn>>,
+    /// Bumped whenever a connection identifies or closes.
+    conns_changed: watch::Sender<usize>,
+    /// The `shard` field of every IDENTIFY so far, in order.
+    identifies: Mutex<Vec<[u32; 2]>>,
+    /// The shard of each session id handed out (a RESUME names its session).
+    session_shards: Mutex<std::collections::HashMap<String, [u32; 2]>>,
+    /// Shards recommended by `GET /gateway/bot`.
+    recommended_shards: AtomicU32,
+    next_conn: AtomicU64,
     /// Identifies (and resumes) seen so far.
     sessions: watch::Sender<usize>,
     next_id: AtomicU64,
     /// Statuses to answer the next `POST /channels/*/messages` calls with (failure injection).
     message_failures: Mutex<VecDeque<u16>>,
     ws_url: Mutex<String>,
+    /// Answer gateway connections with 503 (no gateway at all) while set.
+    refuse_connections: std::sync::atomic::AtomicBool,
     /// Close IDENTIFY with 4014 (as Discord does when a privileged intent is not enabled).
     refuse_intents: std::sync::atomic::AtomicBool,
     /// Threads by id, with their parent channel (`GET /channels/{id}` answers for them).
     threads: Mutex<std::collections::HashMap<u64, u64>>,
     /// Messages sent by tests, by id (`GET /channels/{c}/messages/{id}` answers with them).
     messages: Mutex<std::collections::HashMap<u64, Value>>,
+}
+
+struct Conn {
+    id: u64,
+    /// `[id, total]` from its IDENTIFY (None before it identifies).
+    shard: Option<[u32; 2]>,
+    tx: mpsc::UnboundedSender<Outgoing>,
+}
+
+/// Removes a connection from the open list when its session ends, however it ends.
+struct ConnGuard {
+    inner: Arc<Inner>,
+    id: u64,
+}
+
+impl Drop for ConnGuard {
+    fn drop(&mut self) {
+        self.inner
+            .gateway
+            .lock()
+            .unwrap()
+            .retain(|c| c.id != self.id);
+        self.inner.conns_changed.send_modify(|n| *n += 1);
+    }
 }
 
 enum Outgoing {
@@ -98,7 +141,12 @@ impl FakeDiscord {
             token: token.to_string(),
             calls: Mutex::new(Vec::new()),
             calls_changed: watch::channel(0).0,
-            gateway: Mutex::new(None),
+            gateway: Mutex::new(Vec::new()),
+            conns_changed: watch::channel(0).0,
+            identifies: Mutex::new(Vec::new()),
+            session_shards: Mutex::default(),
+            recommended_shards: AtomicU32::new(1),
+            next_conn: AtomicU64::new(1),
             sessions: watch::channel(0).0,
             next_id: AtomicU64::new(1_000_000_000_000_000_000),
             message_failures: Mutex::new(VecDeque::new()),
@@ -106,6 +154,7 @@ impl FakeDiscord {
             refuse_intents: std::sync::atomic::AtomicBool::new(false),
             threads: Mutex::default(),
             messages: Mutex::default(),
+            refuse_connections: std::sync::atomic::AtomicBool::new(false),
         });
         let app = Router::new()
             .route("/gateway", get(gateway))
@@ -117,7 +166,8 @@ impl FakeDiscord {
         let addr = listener.local_addr().unwrap();
         *inner.ws_url.lock().unwrap() = format!("ws://{addr}/gateway");
         tokio::spawn(async move {
-            axum::serve(listener, app).await.unwrap();
+            // No Nagle delay: events are small frames sent one at a time, as Discord's are.
+            axum::serve(listener, app).tcp_nodelay(true).await.unwrap();
         });
         Self {
             inner,
@@ -138,6 +188,52 @@ impl FakeDiscord {
     /// Forgets the calls seen so far (long benchmarks, so the list does not grow without end).
     pub fn clear_calls(&self) {
         self.inner.calls.lock().unwrap().clear();
+    }
+
+    /// Makes `GET /gateway/bot` recommend `n` shards.
+    pub fn recommend_shards(&self, n: u32) {
+        self.inner.recommended_shards.store(n, Ordering::SeqCst);
+    }
+
+    /// The `shard` field (`[id, total]`) of every IDENTIFY so far, in order.
+    pub fn identified(&self) -> Vec<[u32; 2]> {
+        self.inner.identifies.lock().unwrap().clone()
+    }
+
+    /// The shard ids of the connections open and identified now, sorted.
+    pub fn open_shards(&self) -> Vec<u32> {
+        let mut ids: Vec<u32> = self
+            .inner
+            .gateway
+            .lock()
+            .unwrap()
+            .iter()
+            .filter_map(|c| c.shard.map(|s| s[0]))
+            .collect();
+        ids.sort_unstable();
+        ids
+    }
+
+    /// Waits until the open, identified shards are exactly `ids` (sorted).
+    pub async fn wait_open_shards(&self, ids: &[u32]) {
+        let mut rx = self.inner.conns_changed.subscribe();
+        let done = tokio::time::timeout(WAIT, async {
+            while self.open_shards() != ids {
+                rx.changed().await.unwrap();
+            }
+        })
+        .await;
+        if done.is_err() {
+            panic!(
+                "open shards are {:?}, not {ids:?}, after {WAIT:?}",
+                self.open_shards()
+            );
+        }
+    }
+
+    /// While `on`, the gateway refuses new connections (HTTP 503), as during an outage.
+    pub fn refuse_connections(&self, on: bool) {
+        self.inner.refuse_connections.store(on, Ordering::SeqCst);
     }
 
     /// Refuses every IDENTIFY with close code 4014 (disallowed intents).
@@ -224,23 +320,67 @@ impl FakeDiscord {
         .await
     }
 
-    /// Sends a dispatch event on the current gateway connection.
+    /// Sends a dispatch event on the newest gateway connection.
     pub fn dispatch(&self, t: &str, d: Value) {
-        let tx = self.inner.gateway.lock().unwrap().clone();
+        let tx = self
+            .inner
+            .gateway
+            .lock()
+            .unwrap()
+            .last()
+            .map(|c| c.tx.clone());
         tx.expect("no gateway connection")
             .send(Outgoing::Dispatch(t.to_string(), d))
             .expect("gateway connection closed");
     }
 
-    /// Closes the current gateway connection with `code` (the bot should reconnect).
+    /// Sends a dispatch event on the connection of shard `shard`.
+    pub fn dispatch_on(&self, shard: u32, t: &str, d: Value) {
+        let tx = self
+            .inner
+            .gateway
+            .lock()
+            .unwrap()
+            .iter()
+            .rev()
+            .find(|c| c.shard.is_some_and(|s| s[0] == shard))
+            .map(|c| c.tx.clone());
+        tx.unwrap_or_else(|| panic!("no gateway connection for shard {shard}"))
+            .send(Outgoing::Dispatch(t.to_string(), d))
+            .expect("gateway connection closed");
+    }
+
+    /// Closes the newest gateway connection with `code` (the bot should reconnect).
     pub fn drop_gateway(&self, code: u16) {
-        if let Some(tx) = self.inner.gateway.lock().unwrap().clone() {
+        let tx = self
+            .inner
+            .gateway
+            .lock()
+            .unwrap()
+            .last()
+            .map(|c| c.tx.clone());
+        if let Some(tx) = tx {
             let _ = tx.send(Outgoing::Close(code));
         }
     }
 
     /// Sends a MESSAGE_CREATE from `author` in `channel` and returns the message id.
     pub fn send_message(&self, channel: u64, author: &Value, content: &str) -> u64 {
+        self.send_message_via(None, channel, author, content)
+    }
+
+    /// [`Self::send_message`] on the connection of shard `shard`.
+    pub fn send_message_on(&self, shard: u32, channel: u64, author: &Value, content: &str) -> u64 {
+        self.send_message_via(Some(shard), channel, author, content)
+    }
+
+    fn send_message_via(
+        &self,
+        shard: Option<u32>,
+        channel: u64,
+        author: &Value,
+        content: &str,
+    ) -> u64 {
         let id = self.next_id();
         let mut m = message_json(
             id,
@@ -253,7 +393,10 @@ impl FakeDiscord {
         m["member"] =
             json!({"roles": [], "joined_at": TIMESTAMP, "deaf": false, "mute": false, "flags": 0});
         self.inner.messages.lock().unwrap().insert(id, m.clone());
-        self.dispatch("MESSAGE_CREATE", m);
+        match shard {
+            Some(s) => self.dispatch_on(s, "MESSAGE_CREATE", m),
+            None => self.dispatch("MESSAGE_CREATE", m),
+        }
         id
     }
 
@@ -292,9 +435,54 @@ impl FakeDiscord {
         options: Value,
         permissions: u64,
     ) -> String {
+        self.slash_via(None, channel, user, (name, options), permissions)
+    }
+
+    /// [`Self::slash_command`] on the connection of shard `shard`.
+    pub fn slash_command_on(
+        &self,
+        shard: u32,
+        channel: u64,
+        user: &Value,
+        name: &str,
+        options: Value,
+        permissions: u64,
+    ) -> String {
+        self.slash_via(Some(shard), channel, user, (name, options), permissions)
+    }
+
+    fn slash_via(
+        &self,
+        shard: Option<u32>,
+        channel: u64,
+        user: &Value,
+        (name, options): (&str, Value),
+        permissions: u64,
+    ) -> String {
         let data =
             json!({"id": self.next_id().to_string(), "name": name, "type": 1, "options": options});
-        self.interaction(channel, user, data, permissions)
+        self.interaction(shard, channel, user, data, permissions)
+    }
+
+    /// The option `option` of the registered `command` set to its choice `name`, as an
+    /// interaction carries it.
+    pub fn command_choice(&self, command: &str, option: &str, name: &str) -> Value {
+        let reg = self
+            .calls()
+            .into_iter()
+            .rev()
+            .find(|c| c.method == "PUT" && c.path.ends_with("/commands"))
+            .expect("commands registered");
+        // The item of the list `list` whose "name" is `name`.
+        let named = |list: &Value, name: &str| {
+            list.as_array()
+                .and_then(|items| items.iter().find(|i| i["name"] == name))
+                .cloned()
+                .unwrap_or_else(|| panic!("no {name:?} in {list}"))
+        };
+        let opt = named(&named(&reg.body, command)["options"], option);
+        let ch = named(&opt["choices"], name);
+        json!({"name": option, "type": opt["type"], "value": ch["value"]})
     }
 
     /// Sends an INTERACTION_CREATE for the "Summarize" message menu on `target`.
@@ -304,7 +492,7 @@ impl FakeDiscord {
             "id": self.next_id().to_string(), "name": name, "type": 3, "target_id": target_id,
             "resolved": {"messages": {target_id.clone(): target}},
         });
-        self.interaction(channel, user, data, 0x0000_0400 | 0x0000_0800)
+        self.interaction(None, channel, user, data, 0x0000_0400 | 0x0000_0800)
     }
 
     /// Sends an INTERACTION_CREATE for a press on the button `custom_id` under `message` (a
@@ -312,16 +500,33 @@ impl FakeDiscord {
     pub fn press_button(&self, user: &Value, message: Value, custom_id: &str) -> String {
         let channel: u64 = message["channel_id"].as_str().unwrap().parse().unwrap();
         let data = json!({"custom_id": custom_id, "component_type": 2});
-        self.interaction_of_type(3, channel, user, data, message, 0x0000_0400 | 0x0000_0800)
+        self.interaction_of_type(
+            3,
+            None,
+            channel,
+            user,
+            data,
+            message,
+            0x0000_0400 | 0x0000_0800,
+        )
     }
 
-    fn interaction(&self, channel: u64, user: &Value, data: Value, permissions: u64) -> String {
-        self.interaction_of_type(2, channel, user, data, Value::Null, permissions)
+    fn interaction(
+        &self,
+        shard: Option<u32>,
+        channel: u64,
+        user: &Value,
+        data: Value,
+        permissions: u64,
+    ) -> String {
+        self.interaction_of_type(2, shard, channel, user, data, Value::Null, permissions)
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn interaction_of_type(
         &self,
         kind: u8,
+        shard: Option<u32>,
         channel: u64,
         user: &Value,
         data: Value,
@@ -356,7 +561,10 @@ impl FakeDiscord {
         if !message.is_null() {
             d["message"] = message;
         }
-        self.dispatch("INTERACTION_CREATE", d);
+        match shard {
+            Some(s) => self.dispatch_on(s, "INTERACTION_CREATE", d),
+            None => self.dispatch("INTERACTION_CREATE", d),
+        }
         token
     }
 }
@@ -437,6 +645,7 @@ async fn rest(
         query: uri.query().unwrap_or("").to_string(),
         body: body_json.clone(),
         auth: auth.clone(),
+        at: std::time::Instant::now(),
     };
     let segs: Vec<&str> = path.trim_matches('/').split('/').collect();
     // Webhook and interaction routes are authorised by their token, not the bot token.
@@ -449,7 +658,7 @@ async fn rest(
     let response = match (method.as_str(), segs.as_slice()) {
         ("GET", ["gateway"]) => Json(json!({"url": ws_url})).into_response(),
         ("GET", ["gateway", "bot"]) => Json(json!({
-            "url": ws_url, "shards": 1,
+            "url": ws_url, "shards": inner.recommended_shards.load(Ordering::SeqCst),
             "session_start_limit": {"total": 1000, "remaining": 999, "reset_after": 14_400_000, "max_concurrency": 1},
         }))
         .into_response(),
@@ -587,12 +796,24 @@ fn echo_commands(inner: &Inner, body: &Value, guild: Option<&str>) -> Value {
 }
 
 async fn gateway(State(inner): State<Arc<Inner>>, ws: WebSocketUpgrade) -> Response {
+    if inner.refuse_connections.load(Ordering::SeqCst) {
+        return StatusCode::SERVICE_UNAVAILABLE.into_response();
+    }
     ws.on_upgrade(move |socket| session(inner, socket))
 }
 
 async fn session(inner: Arc<Inner>, mut socket: WebSocket) {
     let (tx, mut rx) = mpsc::unbounded_channel();
-    *inner.gateway.lock().unwrap() = Some(tx);
+    let conn_id = inner.next_conn.fetch_add(1, Ordering::Relaxed);
+    inner.gateway.lock().unwrap().push(Conn {
+        id: conn_id,
+        shard: None,
+        tx,
+    });
+    let _guard = ConnGuard {
+        inner: Arc::clone(&inner),
+        id: conn_id,
+    };
     let hello = json!({"op": 10, "d": {"heartbeat_interval": 41_250}, "s": null, "t": null});
     if socket
         .send(WsMessage::Text(hello.to_string()))
@@ -629,12 +850,22 @@ async fn session(inner: Arc<Inner>, mut socket: WebSocket) {
                             let _ = socket.send(WsMessage::Close(Some(CloseFrame { code: 4004, reason: "Authentication failed.".into() }))).await;
                             return;
                         }
+                        let shard = v["d"]["shard"]
+                            .as_array()
+                            .and_then(|a| Some([u32::try_from(a.first()?.as_u64()?).ok()?, u32::try_from(a.get(1)?.as_u64()?).ok()?]))
+                            .unwrap_or([0, 1]);
+                        inner.identifies.lock().unwrap().push(shard);
+                        if let Some(c) = inner.gateway.lock().unwrap().iter_mut().find(|c| c.id == conn_id) {
+                            c.shard = Some(shard);
+                        }
+                        inner.conns_changed.send_modify(|n| *n += 1);
+                        inner.session_shards.lock().unwrap().insert(format!("fake-session-{conn_id}"), shard);
                         seq += 1;
                         let ready = json!({"op": 0, "s": seq, "t": "READY", "d": {
                             "v": 10, "user": bot_user(),
                             "guilds": [{"id": GUILD_ID.to_string(), "unavailable": true}],
-                            "session_id": "fake-session", "resume_gateway_url": ws_url,
-                            "shard": [0, 1],
+                            "session_id": format!("fake-session-{conn_id}"), "resume_gateway_url": ws_url,
+                            "shard": shard,
                             "application": {"id": APP_ID.to_string(), "flags": 0},
                         }});
                         if socket.send(WsMessage::Text(ready.to_string())).await.is_err() { return; }
@@ -643,6 +874,11 @@ async fn session(inner: Arc<Inner>, mut socket: WebSocket) {
                     Some(6) => {
                         seq = v["d"]["seq"].as_u64().unwrap_or(seq);
                         seq += 1;
+                        let resumed_shard = v["d"]["session_id"].as_str().and_then(|id| inner.session_shards.lock().unwrap().get(id).copied());
+                        if let Some(c) = inner.gateway.lock().unwrap().iter_mut().find(|c| c.id == conn_id) {
+                            c.shard = resumed_shard;
+                        }
+                        inner.conns_changed.send_modify(|n| *n += 1);
                         let resumed = json!({"op": 0, "s": seq, "t": "RESUMED", "d": {}});
                         if socket.send(WsMessage::Text(resumed.to_string())).await.is_err() { return; }
                         inner.sessions.send_modify(|n| *n += 1);
