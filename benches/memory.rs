@@ -45,8 +45,17 @@ const IN_FLIGHT: usize = 4;
 /// A bot whose resident memory passes this is stopped: the point is made by then
 /// (`BENCH_SAFETY_MIB` sets another limit).
 const SAFETY_RSS_MIB: u64 = 3 * 1024;
-/// The cache budget the bot runs with (its default).
+/// The cache budget the bot runs with (its default; `NEWSBRIEF_CACHE_BYTES` set for the bench
+/// is passed on, to tell the cache's growth from the rest).
 const BUDGET_MIB: u64 = 64;
+
+/// The cache budget of this run, in MiB.
+fn budget_mib() -> u64 {
+    std::env::var("NEWSBRIEF_CACHE_BYTES")
+        .ok()
+        .and_then(|v| v.parse::<u64>().ok())
+        .map_or(BUDGET_MIB, |b| b >> 20)
+}
 
 fn main() {
     let args: Vec<String> = std::env::args()
@@ -72,7 +81,7 @@ fn main() {
         let this = env!("CARGO_BIN_EXE_newsbrief").to_string();
         rows.push(("this build", this.clone(), run(&this, &site, pages).await));
         println!();
-        println!("{pages} distinct pages of {PAGE_BYTES} bytes ({TITLE_BYTES}-byte titles, run-on paragraphs); cache budget {BUDGET_MIB} MiB");
+        println!("{pages} distinct pages of {PAGE_BYTES} bytes ({TITLE_BYTES}-byte titles, run-on paragraphs); cache budget {} MiB", budget_mib());
         for (name, bin, r) in rows {
             println!(
                 "{name:<10}  idle {:>8}  peak (VmHWM) {:>10}  pages briefed {:>5}{}  [{bin}]",
@@ -148,9 +157,14 @@ fn spawn_bot(bin: &str, fake: &FakeDiscord, dir: &Path) -> Child {
         .env("NEWSBRIEF_USER_BURST", "0")
         .env("NEWSBRIEF_SERVER_BURST", "0")
         .env("RUST_LOG", "error");
-    // Allocator experiments (e.g. MALLOC_ARENA_MAX=2) reach the bot when set for the bench.
-    if let Some(v) = std::env::var_os("MALLOC_ARENA_MAX") {
-        cmd.env("MALLOC_ARENA_MAX", v);
+    // Allocator experiments (glibc's MALLOC_ARENA_MAX=2, MALLOC_MMAP_THRESHOLD_=...,
+    // MALLOC_TRIM_THRESHOLD_=..., GLIBC_TUNABLES) and another cache budget
+    // (NEWSBRIEF_CACHE_BYTES) reach the bot when set for the bench.
+    for (name, value) in std::env::vars_os() {
+        let n = name.to_string_lossy();
+        if n.starts_with("MALLOC_") || n == "GLIBC_TUNABLES" || n == "NEWSBRIEF_CACHE_BYTES" {
+            cmd.env(&name, value);
+        }
     }
     cmd.stdout(Stdio::null())
         .stderr(Stdio::inherit())
@@ -221,7 +235,7 @@ async fn run(bin: &str, site: &str, pages: usize) -> Outcome {
             stopped = true;
             break;
         }
-        if n % 100 == 0 {
+        if n % 50 == 0 {
             eprintln!(
                 "  {bin}: {n} pages, VmRSS {}, {:.0} s",
                 common::mib(common::proc_status(pid, "VmRSS")),

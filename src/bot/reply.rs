@@ -24,8 +24,13 @@ pub const SEND_ATTEMPTS: u32 = 3;
 /// Wait before the first retry; doubled for each further one.
 pub const SEND_RETRY_BASE: Duration = Duration::from_millis(300);
 /// Wait before retrying after a 429, doubled for each further one. With a REST proxy
-/// serenity's own limiter is off, so a 429 reaches the bot; serenity drops the response's
-/// `Retry-After` before the error gets here, so the bot waits this conservative pause
+/// serenity's own limiter is off, so a 429 reaches the bot, but not the wait it advertises:
+/// serenity 0.12's `ErrorResponse` keeps only the status, URL, method and the body's
+/// `code`/`message`/`errors`, dropping the `Retry-After` and `X-RateLimit-Reset-After`
+/// headers, and Discord's 429 body (`message`, `retry_after`, `global`, usually no `code`)
+/// does not even decode into it. serenity's limiter, which does read those headers, sends
+/// to discord.com whatever the proxy (`Ratelimiter::perform` builds its requests without
+/// it), so it cannot be used either. The bot therefore waits this conservative pause
 /// (longer than Discord's usual per-route reset) instead of retrying at once.
 pub const RATE_LIMITED_RETRY_BASE: Duration = Duration::from_millis(1500);
 
