@@ -434,7 +434,8 @@ fn redeal_fold(id: &str, round: usize, k: usize) -> usize {
 
 fn main() -> Result<()> {
     let args = parse_args()?;
-    let rules = StatusRules::builtin();
+    let rules = StatusRules::from_toml(status::BUILTIN_STATUS_TOML)
+        .context("the built-in prompts/status.toml does not parse")?;
     let items = load(&args, &rules)?;
     if let Some(path) = &args.dump {
         let mut out = String::new();
