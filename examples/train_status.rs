@@ -245,7 +245,8 @@ fn tune(train: &[&Item], head: usize, alphas: &[f64]) -> Result<(f64, f64)> {
     let mut bt = (f64::MIN, 0.5);
     for (i, &t) in THRESHOLDS.iter().enumerate() {
         let v = smooth(i);
-        if v > bt.0 + 1e-9 || ((v - bt.0).abs() <= 1e-9 && (t - 0.5).abs() < (bt.1 - 0.5f64).abs()) {
+        if v > bt.0 + 1e-9 || ((v - bt.0).abs() <= 1e-9 && (t - 0.5).abs() < (bt.1 - 0.5f64).abs())
+        {
             bt = (v, t);
         }
     }

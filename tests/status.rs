@@ -173,6 +173,24 @@ fn non_english_gets_an_empty_status() {
 }
 
 #[test]
+fn the_trainers_decision_path_also_gives_non_english_text_no_status() {
+    // The trainer scores with `decide` over features it computed once; it must apply the
+    // same language rule as `classify`, or its figures differ from the binary's.
+    let text = "Acme Corp on Tuesday denied a report that it plans to close its factory. \
+                \"The report is untrue,\" a company spokesman said.";
+    let rules = StatusRules::builtin();
+    let judge = |lang: &str| {
+        let d = Document::new(None, Some(lang.into()), text.into());
+        let f = newsbrief::status::features(&d, &rules);
+        newsbrief::status::decide(&d, rules.model(), &f)
+    };
+    let en = judge("en");
+    assert!(en.status.iter().any(|i| i.label == Denied), "{en:?}");
+    let de = judge("de");
+    assert!(de.status.is_empty() && de.kind.is_none(), "{de:?}");
+}
+
+#[test]
 fn rules_can_be_tuned_from_toml() {
     let title = Some("Acme weighs sale of garden tools unit");
     let text = "Acme Corp is weighing a sale of its garden tools unit, the company said on \

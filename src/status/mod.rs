@@ -296,7 +296,7 @@ impl Default for StatusRules {
 }
 
 /// What the status pass concludes about a document.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Judgement {
     /// News or not; `None` when the text was not judged (not English, no sentence).
     pub kind: Option<ArticleKind>,
@@ -356,19 +356,25 @@ fn pick_evidence(f: &Features, label: StatusLabel, used: &[usize]) -> Option<usi
 /// plain news report states its fact there).
 #[must_use]
 pub fn judge(doc: &Document, rules: &StatusRules) -> Judgement {
-    if !doc.is_english() || doc.sentences.is_empty() {
-        return Judgement {
-            kind: None,
-            status: Vec::new(),
-        };
+    if !judged(doc) {
+        return Judgement::default();
     }
     let f = features(doc, rules);
     decide(doc, rules.model(), &f)
 }
 
-/// The model's decisions over already computed features.
+/// Whether `doc` gets a status at all: English text with sentences (never an English guess).
+fn judged(doc: &Document) -> bool {
+    doc.is_english() && !doc.sentences.is_empty()
+}
+
+/// The model's decisions over already computed features (the trainer scores with this, so
+/// it applies every rule [`judge`] does, the language rule included).
 #[must_use]
 pub fn decide(doc: &Document, model: &StatusModel, f: &Features) -> Judgement {
+    if !judged(doc) {
+        return Judgement::default();
+    }
     let news = model.news();
     // RULE_NOT_NEWS_NO_STATUS
     if news.probability(&f.values) < news.threshold {
