@@ -308,6 +308,23 @@ fn aliases_merge_suffixes_shares_of_and_possessives() {
 }
 
 #[test]
+fn a_title_word_that_ends_a_name_keeps_the_name() {
+    // "King" and "International" are titles before a name ("King Charles", "England
+    // international Harry Kane") but end names too: a surname, a company, an organisation.
+    let text = "Waffle King said on Monday it would close 40 of its restaurants. The company \
+                blamed rising costs, and Waffle King shares fell. Its founder, Dana King, \
+                said in 2019 that the chain had grown too fast. Harbor Watch International said the closures would \
+                cost 900 jobs. The Saudi King was not involved, and the King said nothing.";
+    let n = names_uncut(None, text);
+    for name in ["Waffle King", "Dana King", "Harbor Watch International"] {
+        assert!(n.contains(&name.to_string()), "{name} missing from {n:?}");
+    }
+    for junk in ["Saudi King", "King"] {
+        assert!(!n.contains(&junk.to_string()), "{junk} in {n:?}");
+    }
+}
+
+#[test]
 fn titles_are_stripped_from_names() {
     let text = "Lt. Mark Doe of the Harlow County Sheriff's Office said the fire at the Bolton \
                 Mills plant began at noon. Police Chief Ann Smith said no one was hurt, and Fire \

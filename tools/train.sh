@@ -15,6 +15,6 @@ cargo build --release --features train --example train_status --bin train-actors
 target/release/examples/train_status "$DATA" \
   --extra "$EXTRA" --write prompts/status_model.toml --report docs/status-model.md
 # The actor cut-off is trained on the bench set alone: with the extra texts its CV is the
-# same (R@8 0.680 vs 0.676, P@8 0.634 vs 0.633) but its lists run longer on short stories.
+# same (R@8 0.686 vs 0.682, P@8 0.626 vs 0.629) but its lists run longer on short stories.
 target/release/train-actors "$DATA"
 echo "rebuild (cargo build --release) to compile the new weights in"

@@ -12,7 +12,9 @@
 //!
 //! - [`RULE_TITLES`]: "President Emmanuel Macron" is Emmanuel Macron; "the Minister" alone is
 //!   a role, not an actor; "Minister of Petroleum X Y" is X Y; a title after an
-//!   organisation goes with it ("Madison Police Chief Mike Koval" is Mike Koval).
+//!   organisation goes with it ("Madison Police Chief Mike Koval" is Mike Koval); a title
+//!   that also ends names ([`NAME_FINAL_TITLES`]) keeps the name it ends ("Stephen King",
+//!   "Amnesty International", but "Saudi King" is a role).
 //! - [`RULE_SENTENCE_INITIAL`]: a capitalised first word counts only if the text also
 //!   capitalises it elsewhere and never writes it in lower case ("Hackers" is not a name);
 //!   the first word of a longer run goes when the text writes it in lower case elsewhere.
@@ -135,6 +137,11 @@ pub const CORPORATE_SUFFIXES: &[&str] = &[
     "nv",
     "gmbh",
 ];
+
+/// Titles that also end names ([`RULE_TITLES`]): last after name words, they are a surname
+/// ("Stephen King") or the end of an organisation's name ("Amnesty International"), not a
+/// role.
+pub const NAME_FINAL_TITLES: &[&str] = &["king", "international"];
 
 /// Word endings that make a capitalised word an adjective, not a name.
 pub const ADJECTIVE_SUFFIXES: &[&str] = &[
@@ -784,10 +791,22 @@ fn strip_title<'a, 't>(part: &'a [Tok<'t>], rules: &ActorRules) -> Option<(&'a [
     let rest = &part[t + 1..];
     if rest.is_empty() {
         // "Department of Justice": "Justice" is no title here; "the Minister" is a role.
-        return part
-            .iter()
-            .any(|x| rules.is_org(x))
-            .then_some((part, false));
+        // "Stephen King", "Amnesty International": a title that also ends names, after
+        // name words ("Saudi King" and "Prime Minister" stay roles).
+        let name_final = t > 0
+            && NAME_FINAL_TITLES.contains(&part[t].lower())
+            && part[..t].iter().all(|x| {
+                x.is_cap()
+                    && !rules.is(
+                        x,
+                        WordClass::TITLE
+                            .with(WordClass::DEMONYM)
+                            .with(WordClass::COUNTRY)
+                            .with(WordClass::GENERIC)
+                            .with(WordClass::AFFILIATION),
+                    )
+            });
+        return (name_final || part.iter().any(|x| rules.is_org(x))).then_some((part, false));
     }
     if rest.iter().any(|x| rules.is_org(x)) && rest[0].text != "of" {
         return Some((part, false)); // "Justice Department", "President Hotel Group"

@@ -3,7 +3,7 @@
 //! ```text
 //! cargo run --release --features train --bin train-actors -- \
 //!     ../shared/bench/status/articles.jsonl [--folds FOLDS.json] [--out prompts/actor_model.toml] \
-//!     [--extra data/status-extra.jsonl [--extra-texts SOURCE.jsonl]]
+//!     [--extra data/status-extra.jsonl [--extra-texts SOURCE.jsonl]] [--misses] [--dump FILE]
 //! ```
 //!
 //! Reads records `{id, title, text, actors}` (the status bench format), finds each text's
@@ -16,6 +16,12 @@
 //! them. It prints the per-fold figures, their mean and spread, and the fit on the whole
 //! set, then writes the model trained on the whole set to `--out`. `--extra` adds texts
 //! labelled later (see `newsbrief::train_data`): trained on, never scored.
+//!
+//! First it prints the candidate recall: the share of gold actors that match any candidate
+//! at all, the ceiling of what the cut-off can reach (`--misses` lists the gold actors no
+//! candidate matches). `--dump FILE` writes each text's candidates (name, features, whether
+//! it matches a gold actor), its gold actors and its fold as JSON Lines, for trying other
+//! models or features outside the trainer.
 
 use std::path::PathBuf;
 
@@ -48,7 +54,7 @@ struct Item {
 fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let Some(input) = args.first().map(PathBuf::from) else {
-        bail!("usage: train-actors ARTICLES.jsonl [--folds FOLDS.json] [--out MODEL.toml] [--extra EXTRA.jsonl [--extra-texts SOURCE.jsonl]]");
+        bail!("usage: train-actors ARTICLES.jsonl [--folds FOLDS.json] [--out MODEL.toml] [--extra EXTRA.jsonl [--extra-texts SOURCE.jsonl]] [--misses] [--dump FILE]");
     };
     let flag = |name: &str| {
         args.iter()
@@ -65,6 +71,18 @@ fn main() -> Result<()> {
     };
     let items = load(&sources)?;
     let k = items.iter().map(|i| i.fold).max().map_or(0, |m| m + 1);
+    candidate_recall(&items, args.iter().any(|a| a == "--misses"));
+    if let Some(dump) = flag("--dump") {
+        let lines: Vec<String> = items
+            .iter()
+            .map(|i| {
+                serde_json::json!({"fold": i.fold, "extra": i.extra, "gold": i.gold,
+                    "cands": i.cands.iter().map(|c| serde_json::json!([c.0, c.1.to_vec(), c.2])).collect::<Vec<_>>()})
+                .to_string()
+            })
+            .collect();
+        std::fs::write(dump, lines.join("\n"))?;
+    }
 
     println!("fold  texts  R@8    P@8    threshold floor");
     let mut rs = Vec::new();
@@ -230,6 +248,29 @@ fn score(items: &[&Item], model: &ActorModel) -> (f64, f64) {
     }
     let ratio = |a: usize, b: usize| if b == 0 { 0.0 } else { a as f64 / b as f64 };
     (ratio(hit, gold), ratio(phit, pred))
+}
+
+/// Prints how many gold actors match any candidate at all (the ceiling of the cut-off's
+/// recall) and, with `misses`, each gold actor no candidate matches.
+fn candidate_recall(items: &[Item], misses: bool) {
+    let (mut hit, mut gold) = (0, 0);
+    for item in items.iter().filter(|i| !i.extra) {
+        for (gi, g) in item.gold.iter().enumerate() {
+            gold += 1;
+            if item.cands.iter().any(|c| actor_match(g, &c.0)) {
+                hit += 1;
+            } else if misses {
+                let names: Vec<&str> = item.cands.iter().map(|c| c.0.as_str()).collect();
+                println!("miss #{gi} {g:?} among {names:?}");
+            }
+        }
+    }
+    let ratio = if gold == 0 {
+        0.0
+    } else {
+        f64::from(hit) / f64::from(gold)
+    };
+    println!("candidate recall {ratio:.3} ({hit} of {gold} gold actors match a candidate)");
 }
 
 fn mean_sd(v: &[f64]) -> (f64, f64) {
