@@ -184,6 +184,11 @@ fn allowed(head: usize, name: &str) -> bool {
     }
 }
 
+/// Out-of-fold (probability, truth) pairs of one head.
+type Oof = Vec<(f64, bool)>;
+/// Each fold's dev-text count and scores.
+type FoldScores = Vec<(usize, Scores)>;
+
 /// Candidate decision thresholds for the label heads.
 const THRESHOLDS: [f64; 15] = [
     0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85,
@@ -199,7 +204,7 @@ const ALPHA_GRID: [f64; 7] = [1.0, 3.0, 10.0, 30.0, 60.0, 100.0, 300.0];
 fn tune(train: &[&Item], head: usize, alphas: &[f64]) -> Result<(f64, f64)> {
     let folds: std::collections::BTreeSet<usize> = train.iter().map(|i| i.fold).collect();
     // (log-loss, alpha, out-of-fold probabilities)
-    let mut best: Option<(f64, f64, Vec<(f64, bool)>)> = None;
+    let mut best: Option<(f64, f64, Oof)> = None;
     for &alpha in alphas {
         let mut oof: Vec<(f64, bool)> = Vec::with_capacity(train.len());
         for &f in &folds {
@@ -399,11 +404,7 @@ fn mean_sd(v: &[f64]) -> (f64, f64) {
 
 /// Scores of each fold's model on that fold's dev texts, and the models. Extra texts are
 /// trained on in every fold (they are never scored, so no fold's texts leak).
-fn cross_validate(
-    items: &[Item],
-    k: usize,
-    args: &Args,
-) -> Result<(Vec<(usize, Scores)>, Vec<StatusModel>)> {
+fn cross_validate(items: &[Item], k: usize, args: &Args) -> Result<(FoldScores, Vec<StatusModel>)> {
     let mut per_fold = Vec::new();
     let mut fold_models = Vec::new();
     for f in 0..k {
