@@ -19,8 +19,9 @@
 mod fake_discord;
 
 mod common;
+#[path = "../tests/support/hostile_page.rs"]
+mod hostile_page;
 
-use std::fmt::Write as _;
 use std::net::SocketAddr;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
@@ -32,14 +33,11 @@ use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::Router;
 use fake_discord::{user, Call, FakeDiscord};
+use hostile_page::{page, PAGE_BYTES, TITLE_BYTES};
 
 const TOKEN: &str = "MTAxNDU.bench-memory-token.NotASecret_xyz";
 const CHANNEL: u64 = 600_000_000_000_000_001;
 const DEFAULT_PAGES: usize = 2_000;
-/// Size of each page: just under the default 5 MiB body limit.
-const PAGE_BYTES: usize = 5_000_000;
-/// Bytes of the `<title>` of each page.
-const TITLE_BYTES: usize = 2_000_000;
 /// Links in flight at once (the bot's fetch slots are 8 by default).
 const IN_FLIGHT: usize = 4;
 /// A bot whose resident memory passes this is stopped: the point is made by then
@@ -92,32 +90,6 @@ fn main() {
             );
         }
     });
-}
-
-/// Page `n`: a title of [`TITLE_BYTES`] and run-on sentences up to [`PAGE_BYTES`], all
-/// naming `n` so that no two pages are alike.
-fn page(n: usize) -> String {
-    let mut title = String::with_capacity(TITLE_BYTES);
-    while title.len() < TITLE_BYTES {
-        let _ = write!(title, "Council {n} approves budget plan ");
-    }
-    let mut body = String::with_capacity(PAGE_BYTES);
-    body.push_str("<html><head><title>");
-    body.push_str(&title);
-    body.push_str("</title></head><body><article>");
-    let mut k = 0;
-    while body.len() + 200_000 < PAGE_BYTES {
-        body.push_str("<p>The mayor of district ");
-        let _ = write!(body, "{n}-{k}");
-        let para_end = body.len() + 150_000;
-        while body.len() < para_end {
-            body.push_str(" said that the council and the budget committee went on talking");
-        }
-        body.push_str(".</p>");
-        k += 1;
-    }
-    body.push_str("</article></body></html>");
-    body
 }
 
 async fn start_pages() -> String {
