@@ -15,7 +15,7 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
-use fake_discord::{user, Call, FakeDiscord, APP_ID};
+use fake_discord::{is_reply_to, user, Call, FakeDiscord, APP_ID};
 use newsbrief::bot::{BotConfig, RunError};
 use newsbrief::fetch::FetchConfig;
 use newsbrief::render::embed::{self, discord_len};
@@ -279,12 +279,6 @@ fn person(id: u64) -> Value {
 
 fn is_post_in(c: &Call, channel: u64) -> bool {
     c.is("POST", &format!("/channels/{channel}/messages"))
-}
-
-fn is_reply_to(c: &Call, message: u64) -> bool {
-    c.method == "POST"
-        && c.path.ends_with("/messages")
-        && c.body["message_reference"]["message_id"].as_str() == Some(&message.to_string())
 }
 
 fn replies_to(calls: &[Call], message: u64) -> Vec<Call> {

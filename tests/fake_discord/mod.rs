@@ -581,6 +581,13 @@ impl FakeDiscord {
     }
 }
 
+/// Whether `c` posts a reply to `message` (a message with a reference to it).
+pub fn is_reply_to(c: &Call, message: u64) -> bool {
+    c.method == "POST"
+        && c.path.ends_with("/messages")
+        && c.body["message_reference"]["message_id"].as_str() == Some(&message.to_string())
+}
+
 /// A pseudo status for [`FakeDiscord::fail_next_messages`]: never answer.
 pub const HANG: u16 = 0;
 
