@@ -90,10 +90,6 @@ async fn start_pages() -> String {
 
 fn spawn_bot(bin: &str, fake: &FakeDiscord, dir: &Path) -> Child {
     let mut cmd = common::bot_command(bin, TOKEN, &fake.base_url, dir);
-    // Every message is its own person in its own channel; these make sure no share
-    // limit of this build skips one (older builds ignore them).
-    cmd.env("NEWSBRIEF_USER_BURST", "0")
-        .env("NEWSBRIEF_SERVER_BURST", "0");
     // Allocator experiments (glibc's MALLOC_ARENA_MAX=2, MALLOC_MMAP_THRESHOLD_=...,
     // MALLOC_TRIM_THRESHOLD_=..., GLIBC_TUNABLES) and another cache budget
     // (NEWSBRIEF_CACHE_BYTES) reach the bot when set for the bench.

@@ -94,8 +94,9 @@ pub fn runtime() -> tokio::runtime::Runtime {
 }
 
 /// `newsbrief bot` from `bin` against the fake Discord at `proxy` with `token`, in `dir`
-/// (a SQLite file there), private hosts allowed (the pages are on 127.0.0.1), errors only in
-/// the log on stderr, stdout dropped. The caller adds its own settings and spawns it.
+/// (a SQLite file there), private hosts allowed (the pages are on 127.0.0.1), the per-person
+/// and per-server shares off, errors only in the log on stderr, stdout dropped. The caller
+/// adds its own settings and spawns it.
 pub fn bot_command(bin: &str, token: &str, proxy: &str, dir: &Path) -> std::process::Command {
     let mut cmd = std::process::Command::new(bin);
     cmd.arg("bot")
@@ -108,6 +109,10 @@ pub fn bot_command(bin: &str, token: &str, proxy: &str, dir: &Path) -> std::proc
             format!("sqlite://{}", dir.join("bench.db").display()),
         )
         .env("NEWSBRIEF_ALLOW_PRIVATE_HOSTS", "true")
+        // The benches send many links from one person or server; no share limit may skip
+        // one (older builds ignore these).
+        .env("NEWSBRIEF_USER_BURST", "0")
+        .env("NEWSBRIEF_SERVER_BURST", "0")
         // Errors only: serenity warns about the fake not echoing the close frame at shutdown.
         .env("RUST_LOG", "error")
         .stdout(std::process::Stdio::null())
