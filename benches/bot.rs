@@ -22,20 +22,16 @@
 #[path = "../tests/fake_discord/mod.rs"]
 mod fake_discord;
 
+#[path = "../tests/support/child.rs"]
+mod child;
 mod common;
 
-use std::net::SocketAddr;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::Child;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use axum::extract::Path as AxumPath;
-use axum::http::header;
-use axum::response::IntoResponse;
-use axum::routing::get;
-use axum::Router;
-use fake_discord::{user, Call, FakeDiscord};
+use fake_discord::{is_reply_to, user, FakeDiscord};
 
 const TOKEN: &str = "MTAxNDU.bench-bot-token.NotASecret_xyz";
 const ARTICLE: &str = include_str!("../examples/example-article.html");
@@ -62,77 +58,20 @@ fn main() {
         .map(|d| common::read_pages(Path::new(d)))
         .filter(|p| !p.is_empty())
         .unwrap_or_else(|| vec![ARTICLE.to_string()]);
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("runtime");
+    let rt = common::runtime();
     rt.block_on(run(messages, pages));
 }
 
 /// Serves `pages` as a news site would: `/storyN` is page N (modulo their number).
 async fn start_pages(pages: Vec<String>) -> String {
     let pages = Arc::new(pages);
-    let app = Router::new().route(
-        "/:name",
-        get(move |AxumPath(name): AxumPath<String>| {
-            let pages = Arc::clone(&pages);
-            async move {
-                let n: usize = name.trim_start_matches("story").parse().unwrap_or_default();
-                (
-                    [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
-                    pages[n % pages.len()].clone(),
-                )
-                    .into_response()
-            }
-        }),
-    );
-    let listener = tokio::net::TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], 0)))
-        .await
-        .expect("bind");
-    let addr = listener.local_addr().expect("addr");
-    tokio::spawn(async move { axum::serve(listener, app).await });
-    format!("http://{addr}")
+    common::serve_pages("story", move |n| pages[n % pages.len()].clone()).await
 }
 
 fn spawn_bot(fake: &FakeDiscord, dir: &std::path::Path) -> Child {
-    Command::new(env!("CARGO_BIN_EXE_newsbrief"))
-        .arg("bot")
-        .current_dir(dir)
-        .env_clear()
-        .env("DISCORD_TOKEN", TOKEN)
-        .env("DISCORD_PROXY_URL", &fake.base_url)
-        .env(
-            "NEWSBRIEF_DATABASE_URL",
-            format!("sqlite://{}", dir.join("bench.db").display()),
-        )
-        .env("NEWSBRIEF_ALLOW_PRIVATE_HOSTS", "true")
-        // Errors only: serenity warns about the fake not echoing the close frame at shutdown.
-        .env("RUST_LOG", "error")
-        .stdout(Stdio::null())
-        .stderr(Stdio::inherit())
+    common::bot_command(env!("CARGO_BIN_EXE_newsbrief"), TOKEN, &fake.base_url, dir)
         .spawn()
         .expect("spawn the bot")
-}
-
-fn stop(mut child: Child) {
-    let pid = child.id().to_string();
-    let _ = Command::new("kill").args(["-TERM", &pid]).status();
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while Instant::now() < deadline {
-        if let Ok(Some(_)) = child.try_wait() {
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    let _ = child.kill();
-    let _ = child.wait();
-}
-
-fn is_reply_to(c: &Call, message: u64) -> bool {
-    c.method == "POST"
-        && c.path.ends_with("/messages")
-        && c.body["message_reference"]["message_id"].as_str() == Some(&message.to_string())
 }
 
 fn median_ms(mut d: Vec<Duration>) -> (f64, f64, f64) {
@@ -187,7 +126,7 @@ async fn run(messages: usize, pages: Vec<String>) {
         fake.wait_registered(calls).await;
         to_registered.push(t0.elapsed());
         if start + 1 < STARTS {
-            stop(c);
+            child::stop(c);
         } else {
             child = Some(c);
         }
@@ -207,7 +146,7 @@ async fn run(messages: usize, pages: Vec<String>) {
     }
     let busy_rss = common::proc_status(pid, "VmRSS");
     let busy_hwm = common::proc_status(pid, "VmHWM");
-    stop(child);
+    child::stop(child);
 
     let (r, _, rmax) = median_ms(to_ready);
     let (g, _, gmax) = median_ms(to_registered);

@@ -42,11 +42,7 @@ fn main() {
     let messages = args.first().copied().unwrap_or(1_000);
     let urls = args.get(1).copied().unwrap_or(50).max(1);
     let rate = args.get(2).copied().unwrap_or(100).max(1);
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("runtime");
+    let rt = common::runtime();
     rt.block_on(async {
         println!("{messages} messages, {urls} distinct URLs, {rate} messages/s");
         let pg = Postgres::start().await;

@@ -18,28 +18,22 @@
 #[path = "../tests/fake_discord/mod.rs"]
 mod fake_discord;
 
+#[path = "../tests/support/child.rs"]
+mod child;
 mod common;
+#[path = "../tests/support/hostile_page.rs"]
+mod hostile_page;
 
-use std::fmt::Write as _;
-use std::net::SocketAddr;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::Child;
 use std::time::{Duration, Instant};
 
-use axum::extract::Path as AxumPath;
-use axum::http::header;
-use axum::response::IntoResponse;
-use axum::routing::get;
-use axum::Router;
-use fake_discord::{user, Call, FakeDiscord};
+use fake_discord::{is_reply_to, user, FakeDiscord};
+use hostile_page::{page, PAGE_BYTES, TITLE_BYTES};
 
 const TOKEN: &str = "MTAxNDU.bench-memory-token.NotASecret_xyz";
 const CHANNEL: u64 = 600_000_000_000_000_001;
 const DEFAULT_PAGES: usize = 2_000;
-/// Size of each page: just under the default 5 MiB body limit.
-const PAGE_BYTES: usize = 5_000_000;
-/// Bytes of the `<title>` of each page.
-const TITLE_BYTES: usize = 2_000_000;
 /// Links in flight at once (the bot's fetch slots are 8 by default).
 const IN_FLIGHT: usize = 4;
 /// A bot whose resident memory passes this is stopped: the point is made by then
@@ -67,11 +61,7 @@ fn main() {
         .find_map(|a| a.parse().ok())
         .unwrap_or(DEFAULT_PAGES);
     let baseline = args.iter().find(|a| a.parse::<usize>().is_err()).cloned();
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("runtime");
+    let rt = common::runtime();
     rt.block_on(async {
         let site = start_pages().await;
         let mut rows = Vec::new();
@@ -94,69 +84,12 @@ fn main() {
     });
 }
 
-/// Page `n`: a title of [`TITLE_BYTES`] and run-on sentences up to [`PAGE_BYTES`], all
-/// naming `n` so that no two pages are alike.
-fn page(n: usize) -> String {
-    let mut title = String::with_capacity(TITLE_BYTES);
-    while title.len() < TITLE_BYTES {
-        let _ = write!(title, "Council {n} approves budget plan ");
-    }
-    let mut body = String::with_capacity(PAGE_BYTES);
-    body.push_str("<html><head><title>");
-    body.push_str(&title);
-    body.push_str("</title></head><body><article>");
-    let mut k = 0;
-    while body.len() + 200_000 < PAGE_BYTES {
-        body.push_str("<p>The mayor of district ");
-        let _ = write!(body, "{n}-{k}");
-        let para_end = body.len() + 150_000;
-        while body.len() < para_end {
-            body.push_str(" said that the council and the budget committee went on talking");
-        }
-        body.push_str(".</p>");
-        k += 1;
-    }
-    body.push_str("</article></body></html>");
-    body
-}
-
 async fn start_pages() -> String {
-    let app = Router::new().route(
-        "/:name",
-        get(|AxumPath(name): AxumPath<String>| async move {
-            let n: usize = name.trim_start_matches("p").parse().unwrap_or_default();
-            (
-                [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
-                page(n),
-            )
-                .into_response()
-        }),
-    );
-    let listener = tokio::net::TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], 0)))
-        .await
-        .expect("bind");
-    let addr = listener.local_addr().expect("addr");
-    tokio::spawn(async move { axum::serve(listener, app).await });
-    format!("http://{addr}")
+    common::serve_pages("p", page).await
 }
 
 fn spawn_bot(bin: &str, fake: &FakeDiscord, dir: &Path) -> Child {
-    let mut cmd = Command::new(bin);
-    cmd.arg("bot")
-        .current_dir(dir)
-        .env_clear()
-        .env("DISCORD_TOKEN", TOKEN)
-        .env("DISCORD_PROXY_URL", &fake.base_url)
-        .env(
-            "NEWSBRIEF_DATABASE_URL",
-            format!("sqlite://{}", dir.join("bench.db").display()),
-        )
-        .env("NEWSBRIEF_ALLOW_PRIVATE_HOSTS", "true")
-        // Every message is its own person in its own channel; these make sure no share
-        // limit of this build skips one (older builds ignore them).
-        .env("NEWSBRIEF_USER_BURST", "0")
-        .env("NEWSBRIEF_SERVER_BURST", "0")
-        .env("RUST_LOG", "error");
+    let mut cmd = common::bot_command(bin, TOKEN, &fake.base_url, dir);
     // Allocator experiments (glibc's MALLOC_ARENA_MAX=2, MALLOC_MMAP_THRESHOLD_=...,
     // MALLOC_TRIM_THRESHOLD_=..., GLIBC_TUNABLES) and another cache budget
     // (NEWSBRIEF_CACHE_BYTES) reach the bot when set for the bench.
@@ -166,30 +99,7 @@ fn spawn_bot(bin: &str, fake: &FakeDiscord, dir: &Path) -> Child {
             cmd.env(&name, value);
         }
     }
-    cmd.stdout(Stdio::null())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("spawn the bot")
-}
-
-fn stop(mut child: Child) {
-    let pid = child.id().to_string();
-    let _ = Command::new("kill").args(["-TERM", &pid]).status();
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while Instant::now() < deadline {
-        if let Ok(Some(_)) = child.try_wait() {
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    let _ = child.kill();
-    let _ = child.wait();
-}
-
-fn is_reply_to(c: &Call, message: u64) -> bool {
-    c.method == "POST"
-        && c.path.ends_with("/messages")
-        && c.body["message_reference"]["message_id"].as_str() == Some(&message.to_string())
+    cmd.spawn().expect("spawn the bot")
 }
 
 struct Outcome {
@@ -244,7 +154,7 @@ async fn run(bin: &str, site: &str, pages: usize) -> Outcome {
         }
     }
     let peak_kib = common::proc_status(pid, "VmHWM");
-    stop(child);
+    child::stop(child);
     Outcome {
         idle_kib,
         peak_kib,

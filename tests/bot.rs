@@ -15,7 +15,7 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
-use fake_discord::{user, Call, FakeDiscord, APP_ID};
+use fake_discord::{is_reply_to, user, Call, FakeDiscord, APP_ID};
 use newsbrief::bot::{BotConfig, RunError};
 use newsbrief::fetch::FetchConfig;
 use newsbrief::render::embed::{self, discord_len};
@@ -279,12 +279,6 @@ fn person(id: u64) -> Value {
 
 fn is_post_in(c: &Call, channel: u64) -> bool {
     c.is("POST", &format!("/channels/{channel}/messages"))
-}
-
-fn is_reply_to(c: &Call, message: u64) -> bool {
-    c.method == "POST"
-        && c.path.ends_with("/messages")
-        && c.body["message_reference"]["message_id"].as_str() == Some(&message.to_string())
 }
 
 fn replies_to(calls: &[Call], message: u64) -> Vec<Call> {
@@ -1035,20 +1029,27 @@ async fn a_429_from_the_rest_proxy_is_honoured_not_retried_at_once() {
         bot,
         _dir,
     } = setup().await;
-    fake.fail_next_messages(1, 429);
+    // Longer than any fixed pause the bot could use instead of reading the advertised wait.
+    let advertised = Duration::from_secs(3);
+    fake.rate_limit_next_message(advertised);
     let msg = fake.send_message(CHANNEL, &person(93), &pages.url("story"));
-    fake.wait_call("the rate-limited try", |c| is_reply_to(c, msg))
-        .await;
-    let limited_at = std::time::Instant::now();
     fake.wait_until("the retried reply", |calls| {
         calls.iter().filter(|c| is_reply_to(c, msg)).count() >= 2
     })
     .await;
-    let waited = limited_at.elapsed();
+    // The positive signal that a third try would have come: a later message answered.
+    let next = fake.send_message(CHANNEL, &person(94), &pages.url("story2"));
+    fake.wait_call("the next reply", |c| is_reply_to(c, next))
+        .await;
+    let tries = replies_to(&fake.calls(), msg);
+    assert_eq!(tries.len(), 2, "one rate-limited try, one delivered reply");
+    let waited = tries[1].at - tries[0].at;
     assert!(
-        waited >= Duration::from_millis(1000),
-        "retried {waited:?} after a 429"
+        waited >= advertised,
+        "retried {waited:?} after a 429 that asked for {advertised:?}"
     );
+    assert_eq!(tries[0].body["nonce"], tries[1].body["nonce"]);
+    assert_eq!(tries[1].body["enforce_nonce"], json!(true));
     bot.stop().await;
 }
 

@@ -13,7 +13,7 @@ mod servers;
 
 use std::time::Duration;
 
-use fake_discord::{user, Call, FakeDiscord};
+use fake_discord::{is_reply_to, user, Call, FakeDiscord};
 use newsbrief::store::Store;
 use procs::{BotProc, Pages, TOKEN};
 use serde_json::{json, Value};
@@ -23,12 +23,6 @@ const CHANNEL_A: u64 = 600_000_000_000_000_201;
 const CHANNEL_B: u64 = 600_000_000_000_000_202;
 const QUIET: u64 = 600_000_000_000_000_203;
 const MANAGE_CHANNELS: u64 = 0x10;
-
-fn is_reply_to(c: &Call, message: u64) -> bool {
-    c.method == "POST"
-        && c.path.ends_with("/messages")
-        && c.body["message_reference"]["message_id"].as_str() == Some(&message.to_string())
-}
 
 fn has_embed(c: &Call) -> bool {
     c.body["embeds"].as_array().is_some_and(|e| !e.is_empty())

@@ -10,16 +10,10 @@ mod procs;
 
 use std::time::Duration;
 
-use fake_discord::{user, Call, FakeDiscord};
+use fake_discord::{is_reply_to, user, FakeDiscord};
 use procs::{BotProc, Pages, TOKEN};
 
 const CHANNEL: u64 = 600_000_000_000_000_101;
-
-fn is_reply_to(c: &Call, message: u64) -> bool {
-    c.method == "POST"
-        && c.path.ends_with("/messages")
-        && c.body["message_reference"]["message_id"].as_str() == Some(&message.to_string())
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn auto_opens_the_recommended_number_of_shards_and_logs_each() {

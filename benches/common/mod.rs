@@ -82,3 +82,70 @@ pub fn proc_status(pid: u32, key: &str) -> Option<u64> {
 pub fn mib(kib: Option<u64>) -> String {
     kib.map_or("n/a".into(), |k| format!("{:.1} MiB", k as f64 / 1024.0))
 }
+
+/// The benches' async runtime: two worker threads, as the bot gets on the 2-core bench
+/// machine.
+pub fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime")
+}
+
+/// `newsbrief bot` from `bin` against the fake Discord at `proxy` with `token`, in `dir`
+/// (a SQLite file there), private hosts allowed (the pages are on 127.0.0.1), the per-person
+/// and per-server shares off, errors only in the log on stderr, stdout dropped. The caller
+/// adds its own settings and spawns it.
+pub fn bot_command(bin: &str, token: &str, proxy: &str, dir: &Path) -> std::process::Command {
+    let mut cmd = std::process::Command::new(bin);
+    cmd.arg("bot")
+        .current_dir(dir)
+        .env_clear()
+        .env("DISCORD_TOKEN", token)
+        .env("DISCORD_PROXY_URL", proxy)
+        .env(
+            "NEWSBRIEF_DATABASE_URL",
+            format!("sqlite://{}", dir.join("bench.db").display()),
+        )
+        .env("NEWSBRIEF_ALLOW_PRIVATE_HOSTS", "true")
+        // The benches send many links from one person or server; no share limit may skip
+        // one (older builds ignore these).
+        .env("NEWSBRIEF_USER_BURST", "0")
+        .env("NEWSBRIEF_SERVER_BURST", "0")
+        // Errors only: serenity warns about the fake not echoing the close frame at shutdown.
+        .env("RUST_LOG", "error")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::inherit());
+    cmd
+}
+
+/// Serves HTML pages on 127.0.0.1 as a news site would: `/{prefix}N` is `page(N)` (a path
+/// without a number is page 0). Returns the site's base URL.
+pub async fn serve_pages<F>(prefix: &'static str, page: F) -> String
+where
+    F: Fn(usize) -> String + Clone + Send + Sync + 'static,
+{
+    use axum::extract::Path as AxumPath;
+    use axum::response::IntoResponse;
+    let app = axum::Router::new().route(
+        "/:name",
+        axum::routing::get(move |AxumPath(name): AxumPath<String>| {
+            let page = page.clone();
+            async move {
+                let n: usize = name.trim_start_matches(prefix).parse().unwrap_or_default();
+                (
+                    [(axum::http::header::CONTENT_TYPE, "text/html; charset=utf-8")],
+                    page(n),
+                )
+                    .into_response()
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind(std::net::SocketAddr::from(([127, 0, 0, 1], 0)))
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    format!("http://{addr}")
+}

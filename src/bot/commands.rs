@@ -228,6 +228,22 @@ async fn edit_settings(
     }
 }
 
+/// A `/settings` subcommand: a guild-only slash command named `$rename` for members who may
+/// manage the server (checked by the bot too, not only hidden by Discord's default).
+macro_rules! settings_command {
+    ($rename:tt, $(#[doc = $doc:tt])* $vis:vis async fn $($rest:tt)*) => {
+        $(#[doc = $doc])*
+        #[poise::command(
+            slash_command,
+            guild_only,
+            rename = $rename,
+            required_permissions = "MANAGE_GUILD",
+            default_member_permissions = "MANAGE_GUILD"
+        )]
+        $vis async fn $($rest)*
+    };
+}
+
 /// The settings of this server, as `/settings show` lists them.
 fn settings_text(data: &Data, s: &ServerSettings) -> String {
     let none = data.prompts.text("settings.none");
@@ -250,69 +266,53 @@ fn settings_text(data: &Data, s: &ServerSettings) -> String {
     )
 }
 
-/// Show this server's settings.
-#[poise::command(
-    slash_command,
-    guild_only,
-    rename = "show",
-    required_permissions = "MANAGE_GUILD",
-    default_member_permissions = "MANAGE_GUILD"
-)]
-pub(crate) async fn settings_show(ctx: Context<'_>) -> Result<(), BotError> {
-    let s = server_settings(ctx.data(), ctx.guild_id()).await;
-    say_ephemeral(ctx, &settings_text(ctx.data(), &s)).await
+settings_command! {
+    "show",
+    /// Show this server's settings.
+    pub(crate) async fn settings_show(ctx: Context<'_>) -> Result<(), BotError> {
+        let s = server_settings(ctx.data(), ctx.guild_id()).await;
+        say_ephemeral(ctx, &settings_text(ctx.data(), &s)).await
+    }
 }
 
-/// How the bot answers pasted links: auto (reply), reaction (📰 first), off (commands only).
-#[poise::command(
-    slash_command,
-    guild_only,
-    rename = "mode",
-    required_permissions = "MANAGE_GUILD",
-    default_member_permissions = "MANAGE_GUILD"
-)]
-pub(crate) async fn settings_mode(
-    ctx: Context<'_>,
-    #[description = "auto, reaction or off"] value: Mode,
-) -> Result<(), BotError> {
-    let p = ctx.data().prompts.clone();
-    edit_settings(ctx, |s| {
-        s.mode = value;
-        Ok(p.render(&format!("settings.mode_{}", value.as_str()), context! {}))
-    })
-    .await
+settings_command! {
+    "mode",
+    /// How the bot answers pasted links: auto (reply), reaction (📰 first), off (commands only).
+    pub(crate) async fn settings_mode(
+        ctx: Context<'_>,
+        #[description = "auto, reaction or off"] value: Mode,
+    ) -> Result<(), BotError> {
+        let p = ctx.data().prompts.clone();
+        edit_settings(ctx, |s| {
+            s.mode = value;
+            Ok(p.render(&format!("settings.mode_{}", value.as_str()), context! {}))
+        })
+        .await
+    }
 }
 
-/// Ignore a domain (or stop ignoring it): its links are never briefed automatically.
-#[poise::command(
-    slash_command,
-    guild_only,
-    rename = "ignore",
-    required_permissions = "MANAGE_GUILD",
-    default_member_permissions = "MANAGE_GUILD"
-)]
-pub(crate) async fn settings_ignore(
-    ctx: Context<'_>,
-    #[description = "A domain, e.g. youtube.com (again to remove it)"] domain: String,
-) -> Result<(), BotError> {
-    let p = ctx.data().prompts.clone();
-    edit_settings(ctx, |s| toggle_domain(&p, &mut s.ignore, &domain, "ignore")).await
+settings_command! {
+    "ignore",
+    /// Ignore a domain (or stop ignoring it): its links are never briefed automatically.
+    pub(crate) async fn settings_ignore(
+        ctx: Context<'_>,
+        #[description = "A domain, e.g. youtube.com (again to remove it)"] domain: String,
+    ) -> Result<(), BotError> {
+        let p = ctx.data().prompts.clone();
+        edit_settings(ctx, |s| toggle_domain(&p, &mut s.ignore, &domain, "ignore")).await
+    }
 }
 
-/// Only brief links to listed domains (add a domain, or again to remove it).
-#[poise::command(
-    slash_command,
-    guild_only,
-    rename = "allow",
-    required_permissions = "MANAGE_GUILD",
-    default_member_permissions = "MANAGE_GUILD"
-)]
-pub(crate) async fn settings_allow(
-    ctx: Context<'_>,
-    #[description = "A domain, e.g. reuters.com (again to remove it)"] domain: String,
-) -> Result<(), BotError> {
-    let p = ctx.data().prompts.clone();
-    edit_settings(ctx, |s| toggle_domain(&p, &mut s.allow, &domain, "allow")).await
+settings_command! {
+    "allow",
+    /// Only brief links to listed domains (add a domain, or again to remove it).
+    pub(crate) async fn settings_allow(
+        ctx: Context<'_>,
+        #[description = "A domain, e.g. reuters.com (again to remove it)"] domain: String,
+    ) -> Result<(), BotError> {
+        let p = ctx.data().prompts.clone();
+        edit_settings(ctx, |s| toggle_domain(&p, &mut s.allow, &domain, "allow")).await
+    }
 }
 
 /// Adds or removes a domain of a list, or explains why the domain is refused.
@@ -337,53 +337,45 @@ fn toggle_domain(
     Ok(p.render(&key, context! { domain => domain }))
 }
 
-/// Default length of auto-briefs in this server.
-#[poise::command(
-    slash_command,
-    guild_only,
-    rename = "length",
-    required_permissions = "MANAGE_GUILD",
-    default_member_permissions = "MANAGE_GUILD"
-)]
-pub(crate) async fn settings_length(
-    ctx: Context<'_>,
-    #[description = "short, normal or long"] value: DefaultLength,
-) -> Result<(), BotError> {
-    let p = ctx.data().prompts.clone();
-    edit_settings(ctx, |s| {
-        s.length = value;
-        Ok(p.render("settings.length", context! { length => value.as_str() }))
-    })
-    .await
+settings_command! {
+    "length",
+    /// Default length of auto-briefs in this server.
+    pub(crate) async fn settings_length(
+        ctx: Context<'_>,
+        #[description = "short, normal or long"] value: DefaultLength,
+    ) -> Result<(), BotError> {
+        let p = ctx.data().prompts.clone();
+        edit_settings(ctx, |s| {
+            s.length = value;
+            Ok(p.render("settings.length", context! { length => value.as_str() }))
+        })
+        .await
+    }
 }
 
-/// A link briefed here within this many hours gets a jump link to the earlier brief (0: off).
-#[poise::command(
-    slash_command,
-    guild_only,
-    rename = "duplicates",
-    required_permissions = "MANAGE_GUILD",
-    default_member_permissions = "MANAGE_GUILD"
-)]
-pub(crate) async fn settings_duplicates(
-    ctx: Context<'_>,
-    #[description = "Hours (0 to 168; 0 turns it off)"] hours: i64,
-) -> Result<(), BotError> {
-    let p = ctx.data().prompts.clone();
-    edit_settings(ctx, |s| {
-        let Some(h) = u32::try_from(hours)
-            .ok()
-            .filter(|h| *h <= MAX_DUPLICATE_HOURS)
-        else {
-            return Err(p.render(
-                "settings.bad_hours",
-                context! { hours => hours, max => MAX_DUPLICATE_HOURS },
-            ));
-        };
-        s.duplicate_hours = h;
-        Ok(p.render("settings.duplicates", context! { hours => h }))
-    })
-    .await
+settings_command! {
+    "duplicates",
+    /// A link briefed here within this many hours gets a jump link to the earlier brief (0: off).
+    pub(crate) async fn settings_duplicates(
+        ctx: Context<'_>,
+        #[description = "Hours (0 to 168; 0 turns it off)"] hours: i64,
+    ) -> Result<(), BotError> {
+        let p = ctx.data().prompts.clone();
+        edit_settings(ctx, |s| {
+            let Some(h) = u32::try_from(hours)
+                .ok()
+                .filter(|h| *h <= MAX_DUPLICATE_HOURS)
+            else {
+                return Err(p.render(
+                    "settings.bad_hours",
+                    context! { hours => hours, max => MAX_DUPLICATE_HOURS },
+                ));
+            };
+            s.duplicate_hours = h;
+            Ok(p.render("settings.duplicates", context! { hours => h }))
+        })
+        .await
+    }
 }
 
 /// Auto-briefs of links you paste in our direct messages (off unless you turn them on).

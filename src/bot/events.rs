@@ -311,7 +311,15 @@ fn auto_brief(
         if messages.is_empty() {
             return;
         }
-        match send_replies(&http, &msg, messages, data.config.rest_timeout).await {
+        match send_replies(
+            &http,
+            data.proxy_client.as_ref(),
+            &msg,
+            messages,
+            data.config.rest_timeout,
+        )
+        .await
+        {
             Ok(sent) => {
                 data.metrics
                     .reply_seconds

@@ -121,6 +121,9 @@ pub struct Data {
     pub reacted: Arc<std::sync::Mutex<std::collections::HashSet<u64>>>,
     /// Operational metrics (served on `NEWSBRIEF_METRICS_ADDR` when set).
     pub metrics: Arc<Metrics>,
+    /// In proxy mode, the HTTP client (shared with serenity) that posts replies itself so a
+    /// 429's advertised wait is read and waited out; None when serenity's own limiter is on.
+    pub proxy_client: Option<reqwest::Client>,
 }
 
 /// Why a request for briefs was refused by the fair-sharing limits.
@@ -342,15 +345,24 @@ fn redact(text: &str, token: &str) -> String {
 }
 
 /// Builds the REST client: straight to Discord, or to `proxy_url` with serenity's rate
-/// limiter off (serenity only honours a proxy with the limiter disabled).
-fn build_http(config: &BotConfig) -> serenity::Http {
+/// limiter off (serenity only honours a proxy with the limiter disabled). In proxy mode the
+/// underlying HTTP client is returned too, for the replies the bot posts itself (see
+/// [`reply::send_replies`]).
+fn build_http(config: &BotConfig) -> Result<(serenity::Http, Option<reqwest::Client>), RunError> {
     let mut builder = serenity::HttpBuilder::new(&config.token);
+    let mut proxy_client = None;
     if let Some(proxy) = &config.proxy_url {
+        let client = reqwest::Client::builder()
+            .use_rustls_tls()
+            .build()
+            .map_err(|e| RunError::Discord(format!("cannot build the HTTP client: {e}")))?;
         builder = builder
+            .client(client.clone())
             .proxy(proxy.trim_end_matches('/'))
             .ratelimiter_disabled(true);
+        proxy_client = Some(client);
     }
-    builder.build()
+    Ok((builder.build(), proxy_client))
 }
 
 /// Runs the bot until SIGINT or SIGTERM, then shuts down gracefully.
@@ -429,7 +441,7 @@ async fn run_inner(
     }
     let config = Arc::new(config);
 
-    let http = build_http(&config);
+    let (http, proxy_client) = build_http(&config)?;
     // Checks the token early, for a clear error. Any other failure here is not fatal: the
     // application id also arrives with the gateway's READY.
     match http.get_current_application_info().await {
@@ -491,6 +503,7 @@ async fn run_inner(
         parents: Arc::default(),
         reacted: Arc::default(),
         metrics: Arc::clone(&metrics),
+        proxy_client,
     };
     let framework = build_framework(data, &config);
 

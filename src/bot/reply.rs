@@ -23,16 +23,13 @@ use crate::render::quiet::quiet_reason;
 pub const SEND_ATTEMPTS: u32 = 3;
 /// Wait before the first retry; doubled for each further one.
 pub const SEND_RETRY_BASE: Duration = Duration::from_millis(300);
-/// Wait before retrying after a 429, doubled for each further one. With a REST proxy
-/// serenity's own limiter is off, so a 429 reaches the bot, but not the wait it advertises:
-/// serenity 0.12's `ErrorResponse` keeps only the status, URL, method and the body's
-/// `code`/`message`/`errors`, dropping the `Retry-After` and `X-RateLimit-Reset-After`
-/// headers, and Discord's 429 body (`message`, `retry_after`, `global`, usually no `code`)
-/// does not even decode into it. serenity's limiter, which does read those headers, sends
-/// to discord.com whatever the proxy (`Ratelimiter::perform` builds its requests without
-/// it), so it cannot be used either. The bot therefore waits this conservative pause
-/// (longer than Discord's usual per-route reset) instead of retrying at once.
+/// Wait before retrying after a 429 that does not say how long to wait, doubled for each
+/// further one. (A 429 that does say is waited out exactly: see [`RATE_LIMIT_WAIT_MAX`].)
 pub const RATE_LIMITED_RETRY_BASE: Duration = Duration::from_millis(1500);
+/// Longest advertised 429 wait the bot sits out before retrying a reply; a longer one (a
+/// global or Cloudflare ban) gives the reply up at once rather than hold it, and its task,
+/// for minutes.
+pub const RATE_LIMIT_WAIT_MAX: Duration = Duration::from_secs(30);
 
 /// Allowed mentions that allow nothing: no users, roles, everyone, nor the replied user.
 pub fn no_mentions() -> serenity::CreateAllowedMentions {
@@ -205,10 +202,10 @@ fn retryable(e: &serenity::Error) -> bool {
     }
 }
 
-/// Whether Discord (or the proxy) answered 429 Too Many Requests.
-fn is_rate_limited(e: &SendError) -> bool {
+/// Whether serenity reported a 429 Too Many Requests (its error keeps no advertised wait).
+fn is_rate_limited(e: &serenity::Error) -> bool {
     use serenity::{Error as E, HttpError};
-    matches!(e, SendError::Discord(E::Http(HttpError::UnsuccessfulRequest(r))) if r.status_code.as_u16() == 429)
+    matches!(e, E::Http(HttpError::UnsuccessfulRequest(r)) if r.status_code.as_u16() == 429)
 }
 
 /// Why a message could not be sent.
@@ -217,13 +214,31 @@ pub enum SendError {
     /// Discord (or the proxy) refused or failed the request.
     #[error(transparent)]
     Discord(#[from] serenity::Error),
+    /// Discord (or the proxy) answered 429 and asked for this wait (none when it did not say).
+    #[error("Discord is rate limiting the bot (asked to wait {0:?})")]
+    RateLimited(Option<Duration>),
     /// No answer within the REST timeout.
     #[error("Discord did not answer within {0:?}")]
     TimedOut(Duration),
 }
 
+/// The wait before try `attempt + 1` after `e`, or None when `e` is not worth another try:
+/// a 429's advertised wait as it is (given up when longer than [`RATE_LIMIT_WAIT_MAX`]), a
+/// 429 without one [`RATE_LIMITED_RETRY_BASE`] doubled per try, other retryable failures (5xx,
+/// transport, timeout) [`SEND_RETRY_BASE`] doubled per try.
+fn retry_wait(e: &SendError, attempt: u32) -> Option<Duration> {
+    let doubled = |base: Duration| base * 2u32.pow(attempt.saturating_sub(1));
+    match e {
+        SendError::RateLimited(Some(wait)) => (*wait <= RATE_LIMIT_WAIT_MAX).then_some(*wait),
+        SendError::RateLimited(None) => Some(doubled(RATE_LIMITED_RETRY_BASE)),
+        SendError::Discord(e) if is_rate_limited(e) => Some(doubled(RATE_LIMITED_RETRY_BASE)),
+        SendError::Discord(e) => retryable(e).then(|| doubled(SEND_RETRY_BASE)),
+        SendError::TimedOut(_) => Some(doubled(SEND_RETRY_BASE)),
+    }
+}
+
 /// Runs `send` up to [`SEND_ATTEMPTS`] times, each bounded by `timeout`, while it fails in
-/// a retryable way (5xx, 429, transport error or timeout).
+/// a retryable way (5xx, 429, transport error or timeout), waiting as [`retry_wait`] says.
 ///
 /// # Errors
 /// The last error.
@@ -234,38 +249,92 @@ pub async fn with_retries<T, F, Fut>(
 ) -> Result<T, SendError>
 where
     F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = Result<T, serenity::Error>>,
+    Fut: std::future::Future<Output = Result<T, SendError>>,
 {
     let mut attempt = 1;
     loop {
-        let outcome = match tokio::time::timeout(timeout, send()).await {
+        let e = match tokio::time::timeout(timeout, send()).await {
             Ok(Ok(v)) => return Ok(v),
-            Ok(Err(e)) => {
-                let again = retryable(&e);
-                (SendError::Discord(e), again)
-            }
-            Err(_) => (SendError::TimedOut(timeout), true),
+            Ok(Err(e)) => e,
+            Err(_) => SendError::TimedOut(timeout),
         };
-        match outcome {
-            (e, true) if attempt < SEND_ATTEMPTS => {
-                let base = if is_rate_limited(&e) {
-                    RATE_LIMITED_RETRY_BASE
-                } else {
-                    SEND_RETRY_BASE
-                };
-                let wait = base * 2u32.pow(attempt - 1);
+        match retry_wait(&e, attempt) {
+            Some(wait) if attempt < SEND_ATTEMPTS => {
                 tracing::warn!(attempt, "{what} failed ({e}); retrying in {wait:?}");
                 tokio::time::sleep(wait).await;
                 attempt += 1;
             }
-            (e, _) => return Err(e),
+            _ => return Err(e),
         }
     }
 }
 
+/// The wait a 429 answer asks for: the longest of its `Retry-After` header, its
+/// `X-RateLimit-Reset-After` header and its JSON body's `retry_after` (all in seconds, with
+/// fractions); None when it names none.
+fn advertised_wait(headers: &reqwest::header::HeaderMap, body: &[u8]) -> Option<Duration> {
+    let header = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .and_then(crate::fetch::retry_after_value)
+    };
+    let in_body = serde_json::from_slice::<serde_json::Value>(body)
+        .ok()
+        .and_then(|v| v.get("retry_after").and_then(serde_json::Value::as_f64))
+        .and_then(|s| crate::fetch::retry_after_value(&s.to_string()));
+    [
+        header("retry-after"),
+        header("x-ratelimit-reset-after"),
+        in_body,
+    ]
+    .into_iter()
+    .flatten()
+    .max()
+}
+
+/// Posts `message` to `channel` through `client`, along serenity's own route, token and proxy
+/// rewriting, but reading the answer itself: serenity 0.12 turns a 429 into an
+/// `ErrorResponse` that keeps neither the headers nor the body's `retry_after`, and its
+/// limiter, which reads them, ignores the proxy. Used in proxy mode only, where serenity's
+/// limiter is off and the proxy's 429s reach the bot.
+async fn post_message(
+    http: &serenity::Http,
+    client: &reqwest::Client,
+    channel: serenity::ChannelId,
+    message: &serenity::CreateMessage,
+) -> Result<serenity::Message, SendError> {
+    use ::serenity::http::{ErrorResponse, HttpError, LightMethod, Request, Route};
+    let body = serde_json::to_vec(message).map_err(serenity::Error::from)?;
+    let request = Request::new(
+        Route::ChannelMessages {
+            channel_id: channel,
+        },
+        LightMethod::Post,
+    )
+    .body(Some(body))
+    .build(client, http.token(), http.proxy.as_deref())?;
+    let response = request.send().await.map_err(serenity::Error::from)?;
+    let status = response.status();
+    if status.is_success() {
+        let bytes = response.bytes().await.map_err(serenity::Error::from)?;
+        return Ok(serde_json::from_slice(&bytes).map_err(serenity::Error::from)?);
+    }
+    if status == reqwest::StatusCode::TOO_MANY_REQUESTS {
+        let headers = response.headers().clone();
+        let body = response.bytes().await.unwrap_or_default();
+        return Err(SendError::RateLimited(advertised_wait(&headers, &body)));
+    }
+    let error = ErrorResponse::from_response(response, reqwest::Method::POST).await;
+    Err(serenity::Error::Http(HttpError::UnsuccessfulRequest(error)).into())
+}
+
 /// Sends planned messages as replies to `to` (a message reference that does not ping the
 /// author and does not fail if the message was deleted). Each message carries a nonce that
-/// Discord enforces, so a retry after a lost response never posts twice.
+/// Discord enforces, so a retry after a lost response never posts twice. With `proxy_client`
+/// (proxy mode) the messages are posted through it, so that a 429's advertised wait is read
+/// and waited out (see [`post_message`]); without, through serenity (whose own limiter then
+/// waits out 429s).
 ///
 /// Returns the messages sent.
 ///
@@ -273,6 +342,7 @@ where
 /// The first message that could not be sent after retries.
 pub async fn send_replies(
     http: &serenity::Http,
+    proxy_client: Option<&reqwest::Client>,
     to: &serenity::Message,
     messages: Vec<OutMessage>,
     timeout: Duration,
@@ -294,8 +364,12 @@ pub async fn send_replies(
         if !m.buttons.is_empty() {
             b = b.components(components(&m));
         }
-        let message = with_retries("sending a reply", timeout, || {
-            to.channel_id.send_message(http, b.clone())
+        let b = &b;
+        let message = with_retries("sending a reply", timeout, || async move {
+            match proxy_client {
+                Some(client) => post_message(http, client, to.channel_id, b).await,
+                None => Ok(to.channel_id.send_message(http, b.clone()).await?),
+            }
         })
         .await?;
         sent.push(message);
@@ -334,4 +408,64 @@ pub fn components(m: &OutMessage) -> Vec<serenity::CreateActionRow> {
         })
         .collect();
     vec![serenity::CreateActionRow::Buttons(buttons)]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use reqwest::header::{HeaderMap, HeaderValue};
+
+    fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        for (k, v) in pairs {
+            h.insert(*k, HeaderValue::from_static(v));
+        }
+        h
+    }
+
+    #[test]
+    fn a_429_advertises_its_longest_wait_from_headers_or_body() {
+        // Discord's shape: Retry-After rounded up, the precise figure in the body.
+        let h = headers(&[("retry-after", "3"), ("x-ratelimit-reset-after", "2.5")]);
+        let body = br#"{"message":"You are being rate limited.","retry_after":2.5,"global":false}"#;
+        assert_eq!(advertised_wait(&h, body), Some(Duration::from_secs(3)));
+        // Only the body says it (a proxy that drops headers).
+        assert_eq!(
+            advertised_wait(&HeaderMap::new(), br#"{"retry_after":4.25}"#),
+            Some(Duration::from_millis(4250))
+        );
+        // Only the bucket reset.
+        let h = headers(&[("x-ratelimit-reset-after", "0.75")]);
+        assert_eq!(advertised_wait(&h, b""), Some(Duration::from_millis(750)));
+        // Nothing usable.
+        let h = headers(&[("retry-after", "soon")]);
+        assert_eq!(advertised_wait(&h, b"not json"), None);
+        assert_eq!(advertised_wait(&h, br#"{"retry_after":-1}"#), None);
+    }
+
+    #[test]
+    fn a_429_is_waited_out_as_advertised_and_a_long_one_gives_up() {
+        let asked = Duration::from_secs(7);
+        for attempt in 1..=2 {
+            assert_eq!(
+                retry_wait(&SendError::RateLimited(Some(asked)), attempt),
+                Some(asked)
+            );
+        }
+        let ban = RATE_LIMIT_WAIT_MAX + Duration::from_secs(1);
+        assert_eq!(retry_wait(&SendError::RateLimited(Some(ban)), 1), None);
+        // Without a figure: the conservative pause, doubled.
+        assert_eq!(
+            retry_wait(&SendError::RateLimited(None), 2),
+            Some(RATE_LIMITED_RETRY_BASE * 2)
+        );
+        let timeout = Duration::from_secs(1);
+        assert_eq!(
+            retry_wait(&SendError::TimedOut(timeout), 1),
+            Some(SEND_RETRY_BASE)
+        );
+        // A refusal that another try cannot fix.
+        let bad = serenity::Error::Other("bad request");
+        assert_eq!(retry_wait(&SendError::Discord(bad), 1), None);
+    }
 }

@@ -155,23 +155,30 @@ fn requested_pause(status: u16, headers: &HeaderMap) -> Option<Duration> {
     if !matches!(status, 429 | 503) {
         return None;
     }
-    let value = headers
+    let parsed = headers
         .get(header::RETRY_AFTER)
         .and_then(|v| v.to_str().ok())
-        .map(str::trim);
-    let parsed = value.and_then(|v| {
-        v.parse::<u64>().map(Duration::from_secs).ok().or_else(|| {
-            httpdate::parse_http_date(v).ok().map(|at| {
-                at.duration_since(std::time::SystemTime::now())
-                    .unwrap_or_default()
-            })
-        })
-    });
+        .and_then(retry_after_value);
     match (parsed, status) {
         (Some(d), _) => Some(d),
         (None, 429) => Some(DEFAULT_RETRY_AFTER),
         (None, _) => None,
     }
+}
+
+/// The pause a `Retry-After` value asks for: seconds (whole, or with a fraction as Discord's
+/// REST answers may carry) or an HTTP date (the time left until then). None when malformed.
+pub(crate) fn retry_after_value(value: &str) -> Option<Duration> {
+    let value = value.trim();
+    if let Ok(secs) = value.parse::<f64>() {
+        return (secs.is_finite() && secs >= 0.0)
+            .then(|| Duration::try_from_secs_f64(secs).ok())
+            .flatten();
+    }
+    httpdate::parse_http_date(value).ok().map(|at| {
+        at.duration_since(std::time::SystemTime::now())
+            .unwrap_or_default()
+    })
 }
 
 /// A fetched document.
@@ -499,6 +506,20 @@ fn root_cause(err: &(dyn StdError + 'static)) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn retry_after_takes_seconds_with_fractions_or_a_date() {
+        assert_eq!(retry_after_value(" 120 "), Some(Duration::from_secs(120)));
+        assert_eq!(retry_after_value("2.5"), Some(Duration::from_millis(2500)));
+        for bad in ["", "-1", "NaN", "inf", "1e400", "soon"] {
+            assert_eq!(retry_after_value(bad), None, "{bad}");
+        }
+        let past = retry_after_value("Wed, 21 Oct 2015 07:28:00 GMT");
+        assert_eq!(past, Some(Duration::ZERO));
+        let later = std::time::SystemTime::now() + Duration::from_secs(600);
+        let wait = retry_after_value(&httpdate::fmt_http_date(later)).unwrap();
+        assert!(wait > Duration::from_secs(590) && wait <= Duration::from_secs(600));
+    }
 
     #[test]
     fn credentials_in_links_are_dropped_before_fetching_and_on_redirects() {

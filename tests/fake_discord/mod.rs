@@ -84,8 +84,9 @@ struct Inner {
     /// Identifies (and resumes) seen so far.
     sessions: watch::Sender<usize>,
     next_id: AtomicU64,
-    /// Statuses to answer the next `POST /channels/*/messages` calls with (failure injection).
-    message_failures: Mutex<VecDeque<u16>>,
+    /// Statuses to answer the next `POST /channels/*/messages` calls with (failure injection),
+    /// each with the wait a 429 advertises.
+    message_failures: Mutex<VecDeque<(u16, Option<Duration>)>>,
     ws_url: Mutex<String>,
     /// Answer gateway connections with 503 (no gateway at all) while set.
     refuse_connections: std::sync::atomic::AtomicBool,
@@ -245,8 +246,19 @@ impl FakeDiscord {
     pub fn fail_next_messages(&self, n: usize, status: u16) {
         let mut q = self.inner.message_failures.lock().unwrap();
         for _ in 0..n {
-            q.push_back(status);
+            q.push_back((status, None));
         }
+    }
+
+    /// Makes the next message post answer 429 as Discord does: `Retry-After` (whole seconds,
+    /// rounded up), `X-RateLimit-Reset-After` and the body's `retry_after` all saying `wait`,
+    /// and no `code` in the body.
+    pub fn rate_limit_next_message(&self, wait: Duration) {
+        self.inner
+            .message_failures
+            .lock()
+            .unwrap()
+            .push_back((429, Some(wait)));
     }
 
     /// Waits until at least `n` gateway sessions (IDENTIFY or RESUME) have been answered.
@@ -569,6 +581,13 @@ impl FakeDiscord {
     }
 }
 
+/// Whether `c` posts a reply to `message` (a message with a reference to it).
+pub fn is_reply_to(c: &Call, message: u64) -> bool {
+    c.method == "POST"
+        && c.path.ends_with("/messages")
+        && c.body["message_reference"]["message_id"].as_str() == Some(&message.to_string())
+}
+
 /// A pseudo status for [`FakeDiscord::fail_next_messages`]: never answer.
 pub const HANG: u16 = 0;
 
@@ -615,6 +634,25 @@ fn record(inner: &Inner, call: Call) {
 
 fn error(status: StatusCode, message: &str) -> Response {
     (status, Json(json!({"message": message, "code": 0}))).into_response()
+}
+
+/// A 429 as Discord sends it for a route's limit.
+fn rate_limited(wait: Duration) -> Response {
+    let secs = wait.as_secs_f64();
+    (
+        StatusCode::TOO_MANY_REQUESTS,
+        [
+            ("retry-after", secs.ceil().to_string()),
+            ("x-ratelimit-limit", "5".to_string()),
+            ("x-ratelimit-remaining", "0".to_string()),
+            ("x-ratelimit-reset-after", format!("{secs:.3}")),
+            ("x-ratelimit-scope", "user".to_string()),
+        ],
+        Json(
+            json!({"message": "You are being rate limited.", "retry_after": secs, "global": false}),
+        ),
+    )
+        .into_response()
 }
 
 async fn rest(
@@ -680,8 +718,11 @@ async fn rest(
         }
         ("POST", ["channels", channel, "messages"]) => {
             let failure = inner.message_failures.lock().unwrap().pop_front();
-            if let Some(status) = failure {
+            if let Some((status, wait)) = failure {
                 record(&inner, call);
+                if let Some(wait) = wait {
+                    return rate_limited(wait);
+                }
                 if status == HANG {
                     // Never answer this request (the client must time out).
                     std::future::pending::<()>().await;

@@ -9,10 +9,15 @@
 
 #![allow(dead_code)]
 
+#[path = "child.rs"]
+mod child;
+
 use std::net::TcpListener;
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+
+use child::{reap, signal};
 use std::time::{Duration, Instant};
 
 /// Longest wait for a server to accept connections.
@@ -79,29 +84,6 @@ fn as_user(cmd: &mut Command, ids: Option<(u32, u32)>) {
     if let Some((uid, gid)) = ids {
         cmd.uid(uid).gid(gid);
     }
-}
-
-/// Sends `signal` to `child` (if still running).
-fn signal(child: &Child, signal: i32) {
-    if let Ok(pid) = i32::try_from(child.id()) {
-        // SAFETY: kill(2) on our own child's pid has no memory effects.
-        unsafe {
-            libc::kill(pid, signal);
-        }
-    }
-}
-
-/// Waits up to `wait` for `child` to exit, then kills it.
-fn reap(child: &mut Child, wait: Duration) {
-    let deadline = Instant::now() + wait;
-    while Instant::now() < deadline {
-        if let Ok(Some(_)) = child.try_wait() {
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    let _ = child.kill();
-    let _ = child.wait();
 }
 
 /// A PostgreSQL server.
