@@ -282,7 +282,7 @@ fn advertised_wait(headers: &reqwest::header::HeaderMap, body: &[u8]) -> Option<
     let in_body = serde_json::from_slice::<serde_json::Value>(body)
         .ok()
         .and_then(|v| v.get("retry_after").and_then(serde_json::Value::as_f64))
-        .and_then(|s| crate::fetch::retry_after_value(&s.to_string()));
+        .and_then(crate::fetch::pause_of_secs);
     [
         header("retry-after"),
         header("x-ratelimit-reset-after"),

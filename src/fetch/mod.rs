@@ -171,14 +171,17 @@ fn requested_pause(status: u16, headers: &HeaderMap) -> Option<Duration> {
 pub(crate) fn retry_after_value(value: &str) -> Option<Duration> {
     let value = value.trim();
     if let Ok(secs) = value.parse::<f64>() {
-        return (secs.is_finite() && secs >= 0.0)
-            .then(|| Duration::try_from_secs_f64(secs).ok())
-            .flatten();
+        return pause_of_secs(secs);
     }
     httpdate::parse_http_date(value).ok().map(|at| {
         at.duration_since(std::time::SystemTime::now())
             .unwrap_or_default()
     })
+}
+
+/// A pause of `secs` seconds; None when negative or not finite.
+pub(crate) fn pause_of_secs(secs: f64) -> Option<Duration> {
+    Duration::try_from_secs_f64(secs).ok()
 }
 
 /// A fetched document.
