@@ -33,9 +33,17 @@ fn main() {
     }
     for (name, h) in HEADS.iter().zip(&rules.model().heads) {
         println!(
-            "{name:12} p = {:.3} (threshold {:.2})",
+            "{name:12} p = {:.3}, calibrated {:.3} (threshold {:.2})",
             h.probability(&f.values),
+            h.confidence(&f.values),
             h.threshold
         );
+    }
+    let j = status::decide(&doc, rules.model(), &f);
+    for s in &j.status {
+        println!("shown: {} {:.3}", s.label.as_str(), s.confidence);
+    }
+    for s in &j.held_back {
+        println!("held back: {} {:.3}", s.label.as_str(), s.confidence);
     }
 }

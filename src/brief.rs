@@ -34,6 +34,10 @@ pub struct Brief {
     pub status: Vec<StatusItem>,
     /// Size figures.
     pub stats: Stats,
+    /// Labels the model leaned to but would not show (below their threshold); for the
+    /// "Why?" answer only. Not part of the JSON form.
+    #[serde(skip)]
+    pub held_back: Vec<StatusItem>,
 }
 
 /// What kind of page a text is.
@@ -84,12 +88,17 @@ pub enum ActorKind {
 }
 
 /// One status label with the sentence that shows it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StatusItem {
     /// The label.
     pub label: StatusLabel,
     /// A verbatim sentence of the text that shows the label.
     pub evidence: String,
+    /// How likely the label is right: the model's calibrated probability, 0 to 1, rounded
+    /// to three places (a shown label is at or above its head's threshold). Missing in
+    /// briefs of older versions, read as 0.
+    #[serde(default)]
+    pub confidence: f64,
 }
 
 /// How solid the story's main claim is.
@@ -206,12 +215,19 @@ impl Brief {
             cap_chars(&mut a.name, ACTOR_NAME_MAX_CHARS);
         }
         self.status.truncate(STATUS_MAX);
-        for s in &mut self.status {
+        self.held_back.truncate(STATUS_MAX);
+        for s in self.status.iter_mut().chain(&mut self.held_back) {
             cap_chars(&mut s.evidence, SENTENCE_MAX_CHARS);
+            s.confidence = if s.confidence.is_finite() {
+                s.confidence.clamp(0.0, 1.0)
+            } else {
+                0.0
+            };
         }
         self.summary.shrink_to_fit();
         self.actors.shrink_to_fit();
         self.status.shrink_to_fit();
+        self.held_back.shrink_to_fit();
     }
 
     /// About how many bytes this brief holds in memory (its strings and vectors plus the
@@ -231,10 +247,12 @@ impl Brief {
             + self.summary.iter().map(String::capacity).sum::<usize>()
             + self.actors.capacity() * std::mem::size_of::<Actor>()
             + self.actors.iter().map(|a| a.name.capacity()).sum::<usize>()
-            + self.status.capacity() * std::mem::size_of::<StatusItem>()
+            + (self.status.capacity() + self.held_back.capacity())
+                * std::mem::size_of::<StatusItem>()
             + self
                 .status
                 .iter()
+                .chain(&self.held_back)
                 .map(|s| s.evidence.capacity())
                 .sum::<usize>()
     }
@@ -282,7 +300,8 @@ mod tests {
             status: vec![
                 StatusItem {
                     label: StatusLabel::Denied,
-                    evidence: huge.clone()
+                    evidence: huge.clone(),
+                    confidence: 0.9,
                 };
                 10
             ],

@@ -243,6 +243,7 @@ pub fn brief_document(doc: &Document, rules: &Rules, opts: &BriefOptions) -> Bri
         summary,
         actors: actors::key_actors_with(doc, &rules.actors),
         status: judgement.status,
+        held_back: judgement.held_back,
         stats: Stats {
             words,
             sentences: doc.sentences.len(),

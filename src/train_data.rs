@@ -11,8 +11,13 @@
 //!   checked against its own evidence sentences, so a changed source fails loudly instead of
 //!   training on the wrong text.
 //!
-//! Extra texts are trained on but never scored: the trainers report every figure on the
-//! bench set's texts, so runs with and without them compare.
+//! A record may name another source file with `text_source` (a path relative to the bench
+//! folder, e.g. `status/pool/fnc1-train-bodies.jsonl` for texts drawn from the bench's
+//! unlabelled rumour pool), and `story_folds`: the dev folds that hold a text about the same
+//! story, so cross-validation can keep the story on one side.
+//!
+//! Extra texts are trained on but not scored in the headline figures: the trainers report
+//! those on the bench set's texts, so runs with and without them compare.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -39,8 +44,13 @@ pub struct Labelled {
     pub actors: Vec<String>,
     /// The cross-validation fold.
     pub fold: usize,
-    /// Labelled later: trained on, never scored.
+    /// Labelled later: trained on, not scored in the headline figures.
     pub extra: bool,
+    /// Dev folds that hold a text about the same story: when one of them is held out, this
+    /// text is not trained on.
+    pub story_folds: Vec<usize>,
+    /// The file it was read from (for extra texts), so a trainer can treat sets apart.
+    pub set: String,
 }
 
 impl Labelled {
@@ -58,9 +68,10 @@ pub struct Sources {
     pub data: PathBuf,
     /// Its folds (default: `folds.json` beside `data`).
     pub folds: Option<PathBuf>,
-    /// Texts labelled later (`data/status-extra.jsonl`).
-    pub extra: Option<PathBuf>,
-    /// Where their texts come from (default: see the module docs).
+    /// Files of texts labelled later (`data/status-extra*.jsonl`).
+    pub extra: Vec<PathBuf>,
+    /// Where their texts come from when a record names no `text_source` (default: see the
+    /// module docs).
     pub extra_texts: Option<PathBuf>,
 }
 
@@ -90,6 +101,10 @@ struct ExtraRecord {
     actors: Vec<String>,
     source_id: String,
     text_len: usize,
+    #[serde(default)]
+    text_source: Option<String>,
+    #[serde(default)]
+    story_folds: Vec<usize>,
 }
 
 #[derive(Deserialize)]
@@ -137,10 +152,13 @@ pub fn load(sources: &Sources) -> Result<Vec<Labelled>> {
             actors: r.actors,
             fold,
             extra: false,
+            story_folds: Vec::new(),
+            set: data_name.clone(),
         });
     }
-    if let Some(extra) = &sources.extra {
-        load_extra(sources, extra, &mut out)?;
+    let mut cache = HashMap::new();
+    for extra in &sources.extra {
+        load_extra(sources, extra, &mut out, &mut cache)?;
     }
     Ok(out)
 }
@@ -155,33 +173,51 @@ fn lines(path: &Path) -> Result<Vec<(usize, String)>> {
         .collect())
 }
 
-fn load_extra(sources: &Sources, path: &Path, out: &mut Vec<Labelled>) -> Result<()> {
-    let source_path = sources.extra_texts.clone().unwrap_or_else(|| {
-        sources
-            .data
-            .parent()
-            .unwrap_or(Path::new("."))
-            .join("../summarization/cnndm_val1000_dev.jsonl")
-    });
-    let mut texts = HashMap::new();
-    for (n, line) in lines(&source_path)
-        .with_context(|| format!("the texts of {} (see --extra-texts)", path.display()))?
-    {
-        let s: SourceText = serde_json::from_str(&line)
-            .with_context(|| format!("{}:{n}", source_path.display()))?;
-        texts.insert(s.id, s.text);
+/// Source texts by id, per source file (read once).
+type TextCache = HashMap<PathBuf, HashMap<String, String>>;
+
+fn source_texts<'a>(
+    cache: &'a mut TextCache,
+    path: &Path,
+    of: &Path,
+) -> Result<&'a HashMap<String, String>> {
+    if !cache.contains_key(path) {
+        let mut texts = HashMap::new();
+        for (n, line) in lines(path)
+            .with_context(|| format!("the texts of {} (see --extra-texts)", of.display()))?
+        {
+            let s: SourceText =
+                serde_json::from_str(&line).with_context(|| format!("{}:{n}", path.display()))?;
+            texts.insert(s.id, s.text);
+        }
+        cache.insert(path.to_path_buf(), texts);
     }
-    let seen: HashSet<String> = out.iter().map(|l| l.id.clone()).collect();
+    Ok(&cache[path])
+}
+
+fn load_extra(
+    sources: &Sources,
+    path: &Path,
+    out: &mut Vec<Labelled>,
+    cache: &mut TextCache,
+) -> Result<()> {
+    let bench = sources.data.parent().unwrap_or(Path::new(".")).join("..");
+    let default_source = sources
+        .extra_texts
+        .clone()
+        .unwrap_or_else(|| bench.join("summarization/cnndm_val1000_dev.jsonl"));
+    let mut seen: HashSet<String> = out.iter().map(|l| l.id.clone()).collect();
     let name = path.display().to_string();
     for (n, line) in lines(path)? {
         let e: ExtraRecord = serde_json::from_str(&line).with_context(|| format!("{name}:{n}"))?;
-        if seen.contains(&e.id) {
-            bail!(
-                "{name}:{n}: id {} is already in {}",
-                e.id,
-                sources.data.display()
-            );
+        if !seen.insert(e.id.clone()) {
+            bail!("{name}:{n}: id {} is read twice", e.id);
         }
+        let source_path = e
+            .text_source
+            .as_ref()
+            .map_or_else(|| default_source.clone(), |t| bench.join(t));
+        let texts = source_texts(cache, &source_path, path)?;
         let full = texts.get(&e.source_id).with_context(|| {
             format!(
                 "{name}:{n}: source {} is not in {}",
@@ -218,6 +254,8 @@ fn load_extra(sources: &Sources, path: &Path, out: &mut Vec<Labelled>) -> Result
             actors: e.actors,
             fold: e.fold,
             extra: true,
+            story_folds: e.story_folds,
+            set: name.clone(),
         });
     }
     Ok(())

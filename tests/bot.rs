@@ -1255,6 +1255,7 @@ fn huge_brief() -> Brief {
             .map(|i| newsbrief::StatusItem {
                 label: newsbrief::StatusLabel::Denied,
                 evidence: format!("{i} {}", "denied ".repeat(300)),
+                confidence: 0.9,
             })
             .collect(),
         ..Brief::default()
@@ -1364,7 +1365,7 @@ mod properties {
                 title, site,
                 summary,
                 actors: actors.into_iter().map(|name| newsbrief::Actor { name, kind: newsbrief::ActorKind::Other, mentions: 1 }).collect(),
-                status: evidence.into_iter().map(|evidence| newsbrief::StatusItem { label: newsbrief::StatusLabel::Unconfirmed, evidence }).collect(),
+                status: evidence.into_iter().map(|evidence| newsbrief::StatusItem { label: newsbrief::StatusLabel::Unconfirmed, evidence, confidence: 0.9 }).collect(),
                 ..Brief::default()
             };
             let e = embed::brief_embed(&brief, &embed::Prompts::builtin());

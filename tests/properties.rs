@@ -149,7 +149,11 @@ fn brief() -> impl Strategy<Value = Brief> {
                     .collect(),
                 status: status
                     .into_iter()
-                    .map(|(label, evidence)| StatusItem { label, evidence })
+                    .map(|(label, evidence)| StatusItem {
+                        label,
+                        evidence,
+                        confidence: 0.5,
+                    })
                     .collect(),
                 stats: Stats {
                     words: stats.0,

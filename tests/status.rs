@@ -1,6 +1,6 @@
 //! Status rules, each checked with short sentences, plus the example story end to end.
 
-use newsbrief::status::{classify, StatusRules};
+use newsbrief::status::{classify, judge, StatusRules};
 use newsbrief::text::Document;
 use newsbrief::StatusLabel::{self, Confirmed, Denied, EarlyStage, Unconfirmed};
 
@@ -69,8 +69,16 @@ fn reported_denial_still_counts_and_rests_on_a_report() {
 fn confirming_a_denial_is_not_a_confirmation() {
     let text = "Minister Jane Roe confirmed that the list of cabinet changes is totally false.";
     let l = labels(None, text);
-    assert!(l.contains(&Denied), "{l:?}");
     assert!(!l.contains(&Confirmed), "{l:?}");
+    // The denial is seen: shown, or (on so short a text) held back as uncertain.
+    let j = judge(&doc(None, text), &StatusRules::builtin());
+    assert!(
+        j.status
+            .iter()
+            .chain(&j.held_back)
+            .any(|s| s.label == Denied),
+        "{j:?}"
+    );
 }
 
 #[test]
@@ -249,6 +257,98 @@ fn example_story_is_early_stage_denied_unconfirmed() {
     let (title, body) = text.split_once("\n\n").unwrap();
     let t = format!("{title}\n\n{body}");
     assert_eq!(labels(Some(title), &t), [EarlyStage, Denied, Unconfirmed]);
+}
+
+/// A short story, written here, whose denial is plain: the company denies the report.
+const DENIAL_TITLE: &str = "Acme Corp denies report it is in talks to buy Widget Ltd";
+const DENIAL_STORY: &str = "Acme Corp is in talks to buy Widget Ltd, according to people \
+familiar with the matter.
+
+Acme Corp denied the report on Tuesday, calling it completely untrue. \"There are no talks and \
+there is no deal,\" a spokeswoman for the company said in a statement.
+
+Widget Ltd did not respond to a request for comment. Shares of Widget Ltd rose 12 percent on the \
+report before falling back after the denial.
+
+The people said the talks were at an early stage and might not lead to a deal.";
+
+/// The built-in rules with the denied head's threshold moved to `threshold`.
+fn with_denied_threshold(threshold: f64) -> StatusRules {
+    let rules = StatusRules::builtin();
+    let mut model = rules.model().clone();
+    model.heads[2].threshold = threshold;
+    // The denial rules may force the label only when their measured precision reaches the
+    // threshold; keep them out of this test.
+    model.heads[2].forced = 0.0;
+    rules.with_model(model)
+}
+
+#[test]
+fn every_shown_label_carries_a_confidence_at_or_above_its_threshold() {
+    let rules = StatusRules::builtin();
+    let d = doc(Some(DENIAL_TITLE), DENIAL_STORY);
+    let j = judge(&d, &rules);
+    assert!(!j.status.is_empty());
+    for item in &j.status {
+        let i = [EarlyStage, Denied, Unconfirmed, Confirmed]
+            .iter()
+            .position(|l| *l == item.label)
+            .unwrap();
+        let head = rules.model().label(i);
+        assert!((0.0..=1.0).contains(&item.confidence));
+        assert!(
+            item.confidence + 5e-4 >= head.threshold.min(head.forced.max(head.threshold)),
+            "{:?} shown at {} under its threshold {}",
+            item.label,
+            item.confidence,
+            head.threshold
+        );
+    }
+    for item in &j.held_back {
+        assert!(j.status.iter().all(|s| s.label != item.label));
+    }
+}
+
+#[test]
+fn a_label_below_its_threshold_is_held_back_not_shown() {
+    let d = doc(Some(DENIAL_TITLE), DENIAL_STORY);
+    // Where the model stands on this denial, whatever the shipped threshold is.
+    let q = judge(&d, &with_denied_threshold(0.0))
+        .status
+        .iter()
+        .find(|s| s.label == Denied)
+        .map(|s| s.confidence)
+        .expect("with no threshold the plain denial is shown");
+    assert!(q > 0.4, "the denial is a strong signal here: {q}");
+    // Just above it: not shown, but held back for the Why? answer, with its evidence.
+    let above = judge(&d, &with_denied_threshold((q + 0.01).min(1.0)));
+    assert!(above.status.iter().all(|s| s.label != Denied));
+    let held = above
+        .held_back
+        .iter()
+        .find(|s| s.label == Denied)
+        .expect("a strong denial under its threshold is held back");
+    assert!(held.evidence.contains("denied the report"));
+    // Just under it: shown.
+    let below = judge(&d, &with_denied_threshold((q - 0.01).max(0.0)));
+    assert!(below.status.iter().any(|s| s.label == Denied));
+    assert!(below.held_back.iter().all(|s| s.label != Denied));
+}
+
+#[test]
+fn a_weak_signal_far_under_its_threshold_is_neither_shown_nor_held_back() {
+    // No denial word at all: nothing about denial may surface anywhere.
+    let d = doc(
+        None,
+        "The city council approved the new budget on Monday. The mayor said the plan would \
+         fund two new schools. The vote was 7 to 2.",
+    );
+    let j = judge(&d, &with_denied_threshold(0.99));
+    assert!(j
+        .status
+        .iter()
+        .chain(&j.held_back)
+        .all(|s| s.label != Denied));
 }
 
 proptest::proptest! {

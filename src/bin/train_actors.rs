@@ -66,7 +66,12 @@ fn main() -> Result<()> {
     let sources = Sources {
         data: input,
         folds: flag("--folds"),
-        extra: flag("--extra"),
+        extra: args
+            .iter()
+            .zip(args.iter().skip(1))
+            .filter(|(a, _)| *a == "--extra")
+            .map(|(_, v)| PathBuf::from(v))
+            .collect(),
         extra_texts: flag("--extra-texts"),
     };
     let items = load(&sources)?;
@@ -119,11 +124,11 @@ fn main() -> Result<()> {
     } else {
         String::new()
     };
-    let extra_arg = sources
+    let extra_arg: String = sources
         .extra
-        .as_ref()
+        .iter()
         .map(|e| format!(" --extra {}", e.display()))
-        .unwrap_or_default();
+        .collect();
     let header = format!(
         "# Key-actor cut-off (src/actors/cut.rs): p = 1 / (1 + e^-(bias + sum of weight x feature)).\n\
          # Candidates with p >= threshold are shown, best first, at least min_actors, at most 8.\n\

@@ -14,7 +14,7 @@ use std::path::Path;
 
 use minijinja::{context, Environment, Value};
 
-use crate::brief::{Brief, StatusLabel};
+use crate::brief::{Brief, StatusItem, StatusLabel};
 
 /// Discord's limit on an embed title, in characters.
 pub const TITLE_MAX: usize = 256;
@@ -763,24 +763,55 @@ fn card_title(brief: &Brief, prompts: &Prompts, ell: &str) -> String {
 pub fn why_text(brief: &Brief, prompts: &Prompts) -> String {
     let ell = prompts.text("embed.ellipsis");
     let title = card_title(brief, prompts, &ell);
-    if !shows_status(brief) || brief.status.is_empty() {
+    let shown = shows_status(brief);
+    let held: &[StatusItem] = if shown { &brief.held_back } else { &[] };
+    if !shown || (brief.status.is_empty() && held.is_empty()) {
         return prompts.render("why.no_status", context! { title => title });
     }
-    let mut lines = vec![prompts.render("why.head", context! { title => title })];
+    let quote = |e: &str| shorten(&escape_discord(e), EVIDENCE_QUOTE_MAX * 3, &ell);
+    let mut lines = vec![if brief.status.is_empty() {
+        prompts.render("why.no_status_held", context! { title => title })
+    } else {
+        prompts.render("why.head", context! { title => title })
+    }];
     for item in &brief.status {
         let (badge, label, meaning) = prompts.status(item.label);
-        let evidence = shorten(
-            &escape_discord(&item.evidence),
-            EVIDENCE_QUOTE_MAX * 3,
-            &ell,
-        );
+        let confidence = percent(item.confidence);
         lines.push(prompts.render(
             "why.item",
-            context! { badge => badge, label => label, meaning => meaning, evidence => evidence },
+            context! { badge => badge, label => label, meaning => meaning,
+            confidence => confidence, evidence => quote(&item.evidence) },
         ));
+    }
+    // RULE_HELD_BACK: a label not shown is said to be uncertain, never shown as a label.
+    let held: Vec<_> = held
+        .iter()
+        .filter(|h| brief.status.iter().all(|s| s.label != h.label))
+        .collect();
+    if !held.is_empty() {
+        lines.push(prompts.text("why.held_head"));
+        for item in held {
+            let (_, label, _) = prompts.status(item.label);
+            let what = prompts.text(&format!("status.{}.held", item.label.as_str()));
+            lines.push(prompts.render(
+                "why.held_item",
+                context! { label => label, held => what, evidence => quote(&item.evidence) },
+            ));
+        }
     }
     lines.push(prompts.text("why.tail"));
     shorten(&lines.join("\n"), CONTENT_MAX, &ell)
+}
+
+/// A probability as a whole percentage for people (0.874 -> 87), never 100 for a model's
+/// guess.
+fn percent(p: f64) -> u32 {
+    let p = if p.is_finite() {
+        p.clamp(0.0, 0.99)
+    } else {
+        0.0
+    };
+    (p * 100.0).round() as u32
 }
 
 /// The one line of key actors (most central first, as many as fit on one line).
@@ -1109,7 +1140,7 @@ mod tests {
     }
 
     fn example_brief() -> Brief {
-        use crate::brief::{Actor, ActorKind, Stats, StatusItem};
+        use crate::brief::{Actor, ActorKind, Stats};
         Brief {
             url: Some("https://www.example.com/us/china-telecom".into()),
             title: Some("U.S. probing China Telecom".into()),
@@ -1133,10 +1164,12 @@ mod tests {
                 StatusItem {
                     label: StatusLabel::EarlyStage,
                     evidence: "The probe is in its early stages.".into(),
+                    confidence: 0.9,
                 },
                 StatusItem {
                     label: StatusLabel::Denied,
                     evidence: "Both companies have denied any wrongdoing.".into(),
+                    confidence: 0.88,
                 },
             ],
             stats: Stats {
@@ -1190,12 +1223,44 @@ mod tests {
     }
 
     #[test]
+    fn a_held_back_label_is_only_called_uncertain_in_the_why_answer() {
+        let mut brief = example_brief();
+        brief.held_back = vec![StatusItem {
+            label: StatusLabel::Unconfirmed,
+            evidence: "Sources said the talks were serious.".into(),
+            confidence: 0.6,
+        }];
+        let p = Prompts::builtin();
+        // The card never shows it.
+        let e = brief_embed(&brief, &p);
+        assert_eq!(e.author.as_deref(), Some("🟡 Early-stage · 🔴 Denied"));
+        assert!(!e.description.unwrap_or_default().contains("Unconfirmed"));
+        // The Why? answer says what was seen, in plain words, not as a label with a badge.
+        let t = why_text(&brief, &p);
+        assert!(t.contains("not sure enough"), "{t}");
+        assert!(
+            t.contains("Unconfirmed: unnamed sources or reports are mentioned"),
+            "{t}"
+        );
+        assert!(t.contains("> Sources said the talks were serious."), "{t}");
+        assert!(!t.contains("⚪"), "{t}");
+        // With nothing shown at all, the answer says so and still names what was seen.
+        brief.status.clear();
+        let t = why_text(&brief, &p);
+        assert!(t.contains("nothing is clear enough"), "{t}");
+        assert!(t.contains("Sources said the talks were serious."), "{t}");
+        // Non-news never talks about status, held back or not.
+        brief.kind = Some(crate::brief::ArticleKind::NonNews);
+        assert!(!why_text(&brief, &p).contains("Sources said"));
+    }
+
+    #[test]
     fn why_gives_each_label_its_meaning_and_evidence() {
         let brief = example_brief();
         let p = Prompts::builtin();
         let t = why_text(&brief, &p);
         assert!(
-            t.contains("**Early-stage**: a process with no outcome yet"),
+            t.contains("**Early-stage** (90% likely): a process with no outcome yet"),
             "{t}"
         );
         assert!(

@@ -300,9 +300,20 @@ impl Default for StatusRules {
 pub struct Judgement {
     /// News or not; `None` when the text was not judged (not English, no sentence).
     pub kind: Option<ArticleKind>,
-    /// The labels with their evidence, in label order (empty for non-news).
+    /// The labels with their evidence and calibrated confidence, in label order: only those
+    /// at or above their head's threshold (empty for non-news).
     pub status: Vec<StatusItem>,
+    /// Labels the model leans to but would not bet on ([`RULE_HELD_BACK`]): never shown as
+    /// a label, only mentioned as uncertain in the "Why?" answer.
+    pub held_back: Vec<StatusItem>,
 }
+
+/// Rule: a label whose calibrated confidence is under its head's threshold is not shown;
+/// one at or above [`HELD_BACK_MIN_CONFIDENCE`] (with a sentence that shows it) is held back:
+/// the "Why?" answer may say it is mentioned but not clearly about the main claim.
+pub const RULE_HELD_BACK: &str = "held-back";
+/// The least calibrated confidence of a held-back label.
+pub const HELD_BACK_MIN_CONFIDENCE: f64 = 0.35;
 
 /// The labels the model decides, in head order.
 const LABELS: [StatusLabel; 4] = [
@@ -368,6 +379,14 @@ fn judged(doc: &Document) -> bool {
     doc.is_english() && !doc.sentences.is_empty()
 }
 
+/// Whether [`RULE_DENIER_IN_HEADLINE`] or [`RULE_DENIAL_IN_LEAD`] would force `denied` on
+/// (the trainer measures how often they are right, [`model::Head::forced`]).
+#[must_use]
+pub fn denial_rules_fire(f: &Features) -> bool {
+    f.values[features::F_HEADLINE_PARTY] >= DENIER_IN_HEADLINE_MIN_CUE
+        || f.main_claim(DENIED) >= DENIAL_IN_LEAD_MIN_CUE
+}
+
 /// The model's decisions over already computed features (the trainer scores with this, so
 /// it applies every rule [`judge`] does, the language rule included).
 #[must_use]
@@ -377,30 +396,36 @@ pub fn decide(doc: &Document, model: &StatusModel, f: &Features) -> Judgement {
     }
     let news = model.news();
     // RULE_NOT_NEWS_NO_STATUS
-    if news.probability(&f.values) < news.threshold {
+    if news.confidence(&f.values) < news.threshold {
         return Judgement {
             kind: Some(ArticleKind::NonNews),
-            status: Vec::new(),
+            ..Judgement::default()
         };
     }
-    let mut p = [0.0; 4];
+    let mut q = [0.0; 4];
     let mut on = [false; 4];
     for i in 0..LABELS.len() {
         let h = model.label(i);
-        p[i] = h.probability(&f.values);
-        on[i] = p[i] >= h.threshold;
+        q[i] = h.confidence(&f.values);
+        on[i] = q[i] >= h.threshold;
     }
-    // RULE_DENIER_IN_HEADLINE
-    on[1] |= f.values[features::F_HEADLINE_PARTY] >= DENIER_IN_HEADLINE_MIN_CUE;
-    // RULE_DENIAL_IN_LEAD
-    on[1] |= f.main_claim(DENIED) >= DENIAL_IN_LEAD_MIN_CUE;
+    // RULE_DENIER_IN_HEADLINE and RULE_DENIAL_IN_LEAD, trusted as far as their measured
+    // precision reaches the head's threshold.
+    let denied = model.label(1);
+    if denied.forced >= denied.threshold && denial_rules_fire(f) {
+        on[1] = true;
+        q[1] = q[1].max(denied.forced);
+    }
+    let before_rules = on;
     // RULE_OUTCOME_BEATS_PROCESS
     let outcome = f.main_claim(OUTCOME);
     if on[0] && outcome > 0.0 && outcome >= f.main_claim(PROCESS) {
         on[0] = false;
     }
-    // RULE_DENIAL_ALONE_CONFIRMS_NOTHING
-    if on[1] && on[3] && f.anywhere(CONFIRMED) == 0.0 && f.anywhere(OUTCOME) == 0.0 {
+    // RULE_DENIAL_ALONE_CONFIRMS_NOTHING (a denial the model holds back counts too: it is
+    // still no confirmation)
+    let denial = on[1] || q[1] >= HELD_BACK_MIN_CONFIDENCE;
+    if denial && on[3] && f.anywhere(CONFIRMED) == 0.0 && f.anywhere(OUTCOME) == 0.0 {
         on[3] = false;
     }
     // RULE_ON_RECORD_BEATS_ANONYMOUS
@@ -408,7 +433,7 @@ pub fn decide(doc: &Document, model: &StatusModel, f: &Features) -> Judgement {
         let anonymous = if f.explicit_confirmation() {
             false
         } else {
-            f.anonymous_main_claim() || p[2] > p[3]
+            f.anonymous_main_claim() || q[2] > q[3]
         };
         if anonymous {
             on[3] = false;
@@ -418,26 +443,35 @@ pub fn decide(doc: &Document, model: &StatusModel, f: &Features) -> Judgement {
     }
     let mut used = Vec::new();
     let mut status = Vec::new();
+    let mut held_back = Vec::new();
     for (i, label) in LABELS.iter().enumerate() {
-        if !on[i] {
+        // RULE_HELD_BACK: not bet on by the model, or ruled out by a tie-break above.
+        let held = !on[i] && (q[i] >= HELD_BACK_MIN_CONFIDENCE || before_rules[i]);
+        if !on[i] && !held {
             continue;
         }
         let ev = pick_evidence(f, *label, &used).or_else(|| {
-            (*label == StatusLabel::Confirmed)
+            (on[i] && *label == StatusLabel::Confirmed)
                 .then(|| f.sentences.iter().find(|s| s.weight > 0.0).map(|s| s.index))
                 .flatten()
         });
-        if let Some(i) = ev {
-            used.push(i);
-            status.push(StatusItem {
-                label: *label,
-                evidence: doc.sentence(i).to_string(),
-            });
+        let Some(e) = ev else { continue };
+        let item = StatusItem {
+            label: *label,
+            evidence: doc.sentence(e).to_string(),
+            confidence: (q[i] * 1000.0).round() / 1000.0,
+        };
+        if on[i] {
+            used.push(e);
+            status.push(item);
+        } else {
+            held_back.push(item);
         }
     }
     Judgement {
         kind: Some(ArticleKind::News),
         status,
+        held_back,
     }
 }
 
