@@ -911,4 +911,34 @@ mod tests {
             "no counts left over"
         );
     }
+
+    #[test]
+    fn an_askers_filter_sees_the_link_every_redirect_and_the_final_url() {
+        let asker = Asker {
+            accepts: Some(Arc::new(|u: &str| !u.contains("ignored.example"))),
+            ..Asker::default()
+        };
+        let entry = |hops: &[&str], last: &str| Entry {
+            brief: Arc::new(Brief {
+                url: Some(last.to_string()),
+                ..Brief::default()
+            }),
+            hops: hops.iter().map(|h| (*h).to_string()).collect(),
+        };
+        let asked = "https://short.example/x";
+        assert!(asker.accepts(asked, &entry(&[asked], "https://news.example/a")));
+        assert!(!asker.accepts(
+            asked,
+            &entry(
+                &[asked, "https://ignored.example/r"],
+                "https://news.example/a"
+            )
+        ));
+        assert!(!asker.accepts(asked, &entry(&[asked], "https://ignored.example/a")));
+        assert!(!asker.accepts(
+            "https://ignored.example/x",
+            &entry(&[], "https://news.example/a")
+        ));
+        assert!(Asker::default().accepts(asked, &entry(&[], "https://ignored.example/a")));
+    }
 }

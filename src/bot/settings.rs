@@ -388,6 +388,21 @@ mod tests {
     }
 
     #[test]
+    fn the_url_filter_is_the_ignore_and_allow_lists() {
+        let mut s = ServerSettings::default();
+        s.ignore.push("example.com".into());
+        let f = s.url_filter();
+        assert!(!f("https://news.example.com/a"));
+        assert!(f("https://example.org/a"));
+        s.ignore.clear();
+        s.allow.push("example.org".into());
+        let f = s.url_filter();
+        assert!(f("https://www.example.org/a"));
+        assert!(!f("https://example.com/a"));
+        assert!(!f("not a url"));
+    }
+
+    #[test]
     fn stored_settings_round_trip_and_bad_rows_give_defaults() {
         let s = ServerSettings {
             mode: Mode::Reaction,
