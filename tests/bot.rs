@@ -2786,13 +2786,22 @@ async fn the_duplicate_memory_is_kept_in_redis_per_channel_and_checked_when_read
     let first = fake.send_message(CHANNEL, &person(382), &link);
     let reply = fake.wait_call("the brief", |c| is_reply_to(c, first)).await;
     assert_eq!(reply.body["embeds"].as_array().map(Vec::len), Some(1));
-    let keys = redis.keys("newsbrief:v1:recent:*").await;
-    assert_eq!(keys.len(), 1, "{keys:?}");
-    assert!(keys[0].contains(&CHANNEL.to_string()), "{keys:?}");
+    let normalised = newsbrief::links::normalize_url(&link).unwrap().to_string();
+    // Remembered once the reply is posted: wait (bounded) for the key.
+    let deadline = std::time::Instant::now() + fake_discord::WAIT;
+    let mut keys = redis.keys("newsbrief:v1:recent:*").await;
+    while keys.is_empty() && std::time::Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        keys = redis.keys("newsbrief:v1:recent:*").await;
+    }
+    assert_eq!(
+        keys,
+        vec![format!("newsbrief:v1:recent:{CHANNEL}:{normalised}")],
+        "kept per channel and link"
+    );
     bot.stop().await;
 
     // Someone who can write to Redis plants a jump link of CHANNEL under OTHER_CHANNEL's key.
-    let normalised = newsbrief::links::normalize_url(&link).unwrap().to_string();
     let planted = format!(
         "{} https://discord.com/channels/{}/{CHANNEL}/1",
         std::time::SystemTime::now()

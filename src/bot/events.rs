@@ -226,16 +226,21 @@ async fn on_message(
         }
         return;
     }
+    let guild = msg.guild_id.map(serenity::GuildId::get);
+    if let Err(refusal) = data.take_share(msg.author.id.get(), guild, urls.len()) {
+        // No public "busy" line: it would only add noise to the channel.
+        tracing::info!(channel = %msg.channel_id, user = %msg.author.id, ?refusal, "auto-brief skipped: share spent");
+        return;
+    }
     auto_brief(ctx, data, msg, msg.author.id, urls, &settings, received);
 }
 
-/// Briefs the links of `msg` and replies, on a spawned task, within the fair shares of
-/// `payer` (the author, or in reaction mode the member who reacted) and the server, and the
-/// channel's pacing. Links briefed in this channel within the duplicate window get a jump
-/// link to the earlier brief instead. Links whose redirects or final page fall on a domain
-/// the server ignores (or does not allow) are dropped quietly, as the pasted link would be.
-/// Returns whether the work was started (false: a share spent, the channel's queue full,
-/// or the bot stopping).
+/// Briefs the links of `msg` and replies, on a spawned task, within the channel's pacing;
+/// `payer` (the author, or in reaction mode the member who reacted), whose share the caller
+/// has charged, and the server are the ones its fetches count against. Links briefed in
+/// this channel within the duplicate window get a jump link to the earlier brief instead.
+/// Links whose redirects or final page fall on a domain the server ignores (or does not
+/// allow) are dropped quietly, as the pasted link would be.
 fn auto_brief(
     ctx: &serenity::Context,
     data: &Data,
@@ -244,19 +249,14 @@ fn auto_brief(
     urls: Vec<String>,
     settings: &ServerSettings,
     received: std::time::Instant,
-) -> bool {
+) {
     let guild = msg.guild_id.map(serenity::GuildId::get);
-    if let Err(refusal) = data.take_share(payer.get(), guild, urls.len()) {
-        // No public "busy" line: it would only add noise to the channel.
-        tracing::info!(channel = %msg.channel_id, user = %payer, ?refusal, "auto-brief skipped: share spent");
-        return false;
-    }
     let Some(wait) = data.limiter.reserve(msg.channel_id.get()) else {
         tracing::info!(channel = %msg.channel_id, "auto-brief skipped: the channel's queue is full");
-        return false;
+        return;
     };
     let Some(guard) = data.work.start() else {
-        return false;
+        return;
     };
     let http = ctx.http.clone();
     let msg = msg.clone();
@@ -361,7 +361,6 @@ fn auto_brief(
             }
         }
     });
-    true
 }
 
 /// A reaction in `reaction` mode: when a member adds the offered emoji to a message with
@@ -387,17 +386,18 @@ async fn on_reaction(
     if settings.mode != Mode::Reaction {
         return;
     }
-    {
-        let mut done = data
-            .reacted
+    let Some(reactor) = reaction.user_id else {
+        return;
+    };
+    let message = reaction.message_id.get();
+    let briefed_already = || {
+        data.reacted
             .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if done.len() > 20_000 {
-            done.clear();
-        }
-        if !done.insert(reaction.message_id.get()) {
-            return;
-        }
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .contains(&message)
+    };
+    if briefed_already() {
+        return;
     }
     let msg = match reaction
         .channel_id
@@ -421,11 +421,27 @@ async fn on_reaction(
     if urls.is_empty() {
         return;
     }
-    // The member who asked pays for it, not the author of the message.
-    let Some(reactor) = reaction.user_id else {
-        return;
-    };
-    let started = auto_brief(
+    {
+        // Marked briefed and charged in one step: of several members reacting at once, one
+        // pays; a member whose share is spent marks nothing, so another may still ask.
+        let mut done = data
+            .reacted
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if done.contains(&message) {
+            return;
+        }
+        // The member who asks pays for it, not the author of the message.
+        if let Err(refusal) = data.take_share(reactor.get(), Some(guild.get()), urls.len()) {
+            tracing::info!(channel = %msg.channel_id, user = %reactor, ?refusal, "reaction brief skipped: share spent");
+            return;
+        }
+        if done.len() > 20_000 {
+            done.clear();
+        }
+        done.insert(message);
+    }
+    auto_brief(
         ctx,
         data,
         &msg,
@@ -434,14 +450,6 @@ async fn on_reaction(
         &settings,
         std::time::Instant::now(),
     );
-    if !started {
-        // This member's share was spent (or the channel is flooded): another member's
-        // reaction may still ask for the brief.
-        data.reacted
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .remove(&reaction.message_id.get());
-    }
 }
 
 /// The "Why?" button: answers the person who pressed it, privately, with each status label
