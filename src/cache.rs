@@ -9,19 +9,25 @@
 //!
 //! The cache is bounded in bytes (each brief weighed by its size). A request waits a bounded
 //! time for a fetch slot, and only while few others wait; otherwise it is answered
-//! [`BriefError::Busy`]. Failures of a link are remembered briefly (the same dead link
+//! [`BriefError::Busy`]. Slots are shared fairly: one person ([`Asker::user`]) and one server
+//! ([`Asker::server`]) hold only so many at once ([`CacheConfig::user_slots`],
+//! [`CacheConfig::server_slots`]), and a free slot goes to the waiting request whose person,
+//! then server, holds the fewest, so links to a slow host cannot keep everyone else waiting.
+//! Each brief remembers the redirects that led to it, so an asker's domain filter
+//! ([`Asker::accepts`]) is checked on every hop and on the final URL, for cached briefs too. Failures of a link are remembered briefly (the same dead link
 //! pasted again and again is fetched once); successes live for the cache TTL.
 //! With a shared cache ([`crate::shared`], Redis) behind the local one, a local miss first
 //! looks there, and a link another process is fetching right now is waited for instead of
 //! fetched twice. Every brief made and every cache hit is counted in [`crate::metrics`].
 //! This module does not find links in text ([`crate::links`]) nor render briefs.
 
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
 use moka::future::Cache;
-use tokio::sync::Semaphore;
+use tokio::sync::oneshot;
 
 use crate::fetch::Body;
 use crate::metrics::Metrics;
@@ -51,6 +57,12 @@ pub const DEFAULT_SLOT_WAIT: Duration = Duration::from_secs(20);
 /// Default requests that may wait for a fetch slot at once across the whole bot; beyond
 /// this a request is answered "busy" at once, so no queue grows without bound.
 pub const DEFAULT_QUEUE_CAP: usize = 64;
+/// Default fetch slots one person may hold at once (0: no limit): two links of a message are
+/// fetched side by side, and three people cannot take more than six of the default eight.
+pub const DEFAULT_USER_SLOTS: usize = 2;
+/// Default fetch slots one server may hold at once (0: no limit): two of the default eight
+/// stay free for the other servers whatever one server pastes.
+pub const DEFAULT_SERVER_SLOTS: usize = 6;
 /// Default time a failure is remembered: the same dead link pasted 50 times in a minute is
 /// fetched once, and a site that was down is tried again soon.
 pub const DEFAULT_FAILURE_TTL: Duration = Duration::from_secs(30);
@@ -72,6 +84,10 @@ pub struct CacheConfig {
     pub slot_wait: Duration,
     /// Requests waiting for a fetch slot at most; more are answered "busy" at once.
     pub queue_cap: usize,
+    /// Fetch slots one person may hold at once (0: no limit).
+    pub user_slots: usize,
+    /// Fetch slots one server may hold at once (0: no limit).
+    pub server_slots: usize,
     /// How long a failed link is answered from memory without a new fetch (zero: never).
     pub failure_ttl: Duration,
     /// Test hook (cargo feature `test-hooks` only): the analysis of any page whose URL
@@ -97,6 +113,8 @@ impl Default for CacheConfig {
             fetch_concurrency: DEFAULT_FETCH_CONCURRENCY,
             slot_wait: DEFAULT_SLOT_WAIT,
             queue_cap: DEFAULT_QUEUE_CAP,
+            user_slots: DEFAULT_USER_SLOTS,
+            server_slots: DEFAULT_SERVER_SLOTS,
             failure_ttl: DEFAULT_FAILURE_TTL,
             #[cfg(any(test, feature = "test-hooks"))]
             panic_on_url_containing: None,
@@ -119,6 +137,10 @@ pub enum BriefError {
     /// were already waiting: try again later.
     #[error("too many links are being briefed right now; try again in a minute")]
     Busy,
+    /// The link, one of its redirects or the page it ends at is on a domain the asker does
+    /// not brief (a server's ignore or allow list).
+    #[error("the link leads to a domain that is not briefed here")]
+    NotAllowed,
 }
 
 impl BriefError {
@@ -129,6 +151,7 @@ impl BriefError {
             Self::Engine(e) => e.kind(),
             Self::Internal(_) => "internal",
             Self::Busy => "busy",
+            Self::NotAllowed => "not_allowed",
         }
     }
 
@@ -145,18 +168,65 @@ impl BriefError {
 /// Cache key: the normalised URL and the requested summary length.
 type Key = (String, Option<usize>);
 
+/// A cached brief with the redirects that led to it (so domain filters see every hop).
+#[derive(Clone)]
+struct Entry {
+    brief: Arc<Brief>,
+    /// The URLs that redirected on the way to the page (empty: none, or not known for a
+    /// brief from the shared cache).
+    hops: Arc<[String]>,
+}
+
+/// Says whether a URL may be briefed for an asker (e.g. a server's ignore and allow lists).
+pub type UrlFilter = Arc<dyn Fn(&str) -> bool + Send + Sync>;
+
+/// Who asks for a brief: the person and server whose fetch slots it counts against, and the
+/// URLs they accept. The default is nobody in particular, accepting any URL.
+#[derive(Clone, Default)]
+pub struct Asker {
+    /// The person (a Discord user id), if any.
+    pub user: Option<u64>,
+    /// The server (a Discord guild id), if any.
+    pub server: Option<u64>,
+    /// The URLs this asker accepts: the link, every redirect and the final URL must pass,
+    /// or the answer is [`BriefError::NotAllowed`]. `None`: any URL.
+    pub accepts: Option<UrlFilter>,
+}
+
+impl std::fmt::Debug for Asker {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Asker")
+            .field("user", &self.user)
+            .field("server", &self.server)
+            .field("filtered", &self.accepts.is_some())
+            .finish()
+    }
+}
+
+impl Asker {
+    /// Whether this asker accepts the brief `entry` asked for as `asked`.
+    fn accepts(&self, asked: &str, entry: &Entry) -> bool {
+        let Some(ok) = &self.accepts else {
+            return true;
+        };
+        ok(asked)
+            && entry.hops.iter().all(|h| ok(h))
+            && entry.brief.url.as_deref().is_none_or(|u| ok(u))
+    }
+}
+
 /// The shared brief service. Cheap to clone.
 #[derive(Clone)]
 pub struct BriefService {
     engine: Engine,
-    cache: Cache<Key, Arc<Brief>>,
+    cache: Cache<Key, Entry>,
+    /// Where a redirected link ended (final URL to the normalised link), so a brief can be
+    /// found again from the URL its card shows.
+    finals: Cache<String, String>,
     /// Links that just failed, answered from here for [`CacheConfig::failure_ttl`].
     failures: Option<Cache<Key, Arc<BriefError>>>,
-    permits: Arc<Semaphore>,
-    /// Requests waiting for a permit now.
-    waiting: Arc<std::sync::atomic::AtomicUsize>,
+    slots: Arc<FetchSlots>,
     slot_wait: Duration,
-    queue_cap: usize,
     fetches: Arc<AtomicU64>,
     /// See [`CacheConfig::panic_on_url_containing`].
     panic_on: Option<Arc<str>>,
@@ -189,10 +259,12 @@ impl BriefService {
                     .time_to_live(config.failure_ttl)
                     .build()
             }),
-            permits: Arc::new(Semaphore::new(config.fetch_concurrency.max(1))),
-            waiting: Arc::new(std::sync::atomic::AtomicUsize::new(0)),
+            finals: Cache::builder()
+                .max_capacity(config.capacity.max(1))
+                .time_to_live(config.ttl)
+                .build(),
+            slots: Arc::new(FetchSlots::new(config)),
             slot_wait: config.slot_wait,
-            queue_cap: config.queue_cap,
             fetches: Arc::new(AtomicU64::new(0)),
             #[cfg(any(test, feature = "test-hooks"))]
             panic_on: hook(config.panic_on_url_containing.as_deref()),
@@ -225,7 +297,7 @@ impl BriefService {
     /// Links waiting for a fetch slot now.
     #[must_use]
     pub fn queue_depth(&self) -> usize {
-        self.waiting.load(Ordering::SeqCst)
+        self.slots.waiting()
     }
 
     /// Bytes the cached briefs weigh now (after pending evictions run), as counted against
@@ -236,7 +308,7 @@ impl BriefService {
         // is really kept.
         self.cache
             .iter()
-            .map(|(key, brief)| entry_bytes(&key, &brief))
+            .map(|(key, entry)| entry_bytes(&key, &entry))
             .sum()
     }
 
@@ -246,9 +318,9 @@ impl BriefService {
         self.fetches.load(Ordering::Relaxed)
     }
 
-    /// The brief of `url` (normalised here too), from the cache or freshly made. The
-    /// returned brief has an empty `text` (the bot never shows the main text, and dropping
-    /// it keeps the cache small).
+    /// The brief of `url` (normalised here too), from the cache or freshly made, for nobody
+    /// in particular (see [`Self::brief_for`]). The returned brief has an empty `text` (the
+    /// bot never shows the main text, and dropping it keeps the cache small).
     ///
     /// # Errors
     /// A [`BriefError`] shared by every caller that waited on the same fetch.
@@ -257,65 +329,108 @@ impl BriefService {
         url: &str,
         sentences: Option<usize>,
     ) -> Result<Arc<Brief>, Arc<BriefError>> {
+        self.brief_for(url, sentences, &Asker::default()).await
+    }
+
+    /// The brief of `url` for `asker`: a fetch it starts counts against the asker's person
+    /// and server slots, and the brief is given only when the asker accepts the link, every
+    /// redirect and the final URL (else [`BriefError::NotAllowed`], which is not remembered
+    /// as a failure of the link: another asker may accept it).
+    ///
+    /// # Errors
+    /// A [`BriefError`] shared by every caller that waited on the same fetch, or
+    /// [`BriefError::NotAllowed`] for this asker alone.
+    pub async fn brief_for(
+        &self,
+        url: &str,
+        sentences: Option<usize>,
+        asker: &Asker,
+    ) -> Result<Arc<Brief>, Arc<BriefError>> {
         let normalised = crate::links::normalize_url(url)
             .ok_or_else(|| Arc::new(BriefError::Engine(Error::InvalidUrl(url.to_string()))))?
             .to_string();
+        if asker.accepts.as_ref().is_some_and(|ok| !ok(&normalised)) {
+            return Err(Arc::new(BriefError::NotAllowed));
+        }
         let key = (normalised.clone(), sentences);
         if let Some(failures) = &self.failures {
             if let Some(err) = failures.get(&key).await {
                 return Err(err);
             }
         }
-        if let Some(brief) = self.cache.get(&key).await {
+        let entry = if let Some(entry) = self.cache.get(&key).await {
             self.metrics.cache_hits.with_label_values(&["local"]).inc();
-            return Ok(brief);
-        }
-        let result = self
-            .cache
-            .try_get_with(key.clone(), self.make(normalised, sentences))
-            .await;
-        if let (Err(err), Some(failures)) = (&result, &self.failures) {
-            // Busy and internal errors say nothing about the link itself.
-            if matches!(**err, BriefError::Engine(_)) {
-                failures.insert(key, Arc::clone(err)).await;
+            entry
+        } else {
+            let result = self
+                .cache
+                .try_get_with(
+                    key.clone(),
+                    self.make(normalised.clone(), sentences, asker.clone()),
+                )
+                .await;
+            match result {
+                Ok(entry) => entry,
+                Err(err) => {
+                    // Busy and internal errors say nothing about the link itself.
+                    if let (BriefError::Engine(_), Some(failures)) = (&*err, &self.failures) {
+                        failures.insert(key, Arc::clone(&err)).await;
+                    }
+                    return Err(err);
+                }
             }
+        };
+        if asker.accepts(&normalised, &entry) {
+            Ok(entry.brief)
+        } else {
+            Err(Arc::new(BriefError::NotAllowed))
         }
-        result
     }
 
-    /// Waits for a fetch slot within the bounded wait, unless too many already wait.
-    async fn fetch_slot(&self) -> Result<tokio::sync::SemaphorePermit<'_>, BriefError> {
-        if let Ok(permit) = self.permits.try_acquire() {
-            return Ok(permit);
+    /// The brief of `url` if one is cached here now under one of the summary lengths
+    /// `lengths`, found by the link asked for or by the URL it ended at. Never fetches.
+    pub async fn cached(&self, url: &str, lengths: &[Option<usize>]) -> Option<Arc<Brief>> {
+        let normalised = crate::links::normalize_url(url)?.to_string();
+        let mut names = vec![normalised.clone()];
+        if let Some(asked) = self.finals.get(&normalised).await {
+            names.push(asked);
         }
-        let queued = self.waiting.fetch_add(1, Ordering::SeqCst);
-        let _leave = LeaveQueue(&self.waiting);
-        if queued >= self.queue_cap {
-            return Err(BriefError::Busy);
+        for name in names {
+            for len in lengths {
+                if let Some(entry) = self.cache.get(&(name.clone(), *len)).await {
+                    self.metrics.cache_hits.with_label_values(&["local"]).inc();
+                    return Some(entry.brief);
+                }
+            }
         }
-        match tokio::time::timeout(self.slot_wait, self.permits.acquire()).await {
-            Ok(Ok(permit)) => Ok(permit),
-            // The semaphore is never closed; if it were, the link cannot be served now.
-            Ok(Err(_)) | Err(_) => Err(BriefError::Busy),
-        }
+        None
     }
 
     /// Makes a brief after a local miss: from the shared cache, by waiting for the process
     /// that is fetching the link, or by fetching it here (and then sharing it).
-    async fn make(&self, url: String, sentences: Option<usize>) -> Result<Arc<Brief>, BriefError> {
+    async fn make(
+        &self,
+        url: String,
+        sentences: Option<usize>,
+        asker: Asker,
+    ) -> Result<Entry, BriefError> {
         let Some(shared) = self.shared.clone() else {
-            return self.make_here(url, sentences).await;
+            return self.make_here(url, sentences, &asker).await;
+        };
+        let from_shared = |brief: Brief| Entry {
+            brief: Arc::new(brief),
+            hops: Arc::from(Vec::new()),
         };
         let key = SharedCache::key(&url, sentences);
         if let Some(brief) = shared.get(&key).await {
             self.metrics.cache_hits.with_label_values(&["shared"]).inc();
-            return Ok(Arc::new(brief));
+            return Ok(from_shared(brief));
         }
         match shared.lock(&key).await {
             Lock::Acquired => {
-                let made = self.make_here(url, sentences).await;
-                if let Ok(brief) = &made {
-                    shared.put(&key, brief).await;
+                let made = self.make_here(url, sentences, &asker).await;
+                if let Ok(entry) = &made {
+                    shared.put(&key, &entry.brief).await;
                 }
                 shared.unlock(&key).await;
                 made
@@ -323,11 +438,11 @@ impl BriefService {
             Lock::Held => {
                 if let Some(brief) = shared.wait_for(&key).await {
                     self.metrics.cache_hits.with_label_values(&["shared"]).inc();
-                    return Ok(Arc::new(brief));
+                    return Ok(from_shared(brief));
                 }
-                self.make_here(url, sentences).await
+                self.make_here(url, sentences, &asker).await
             }
-            Lock::Unavailable => self.make_here(url, sentences).await,
+            Lock::Unavailable => self.make_here(url, sentences, &asker).await,
         }
     }
 
@@ -336,15 +451,25 @@ impl BriefService {
         &self,
         url: String,
         sentences: Option<usize>,
-    ) -> Result<Arc<Brief>, BriefError> {
+        asker: &Asker,
+    ) -> Result<Entry, BriefError> {
         let started = std::time::Instant::now();
-        let made = self.fetch_and_brief(url, sentences).await;
+        let made = self.fetch_and_brief(url.clone(), sentences, asker).await;
         match &made {
-            Ok(_) => {
+            Ok(entry) => {
                 self.metrics.briefs_made.inc();
                 self.metrics
                     .fetch_seconds
                     .observe(started.elapsed().as_secs_f64());
+                let ended_at = entry
+                    .brief
+                    .url
+                    .as_deref()
+                    .and_then(crate::links::normalize_url)
+                    .map(|u| u.to_string());
+                if let Some(fin) = ended_at.filter(|f| *f != url) {
+                    self.finals.insert(fin, url).await;
+                }
             }
             Err(e) => self
                 .metrics
@@ -359,8 +484,9 @@ impl BriefService {
         &self,
         url: String,
         sentences: Option<usize>,
-    ) -> Result<Arc<Brief>, BriefError> {
-        let _permit = self.fetch_slot().await?;
+        asker: &Asker,
+    ) -> Result<Entry, BriefError> {
+        let _slot = self.slots.acquire(asker, self.slot_wait).await?;
         self.fetches.fetch_add(1, Ordering::Relaxed);
         let page = self.engine.fetcher().fetch(&url).await?;
         // The test hook (see `CacheConfig::panic_in_fetch_on_url_containing`).
@@ -369,6 +495,7 @@ impl BriefService {
                 panic!("forced panic while fetching {url} (test hook)");
             }
         }
+        let hops: Arc<[String]> = page.hops.iter().map(ToString::to_string).collect();
         let engine = self.engine.clone();
         let opts = BriefOptions { sentences };
         let panic_on = self.panic_on.clone();
@@ -391,37 +518,246 @@ impl BriefService {
             Ok(brief)
         })
         .await?;
-        Ok(Arc::new(brief))
+        Ok(Entry {
+            brief: Arc::new(brief),
+            hops,
+        })
     }
 }
 
 /// The brief cache, bounded in bytes: each entry weighs its real size (key and brief), and
 /// at least `max_bytes / capacity`, so neither the byte budget nor the entry count is ever
 /// exceeded whichever bound is met first.
-fn weighed_cache(config: &CacheConfig) -> Cache<Key, Arc<Brief>> {
+fn weighed_cache(config: &CacheConfig) -> Cache<Key, Entry> {
     let max_bytes = config.max_bytes.max(1);
     let floor = max_bytes / config.capacity.max(1);
     Cache::builder()
         .max_capacity(max_bytes)
-        .weigher(move |key: &Key, brief: &Arc<Brief>| {
+        .weigher(move |key: &Key, entry: &Entry| {
             // An entry heavier than u32::MAX bytes cannot exist (fields are capped); saturate.
-            u32::try_from(entry_bytes(key, brief).max(floor)).unwrap_or(u32::MAX)
+            u32::try_from(entry_bytes(key, entry).max(floor)).unwrap_or(u32::MAX)
         })
         .time_to_live(config.ttl)
         .build()
 }
 
-/// The bytes one cache entry holds: its key, its brief, and moka's bookkeeping.
-fn entry_bytes(key: &Key, brief: &Brief) -> u64 {
-    (key.0.capacity() + brief.approx_bytes()) as u64 + ENTRY_OVERHEAD_BYTES
+/// The bytes one cache entry holds: its key, its brief, its redirects, and moka's
+/// bookkeeping.
+fn entry_bytes(key: &Key, entry: &Entry) -> u64 {
+    let hops: usize = entry.hops.iter().map(|h| h.capacity() + 24).sum();
+    (key.0.capacity() + entry.brief.approx_bytes() + hops) as u64 + ENTRY_OVERHEAD_BYTES
 }
 
-/// Counts a request out of the wait queue when dropped (also when the wait is cancelled).
-struct LeaveQueue<'a>(&'a std::sync::atomic::AtomicUsize);
+// ---- fetch slots, shared fairly ------------------------------------------------------------
 
-impl Drop for LeaveQueue<'_> {
+/// The fetch slots: `total` at once across the service, at most `user_cap` held by one person
+/// and `server_cap` by one server (0: no such limit). A request that cannot take a slot waits
+/// in a bounded queue; each freed slot goes to the waiting request that may take it whose
+/// person holds the fewest slots, then whose server does, then the oldest. So a person or
+/// server holding slots with slow fetches never keeps the others waiting behind them.
+struct FetchSlots {
+    user_cap: usize,
+    server_cap: usize,
+    queue_cap: usize,
+    state: std::sync::Mutex<SlotState>,
+}
+
+#[derive(Default)]
+struct SlotState {
+    free: usize,
+    /// Slots held per person and per server (entries at zero are removed: bounded memory).
+    users: HashMap<u64, usize>,
+    servers: HashMap<u64, usize>,
+    /// Requests waiting, oldest first.
+    waiters: Vec<Waiter>,
+    next_id: u64,
+}
+
+struct Waiter {
+    id: u64,
+    user: Option<u64>,
+    server: Option<u64>,
+    grant: oneshot::Sender<()>,
+}
+
+impl SlotState {
+    fn held(map: &HashMap<u64, usize>, key: Option<u64>) -> usize {
+        key.and_then(|k| map.get(&k)).copied().unwrap_or(0)
+    }
+
+    fn may_take(&self, caps: (usize, usize), user: Option<u64>, server: Option<u64>) -> bool {
+        let under = |cap: usize, held: usize| cap == 0 || held < cap;
+        under(caps.0, Self::held(&self.users, user))
+            && under(caps.1, Self::held(&self.servers, server))
+    }
+
+    fn take(&mut self, user: Option<u64>, server: Option<u64>) {
+        self.free -= 1;
+        if let Some(u) = user {
+            *self.users.entry(u).or_default() += 1;
+        }
+        if let Some(s) = server {
+            *self.servers.entry(s).or_default() += 1;
+        }
+    }
+
+    fn give_back(&mut self, user: Option<u64>, server: Option<u64>) {
+        self.free += 1;
+        for (map, key) in [(&mut self.users, user), (&mut self.servers, server)] {
+            if let Some(k) = key {
+                if let Some(n) = map.get_mut(&k) {
+                    *n = n.saturating_sub(1);
+                    if *n == 0 {
+                        map.remove(&k);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Hands free slots to the waiters that may take them, fewest held first.
+    fn dispatch(&mut self, caps: (usize, usize)) {
+        while self.free > 0 {
+            let best = self
+                .waiters
+                .iter()
+                .enumerate()
+                .filter(|(_, w)| self.may_take(caps, w.user, w.server))
+                .min_by_key(|(_, w)| {
+                    (
+                        Self::held(&self.users, w.user),
+                        Self::held(&self.servers, w.server),
+                        w.id,
+                    )
+                })
+                .map(|(i, _)| i);
+            let Some(i) = best else {
+                return;
+            };
+            let w = self.waiters.remove(i);
+            self.take(w.user, w.server);
+            // The receiver lives as long as the waiter's entry (see `Waiting`): this send
+            // cannot fail, and if it did the slot would only come straight back.
+            if w.grant.send(()).is_err() {
+                self.give_back(w.user, w.server);
+            }
+        }
+    }
+}
+
+impl FetchSlots {
+    fn new(config: &CacheConfig) -> Self {
+        Self {
+            user_cap: config.user_slots,
+            server_cap: config.server_slots,
+            queue_cap: config.queue_cap,
+            state: std::sync::Mutex::new(SlotState {
+                free: config.fetch_concurrency.max(1),
+                ..SlotState::default()
+            }),
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, SlotState> {
+        // A poisoned lock only means a thread panicked mid-update; the counts are still whole.
+        self.state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    fn caps(&self) -> (usize, usize) {
+        (self.user_cap, self.server_cap)
+    }
+
+    /// Requests waiting for a slot now.
+    fn waiting(&self) -> usize {
+        self.lock().waiters.len()
+    }
+
+    /// A slot for `asker` within `wait`, or [`BriefError::Busy`] when the wait passes or too
+    /// many requests already wait.
+    async fn acquire(self: &Arc<Self>, asker: &Asker, wait: Duration) -> Result<Slot, BriefError> {
+        let (user, server) = (asker.user, asker.server);
+        let (grant, granted) = oneshot::channel();
+        let mut waiting = {
+            let mut state = self.lock();
+            let id = state.next_id;
+            state.next_id += 1;
+            state.waiters.push(Waiter {
+                id,
+                user,
+                server,
+                grant,
+            });
+            state.dispatch(self.caps());
+            let still_waiting = state.waiters.iter().any(|w| w.id == id);
+            if still_waiting && state.waiters.len() > self.queue_cap {
+                state.waiters.retain(|w| w.id != id);
+                return Err(BriefError::Busy);
+            }
+            Waiting {
+                slots: Arc::clone(self),
+                id,
+                user,
+                server,
+                granted,
+                done: false,
+            }
+        };
+        match tokio::time::timeout(wait, &mut waiting.granted).await {
+            Ok(Ok(())) => {
+                waiting.done = true;
+                Ok(Slot {
+                    slots: Arc::clone(self),
+                    user,
+                    server,
+                })
+            }
+            // Dropping `waiting` leaves the queue, or hands back a slot granted meanwhile.
+            Ok(Err(_)) | Err(_) => Err(BriefError::Busy),
+        }
+    }
+}
+
+/// A request in the queue. Dropped before its grant was taken (timed out or cancelled), it
+/// leaves the queue, or hands back the slot that was granted to it meanwhile.
+struct Waiting {
+    slots: Arc<FetchSlots>,
+    id: u64,
+    user: Option<u64>,
+    server: Option<u64>,
+    /// Kept alive until this is dropped, so a grant is never sent into the void.
+    granted: oneshot::Receiver<()>,
+    done: bool,
+}
+
+impl Drop for Waiting {
     fn drop(&mut self) {
-        self.0.fetch_sub(1, Ordering::SeqCst);
+        if self.done {
+            return;
+        }
+        let mut state = self.slots.lock();
+        if let Some(i) = state.waiters.iter().position(|w| w.id == self.id) {
+            state.waiters.remove(i);
+        } else {
+            state.give_back(self.user, self.server);
+            state.dispatch(self.slots.caps());
+        }
+    }
+}
+
+/// A fetch slot held; dropping it frees the slot for the next waiter.
+struct Slot {
+    slots: Arc<FetchSlots>,
+    user: Option<u64>,
+    server: Option<u64>,
+}
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        let mut state = self.slots.lock();
+        state.give_back(self.user, self.server);
+        state.dispatch(self.slots.caps());
     }
 }
 
@@ -470,5 +806,139 @@ mod tests {
         let err = service.brief("not a url", None).await.unwrap_err();
         assert_eq!(err.kind(), "invalid_url");
         assert_eq!(service.fetches_started(), 0);
+    }
+
+    fn slots(total: usize, user: usize, server: usize) -> Arc<FetchSlots> {
+        Arc::new(FetchSlots::new(&CacheConfig {
+            fetch_concurrency: total,
+            user_slots: user,
+            server_slots: server,
+            ..CacheConfig::default()
+        }))
+    }
+
+    fn asker(user: u64, server: u64) -> Asker {
+        Asker {
+            user: Some(user),
+            server: Some(server),
+            accepts: None,
+        }
+    }
+
+    /// Starts a request for a slot and returns once it is queued.
+    async fn queued(
+        slots: &Arc<FetchSlots>,
+        who: Asker,
+    ) -> tokio::task::JoinHandle<Result<Slot, BriefError>> {
+        let before = slots.waiting();
+        let s = Arc::clone(slots);
+        let task = tokio::spawn(async move { s.acquire(&who, Duration::from_secs(60)).await });
+        while slots.waiting() == before {
+            tokio::task::yield_now().await;
+        }
+        task
+    }
+
+    const NOW: Duration = Duration::ZERO;
+
+    #[tokio::test]
+    async fn one_person_and_one_server_hold_only_their_share_of_the_slots() {
+        let s = slots(4, 2, 3);
+        let a1 = s.acquire(&asker(1, 10), NOW).await.unwrap();
+        let _a2 = s.acquire(&asker(1, 10), NOW).await.unwrap();
+        assert!(
+            matches!(s.acquire(&asker(1, 10), NOW).await, Err(BriefError::Busy)),
+            "a third slot for the same person waits (here: no wait allowed)"
+        );
+        let _b1 = s.acquire(&asker(2, 10), NOW).await.unwrap();
+        assert!(
+            s.acquire(&asker(3, 10), NOW).await.is_err(),
+            "the server holds its three"
+        );
+        let _c1 = s
+            .acquire(&asker(3, 20), NOW)
+            .await
+            .expect("another server gets the fourth");
+        assert!(
+            s.acquire(&asker(4, 30), NOW).await.is_err(),
+            "all four are held"
+        );
+        drop(a1);
+        let _d = s
+            .acquire(&asker(4, 30), NOW)
+            .await
+            .expect("a freed slot is free");
+        assert_eq!(s.waiting(), 0, "refused requests left the queue");
+    }
+
+    #[tokio::test]
+    async fn a_freed_slot_goes_to_the_waiter_holding_the_fewest() {
+        let s = slots(3, 2, 0);
+        let a1 = s.acquire(&asker(1, 10), NOW).await.unwrap();
+        let _a2 = s.acquire(&asker(1, 10), NOW).await.unwrap();
+        let _b1 = s.acquire(&asker(2, 10), NOW).await.unwrap();
+        // Waiting, oldest first: person 2's second link, then person 3's first.
+        let b2 = queued(&s, asker(2, 10)).await;
+        let c1 = queued(&s, asker(3, 10)).await;
+        drop(a1);
+        let c_slot = c1
+            .await
+            .unwrap()
+            .expect("person 3 holds none: served first");
+        assert!(!b2.is_finished(), "person 2, who holds one, waits on");
+        drop(c_slot);
+        assert!(b2.await.unwrap().is_ok());
+        assert_eq!(s.waiting(), 0);
+    }
+
+    #[tokio::test]
+    async fn a_waiter_that_gives_up_leaves_no_slot_behind() {
+        let s = slots(1, 0, 0);
+        let held = s.acquire(&asker(1, 10), NOW).await.unwrap();
+        let gave_up = queued(&s, asker(2, 10)).await;
+        gave_up.abort();
+        let _ = gave_up.await;
+        assert_eq!(s.waiting(), 0, "the cancelled request left the queue");
+        drop(held);
+        // The slot came back whole: exactly one can be taken.
+        let again = s.acquire(&asker(3, 10), NOW).await.unwrap();
+        assert!(s.acquire(&asker(4, 10), NOW).await.is_err());
+        drop(again);
+        let st = s.lock();
+        assert_eq!(st.free, 1);
+        assert!(
+            st.users.is_empty() && st.servers.is_empty(),
+            "no counts left over"
+        );
+    }
+
+    #[test]
+    fn an_askers_filter_sees_the_link_every_redirect_and_the_final_url() {
+        let asker = Asker {
+            accepts: Some(Arc::new(|u: &str| !u.contains("ignored.example"))),
+            ..Asker::default()
+        };
+        let entry = |hops: &[&str], last: &str| Entry {
+            brief: Arc::new(Brief {
+                url: Some(last.to_string()),
+                ..Brief::default()
+            }),
+            hops: hops.iter().map(|h| (*h).to_string()).collect(),
+        };
+        let asked = "https://short.example/x";
+        assert!(asker.accepts(asked, &entry(&[asked], "https://news.example/a")));
+        assert!(!asker.accepts(
+            asked,
+            &entry(
+                &[asked, "https://ignored.example/r"],
+                "https://news.example/a"
+            )
+        ));
+        assert!(!asker.accepts(asked, &entry(&[asked], "https://ignored.example/a")));
+        assert!(!asker.accepts(
+            "https://ignored.example/x",
+            &entry(&[], "https://news.example/a")
+        ));
+        assert!(Asker::default().accepts(asked, &entry(&[], "https://ignored.example/a")));
     }
 }

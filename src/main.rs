@@ -38,6 +38,9 @@ struct GlobalArgs {
     /// Seconds allowed for a whole request, body included.
     #[arg(long, global = true, env = "NEWSBRIEF_TIMEOUT", value_name = "SECS", default_value_t = fetch::DEFAULT_REQUEST_TIMEOUT.as_secs_f64())]
     timeout: f64,
+    /// Seconds allowed from sending each request (every redirect hop's) to its answer's headers.
+    #[arg(long, global = true, env = "NEWSBRIEF_FIRST_BYTE_TIMEOUT", value_name = "SECS", default_value_t = fetch::DEFAULT_FIRST_BYTE_TIMEOUT.as_secs_f64())]
+    first_byte_timeout: f64,
     /// Redirects followed at most.
     #[arg(long, global = true, env = "NEWSBRIEF_MAX_REDIRECTS", value_name = "N", default_value_t = fetch::DEFAULT_MAX_REDIRECTS)]
     max_redirects: usize,
@@ -163,6 +166,7 @@ fn settings(g: &GlobalArgs) -> anyhow::Result<Settings> {
             allow_private_hosts: g.allow_private_hosts,
             connect_timeout: secs("connect-timeout", g.connect_timeout)?,
             request_timeout: secs("timeout", g.timeout)?,
+            first_byte_timeout: secs("first-byte-timeout", g.first_byte_timeout)?,
             max_redirects: g.max_redirects,
             max_body_bytes: g.max_body_bytes,
             allowed_ports: g.allowed_ports.0.clone(),

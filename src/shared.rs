@@ -325,6 +325,32 @@ impl SharedCache {
     }
 }
 
+/// Small text values beside the briefs (the bot's duplicate-link memory). What comes back is
+/// untrusted: callers check it before use.
+impl SharedCache {
+    /// The text stored under `key`, if any: at most 1 KiB is read, and a longer value
+    /// counts as none.
+    pub async fn get_text(&self, key: &str) -> Option<String> {
+        // GETRANGE reads one byte past the bound, to tell a longer value; "" when absent.
+        // Read as bytes: a value that is not UTF-8 is refused here, not taken for an outage.
+        let value: Vec<u8> = self
+            .run(redis::cmd("GETRANGE").arg(key).arg(0).arg(1024))
+            .await?;
+        if value.is_empty() || value.len() > 1024 {
+            return None;
+        }
+        String::from_utf8(value).ok()
+    }
+
+    /// Stores `value` under `key` for `ttl` (best effort).
+    pub async fn put_text(&self, key: &str, value: &str, ttl: Duration) {
+        let ms = u64::try_from(ttl.as_millis()).unwrap_or(u64::MAX).max(1);
+        let _: Option<()> = self
+            .run(redis::cmd("SET").arg(key).arg(value).arg("PX").arg(ms))
+            .await;
+    }
+}
+
 /// A random number for lock marks (no extra dependency: the std hasher is randomly keyed).
 fn random_u64() -> u64 {
     use std::hash::{BuildHasher, Hasher};

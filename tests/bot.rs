@@ -4,13 +4,15 @@
 //! bounded and fail with the calls seen so far; nothing sleeps to synchronise.
 
 mod fake_discord;
+#[path = "support/servers.rs"]
+mod servers;
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -152,7 +154,11 @@ impl Pages {
     }
 }
 
-async fn page(State(state): State<Arc<PageState>>, Path(name): Path<String>) -> Response {
+async fn page(
+    State(state): State<Arc<PageState>>,
+    Path(name): Path<String>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Response {
     use std::sync::atomic::Ordering::SeqCst;
     *state.hits.lock().unwrap().entry(name.clone()).or_default() += 1;
     state.hit_count.send_modify(|n| *n += 1);
@@ -177,6 +183,11 @@ async fn page(State(state): State<Arc<PageState>>, Path(name): Path<String>) -> 
             state.gate.acquire().await.unwrap().forget();
             html(ARTICLE.to_string())
         }
+        // A redirect to `?to=URL` (a shortener, an open redirect).
+        "go" => match query.get("to") {
+            Some(to) => (StatusCode::FOUND, [(header::LOCATION, to.clone())]).into_response(),
+            None => StatusCode::BAD_REQUEST.into_response(),
+        },
         // Distinct articles for load tests, with a little network latency.
         n if n.starts_with("load") => {
             tokio::time::sleep(Duration::from_millis(20)).await;
@@ -220,6 +231,16 @@ impl Bot {
         db: &std::path::Path,
         tweak: impl FnOnce(&mut BotConfig),
     ) -> Self {
+        Self::start_with(fake, db, settings(), tweak).await
+    }
+
+    /// [`Self::start`] with these engine settings.
+    async fn start_with(
+        fake: &FakeDiscord,
+        db: &std::path::Path,
+        settings: Settings,
+        tweak: impl FnOnce(&mut BotConfig),
+    ) -> Self {
         init_logs();
         let calls_before = fake.calls().len();
         let mut config = BotConfig::new(TOKEN);
@@ -229,7 +250,7 @@ impl Bot {
         tweak(&mut config);
         let (stop, stopped) = oneshot::channel::<()>();
         let handle = tokio::spawn(async move {
-            newsbrief::bot::run_until(&settings(), config, async {
+            newsbrief::bot::run_until(&settings, config, async {
                 let _ = stopped.await;
             })
             .await
@@ -693,7 +714,7 @@ async fn summarize_defers_then_follows_up_and_private_is_ephemeral() {
         &person(41),
         "summarize",
         json!([{"name": "url", "type": 3, "value": link}]),
-        0,
+        MEMBER,
     );
     let cb = fake
         .wait_call("the public deferral", |c| callback_for(c, &token))
@@ -799,7 +820,7 @@ async fn summarize_bad_input_is_answered_privately() {
         &person(52),
         "summarize",
         json!([{"name": "url", "type": 3, "value": pages.url("broken")}]),
-        0,
+        MEMBER,
     );
     let fu = fake
         .wait_call("the failure follow-up", |c| followup_for(c, &token))
@@ -1957,6 +1978,8 @@ async fn the_example_story_reply_fits_the_height_budget() {
 // ---- /settings --------------------------------------------------------------------------------
 
 const MANAGE_GUILD: u64 = 0x20;
+/// An ordinary member's permissions in a channel: view, send messages, embed links.
+const MEMBER: u64 = fake_discord::MEMBER_PERMISSIONS;
 const MANAGE_CHANNELS: u64 = 0x10;
 
 /// The value Discord sends for choice `name` of option `option` of subcommand `sub` of
@@ -2143,7 +2166,7 @@ async fn a_link_briefed_recently_gets_a_jump_link_to_the_earlier_brief() {
     let first = fake.send_message(CHANNEL, &person(231), &link);
     fake.wait_call("the first brief", |c| is_reply_to(c, first))
         .await;
-    let again = fake.send_message(OTHER_CHANNEL, &person(232), &link);
+    let again = fake.send_message(CHANNEL, &person(232), &link);
     let reply = fake
         .wait_call("the second brief", |c| is_reply_to(c, again))
         .await;
@@ -2166,7 +2189,7 @@ async fn a_link_briefed_recently_gets_a_jump_link_to_the_earlier_brief() {
     fake.wait_call("the barrier", |c| is_reply_to(c, barrier))
         .await;
     let dup = fake.send_message(
-        OTHER_CHANNEL,
+        CHANNEL,
         &person(232),
         &format!("{}?utm_source=x", pages.url("story2")),
     );
@@ -2185,6 +2208,21 @@ async fn a_link_briefed_recently_gets_a_jump_link_to_the_earlier_brief() {
         reply.body["embeds"].as_array().is_none_or(Vec::is_empty),
         "no second brief"
     );
+    // The review's scenario: the same link in another channel (a public one, where the first
+    // was private) gets a brief of its own, never a jump link that would reveal the other
+    // channel's conversation.
+    let elsewhere = fake.send_message(OTHER_CHANNEL, &person(233), &pages.url("story2"));
+    let reply = fake
+        .wait_call("the brief in the other channel", |c| {
+            is_reply_to(c, elsewhere)
+        })
+        .await;
+    assert!(
+        !reply.body.to_string().contains("discord.com/channels"),
+        "no jump link across channels: {}",
+        reply.body
+    );
+    assert_eq!(reply.body["embeds"].as_array().map(Vec::len), Some(1));
     bot.stop().await;
 }
 
@@ -2312,5 +2350,502 @@ async fn the_default_length_setting_changes_the_auto_brief() {
         "long ({}) shows more than normal ({shown_normally})",
         bullets(&reply.body)
     );
+    bot.stop().await;
+}
+
+// ---- hardening, round two (issue 22) ---------------------------------------------------------
+
+/// Another server than the fake's own.
+const OTHER_GUILD: u64 = 800_000_000_000_000_002;
+
+/// Whether `c` is the ⚠️ reaction of a failed link on `message`.
+fn is_failure_reaction(c: &Call, message: u64) -> bool {
+    c.method == "PUT"
+        && c.path.starts_with(&format!(
+            "/channels/{CHANNEL}/messages/{message}/reactions/"
+        ))
+        && reaction_emoji(c) == "⚠️"
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn three_accounts_pasting_a_slow_host_do_not_starve_a_fourth_users_link() {
+    // The review's scenario: three accounts paste links to their own slow host (one that
+    // answers just under the time limit; here it never answers while the test runs), each
+    // three links, nine in all against the eight fetch slots.
+    let fake = FakeDiscord::start(TOKEN).await;
+    let pages = Pages::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let long = Settings {
+        fetch: FetchConfig {
+            allow_private_hosts: true,
+            request_timeout: Duration::from_secs(120),
+            ..FetchConfig::default()
+        },
+        ..Settings::default()
+    };
+    let bot = Bot::start_with(&fake, &dir.path().join("b.db"), long, |_| {}).await;
+    let slow = |n: usize| {
+        pages
+            .url(&format!("slow?n={n}"))
+            .replace("127.0.0.1", "localhost")
+    };
+    let attacks: Vec<u64> = (0..3)
+        .map(|a| {
+            let links: Vec<String> = (0..3).map(|i| slow(a * 3 + i)).collect();
+            fake.send_message(CHANNEL, &person(300 + a as u64), &links.join(" "))
+        })
+        .collect();
+    let mut hits = pages.state.hit_count.subscribe();
+    tokio::time::timeout(
+        Duration::from_secs(30),
+        hits.wait_for(|_| pages.hits("slow") >= 6),
+    )
+    .await
+    .expect("the slow links are being fetched")
+    .unwrap();
+    // A fourth user, in another server, is answered while every slow fetch still hangs.
+    let other = fake.send_message_in(
+        OTHER_GUILD,
+        OTHER_CHANNEL,
+        &person(310),
+        &pages.url("story"),
+    );
+    let reply = fake
+        .wait_call("the other server's reply", |c| is_reply_to(c, other))
+        .await;
+    assert_eq!(reply.body["embeds"].as_array().map(Vec::len), Some(1));
+    assert_eq!(
+        pages.hits("slow"),
+        6,
+        "two slots per person: the third links wait"
+    );
+    // A fourth user of the same server: their link goes first as soon as a slot frees (the
+    // slow fetches give up at the time-to-first-byte limit, 8 s by default).
+    let same = fake.send_message(CHANNEL, &person(311), &pages.url("story2"));
+    let reply = fake
+        .wait_call("the same server's reply", |c| is_reply_to(c, same))
+        .await;
+    assert_eq!(reply.body["embeds"].as_array().map(Vec::len), Some(1));
+    // The slow host kept timing out, so it is paused: every attacking message ends with a
+    // ⚠️, and a new link to it fails at once, without a request.
+    for a in &attacks {
+        fake.wait_call("the attack's failure reaction", |c| {
+            is_failure_reaction(c, *a)
+        })
+        .await;
+    }
+    let before = pages.hits("slow");
+    let again = fake.send_message(CHANNEL, &person(312), &slow(99));
+    fake.wait_call("the paused host's failure", |c| {
+        is_failure_reaction(c, again)
+    })
+    .await;
+    assert_eq!(pages.hits("slow"), before, "a paused host is not fetched");
+    assert!(
+        before < 9,
+        "the pause spared some of the nine fetches: {before}"
+    );
+    bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn summarize_answers_privately_for_a_member_who_may_not_post_or_embed_here() {
+    let Setup {
+        fake,
+        pages,
+        bot,
+        _dir,
+    } = setup().await;
+    // A member without "Embed Links" (or without "Send Messages") in the channel.
+    for (n, perms) in [(1u64, 0x400 | 0x800), (2, 0x400 | 0x4000), (3, 0)] {
+        let token = fake.slash_command(
+            CHANNEL,
+            &person(320 + n),
+            "summarize",
+            json!([{"name": "url", "type": 3, "value": pages.url("story")}]),
+            perms,
+        );
+        let cb = fake
+            .wait_call("the deferral", |c| callback_for(c, &token))
+            .await;
+        assert_eq!(
+            cb.body["data"]["flags"].as_u64().unwrap_or(0) & 64,
+            64,
+            "a private deferral for permissions {perms:#x}"
+        );
+        let fu = fake
+            .wait_call("the brief", |c| followup_for(c, &token))
+            .await;
+        assert_eq!(fu.body["flags"].as_u64().unwrap_or(0) & 64, 64, "private");
+        assert_eq!(fu.body["embeds"].as_array().map(Vec::len), Some(1));
+    }
+    // The Summarize menu likewise.
+    let target = fake_discord::message_json(
+        fake.next_id(),
+        CHANNEL,
+        Some(fake_discord::GUILD_ID),
+        person(330),
+        &format!("read {}", pages.url("story2")),
+        json!([]),
+    );
+    let token = fake.message_menu_with(CHANNEL, &person(331), "Summarize", target, 0x400 | 0x800);
+    let cb = fake
+        .wait_call("the menu's deferral", |c| callback_for(c, &token))
+        .await;
+    assert_eq!(cb.body["data"]["flags"].as_u64().unwrap_or(0) & 64, 64);
+    let fu = fake
+        .wait_call("the menu's brief", |c| followup_for(c, &token))
+        .await;
+    assert_eq!(fu.body["flags"].as_u64().unwrap_or(0) & 64, 64, "private");
+    // With the rights, the menu answers in the channel.
+    let target = fake_discord::message_json(
+        fake.next_id(),
+        CHANNEL,
+        Some(fake_discord::GUILD_ID),
+        person(330),
+        &format!("read {}", pages.url("story3")),
+        json!([]),
+    );
+    let token = fake.message_menu(CHANNEL, &person(332), "Summarize", target);
+    let fu = fake
+        .wait_call("the public menu brief", |c| followup_for(c, &token))
+        .await;
+    assert_eq!(fu.body["flags"].as_u64().unwrap_or(0) & 64, 0, "public");
+    bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_redirect_to_an_ignored_domain_is_not_briefed_even_from_the_cache() {
+    let Setup {
+        fake,
+        pages,
+        bot,
+        _dir,
+    } = setup().await;
+    let domain = json!([{"name": "domain", "type": 3, "value": "127.0.0.1"}]);
+    run_settings(&fake, &person(341), MANAGE_GUILD, "ignore", domain).await;
+    // A shortener on an allowed name (localhost) sends the reader to the ignored one.
+    let short = |page: &str| {
+        let to = pages.url(page);
+        format!(
+            "{}?to={}",
+            pages.url("go").replace("127.0.0.1", "localhost"),
+            url_escape(&to)
+        )
+    };
+    let redirected = fake.send_message(CHANNEL, &person(342), &short("story"));
+    let barrier = fake.send_message(
+        CHANNEL,
+        &person(342),
+        &pages.url("story2").replace("127.0.0.1", "localhost"),
+    );
+    fake.wait_call("the barrier's reply", |c| is_reply_to(c, barrier))
+        .await;
+    // Briefed for someone else (a command, which no ignore list governs), the brief is cached
+    // with its redirect; pasted again, the cached brief is refused all the same.
+    let token = fake.slash_command(
+        CHANNEL,
+        &person(343),
+        "summarize",
+        json!([{"name": "url", "type": 3, "value": short("story3")}]),
+        MEMBER,
+    );
+    let fu = fake
+        .wait_call("the command's brief", |c| followup_for(c, &token))
+        .await;
+    assert_eq!(fu.body["embeds"].as_array().map(Vec::len), Some(1));
+    let hits = pages.hits("story3");
+    let cached = fake.send_message(CHANNEL, &person(344), &short("story3"));
+    let barrier = fake.send_message(
+        CHANNEL,
+        &person(345),
+        &pages.url("story").replace("127.0.0.1", "localhost"),
+    );
+    fake.wait_call("the second barrier's reply", |c| is_reply_to(c, barrier))
+        .await;
+    let calls = fake.calls();
+    assert!(
+        replies_to(&calls, redirected).is_empty(),
+        "a redirect to an ignored domain is not briefed"
+    );
+    assert!(
+        replies_to(&calls, cached).is_empty(),
+        "nor is its cached brief"
+    );
+    assert_eq!(pages.hits("story3"), hits, "the cached brief was used");
+    bot.stop().await;
+}
+
+/// Percent-encodes a URL for a query value.
+fn url_escape(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failed_thread_lookup_is_not_remembered_and_counts_as_off() {
+    let Setup {
+        fake,
+        pages,
+        bot,
+        _dir,
+    } = setup().await;
+    const THREAD: u64 = 600_000_000_000_000_111;
+    const ON_THREAD: u64 = 600_000_000_000_000_112;
+    fake.add_thread(THREAD, CHANNEL);
+    fake.add_thread(ON_THREAD, OTHER_CHANNEL);
+    let token = fake.slash_command(
+        CHANNEL,
+        &person(351),
+        "autosummary",
+        json!([choice(&fake, "autosummary", "mode", "off")]),
+        MANAGE_CHANNELS,
+    );
+    fake.wait_call("the confirmation", |c| callback_for(c, &token))
+        .await;
+    // Discord fails the lookup of the thread (a 5xx): no brief, though the parent's switch
+    // is unknown; then the lookup works and the parent's "off" holds.
+    let lookup_of = |id: u64| move |c: &Call| c.is("GET", &format!("/channels/{id}"));
+    fake.fail_channel_lookups(THREAD, 1);
+    let during = fake.send_message(THREAD, &person(352), &pages.url("story"));
+    fake.wait_call("the failed lookup", lookup_of(THREAD)).await;
+    let after = fake.send_message(THREAD, &person(352), &pages.url("story3"));
+    // A thread of a channel with auto-briefs on: off while the lookup fails, on once it works.
+    fake.fail_channel_lookups(ON_THREAD, 1);
+    let failed_on = fake.send_message(
+        ON_THREAD,
+        &person(353),
+        &format!("{}?t=2", pages.url("story")),
+    );
+    fake.wait_call("the other failed lookup", lookup_of(ON_THREAD))
+        .await;
+    let answered = fake.send_message(
+        ON_THREAD,
+        &person(353),
+        &format!("{}?t=1", pages.url("story")),
+    );
+    fake.wait_call("the thread's reply once the lookup works", |c| {
+        is_reply_to(c, answered)
+    })
+    .await;
+    let lookups = |calls: &[Call], id: u64| calls.iter().filter(|c| lookup_of(id)(c)).count();
+    fake.wait_until("the second lookup of the first thread", |calls| {
+        lookups(calls, THREAD) >= 2
+    })
+    .await;
+    let calls = fake.calls();
+    assert!(replies_to(&calls, during).is_empty(), "off while unknown");
+    assert!(
+        replies_to(&calls, failed_on).is_empty(),
+        "off while unknown"
+    );
+    assert_eq!(
+        lookups(&calls, THREAD),
+        2,
+        "the failed lookup was not remembered"
+    );
+    assert_eq!(lookups(&calls, ON_THREAD), 2);
+    // The thread's parent is remembered once known: its "off" holds (checked last, after
+    // everything above had time to be answered).
+    let barrier = fake.send_message(OTHER_CHANNEL, &person(352), &pages.url("story2"));
+    fake.wait_call("the barrier", |c| is_reply_to(c, barrier))
+        .await;
+    assert!(
+        replies_to(&fake.calls(), after).is_empty(),
+        "the parent's off holds"
+    );
+    bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_member_who_reacts_pays_for_the_brief_not_the_author() {
+    let fake = FakeDiscord::start(TOKEN).await;
+    let pages = Pages::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let bot = Bot::start(&fake, &dir.path().join("b.db"), |c| {
+        c.user_burst = 1;
+        c.user_refill = Duration::from_secs(3600);
+    })
+    .await;
+    let mode = sub_choice(&fake, "settings", "mode", "value", "reaction");
+    run_settings(&fake, &person(361), MANAGE_GUILD, "mode", json!([mode])).await;
+    let author = person(362);
+    let first = fake.send_message(CHANNEL, &author, &pages.url("story"));
+    let second = fake.send_message(CHANNEL, &author, &pages.url("story2"));
+    for m in [first, second] {
+        fake.wait_call("the offer", |c| is_reaction_to(c, CHANNEL, m))
+            .await;
+    }
+    // One member asks for both: their one-link share pays for the first only.
+    fake.add_reaction(CHANNEL, first, &person(363), "📰");
+    fake.wait_call("the first brief", |c| is_reply_to(c, first))
+        .await;
+    fake.add_reaction(CHANNEL, second, &person(363), "📰");
+    // Another member asks for the second: their own share pays for it.
+    fake.add_reaction(CHANNEL, second, &person(364), "📰");
+    fake.wait_call("the second brief", |c| is_reply_to(c, second))
+        .await;
+    assert_eq!(replies_to(&fake.calls(), second).len(), 1, "briefed once");
+    bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn why_answers_from_the_cache_and_otherwise_charges_the_presser() {
+    let fake = FakeDiscord::start(TOKEN).await;
+    let pages = Pages::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let bot = Bot::start(&fake, &dir.path().join("b.db"), |c| {
+        c.user_burst = 1;
+        c.user_refill = Duration::from_secs(3600);
+    })
+    .await;
+    // A short default length and a link that redirects: the card's link is the page's, and
+    // its brief is cached under the short length.
+    let length = sub_choice(&fake, "settings", "length", "value", "short");
+    run_settings(&fake, &person(371), MANAGE_GUILD, "length", json!([length])).await;
+    let link = format!("{}?to={}", pages.url("go"), url_escape(&pages.url("story")));
+    let msg = fake.send_message(CHANNEL, &person(372), &link);
+    let reply = fake.wait_call("the reply", |c| is_reply_to(c, msg)).await;
+    let button = reply.body["components"][0]["components"][0]["custom_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let posted = |embeds: Value| {
+        fake_discord::message_json(
+            fake.next_id(),
+            CHANNEL,
+            Some(fake_discord::GUILD_ID),
+            user(fake_discord::BOT_ID, "newsbrief", true),
+            "",
+            embeds,
+        )
+    };
+    let token = fake.press_button(&person(373), posted(reply.body["embeds"].clone()), &button);
+    let fu = fake
+        .wait_call("the Why? answer", |c| followup_for(c, &token))
+        .await;
+    assert!(
+        fu.body["content"].as_str().unwrap().contains("Early-stage"),
+        "{}",
+        fu.body
+    );
+    assert_eq!(pages.hits("story"), 1, "answered from the cache");
+    // A card whose brief is not cached: the presser's share pays for it. Theirs is spent
+    // (one link, on the message above), so nothing is fetched for them.
+    let mut embeds = reply.body["embeds"].clone();
+    embeds[0]["url"] = json!(pages.url("story3"));
+    let token = fake.press_button(&person(372), posted(embeds.clone()), &button);
+    let fu = fake
+        .wait_call("the refusal", |c| followup_for(c, &token))
+        .await;
+    assert!(
+        fu.body["content"].as_str().unwrap().contains("many briefs"),
+        "{}",
+        fu.body
+    );
+    assert_eq!(pages.hits("story3"), 0, "nothing fetched");
+    // Someone with a share left gets it made.
+    let token = fake.press_button(&person(374), posted(embeds), &button);
+    let fu = fake
+        .wait_call("the made answer", |c| followup_for(c, &token))
+        .await;
+    assert!(
+        fu.body["content"].as_str().unwrap().contains("Early-stage"),
+        "{}",
+        fu.body
+    );
+    assert_eq!(pages.hits("story3"), 1);
+    bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_duplicate_memory_is_kept_in_redis_per_channel_and_checked_when_read() {
+    let redis = servers::Redis::start().await;
+    let fake = FakeDiscord::start(TOKEN).await;
+    let pages = Pages::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("b.db");
+    let with_redis = |c: &mut BotConfig| c.redis_url = Some(redis.url.clone());
+    let link = pages.url("story");
+
+    // One process briefs the link, with duplicates on.
+    let bot = Bot::start(&fake, &db, with_redis).await;
+    run_settings(
+        &fake,
+        &person(381),
+        MANAGE_GUILD,
+        "duplicates",
+        json!([{"name": "hours", "type": 4, "value": 24}]),
+    )
+    .await;
+    let first = fake.send_message(CHANNEL, &person(382), &link);
+    let reply = fake.wait_call("the brief", |c| is_reply_to(c, first)).await;
+    assert_eq!(reply.body["embeds"].as_array().map(Vec::len), Some(1));
+    let normalised = newsbrief::links::normalize_url(&link).unwrap().to_string();
+    // Remembered once the reply is posted: wait (bounded) for the key.
+    let deadline = std::time::Instant::now() + fake_discord::WAIT;
+    let mut keys = redis.keys("newsbrief:v1:recent:*").await;
+    while keys.is_empty() && std::time::Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        keys = redis.keys("newsbrief:v1:recent:*").await;
+    }
+    assert_eq!(
+        keys,
+        vec![format!("newsbrief:v1:recent:{CHANNEL}:{normalised}")],
+        "kept per channel and link"
+    );
+    bot.stop().await;
+
+    // Someone who can write to Redis plants a jump link of CHANNEL under OTHER_CHANNEL's key.
+    let planted = format!(
+        "{} https://discord.com/channels/{}/{CHANNEL}/1",
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs(),
+        fake_discord::GUILD_ID
+    );
+    let client = redis::Client::open(redis.url.as_str()).unwrap();
+    let mut conn = client.get_multiplexed_async_connection().await.unwrap();
+    let _: () = redis::cmd("SET")
+        .arg(format!("newsbrief:v1:recent:{OTHER_CHANNEL}:{normalised}"))
+        .arg(&planted)
+        .query_async(&mut conn)
+        .await
+        .unwrap();
+
+    // Another process (here: the bot started again, its memory empty) sees the same memory.
+    let bot = Bot::start(&fake, &db, with_redis).await;
+    let again = fake.send_message(CHANNEL, &person(383), &link);
+    let reply = fake
+        .wait_call("the jump link", |c| is_reply_to(c, again))
+        .await;
+    let content = reply.body["content"].as_str().unwrap_or("");
+    assert!(
+        content.contains(&format!(
+            "https://discord.com/channels/{}/{CHANNEL}/{}",
+            fake_discord::GUILD_ID,
+            ""
+        )),
+        "{content}"
+    );
+    assert!(reply.body["embeds"].as_array().is_none_or(Vec::is_empty));
+    // The planted value is refused: another channel's link never shows.
+    let elsewhere = fake.send_message(OTHER_CHANNEL, &person(384), &link);
+    let reply = fake
+        .wait_call("the other channel's brief", |c| is_reply_to(c, elsewhere))
+        .await;
+    assert!(
+        !reply.body.to_string().contains("discord.com/channels"),
+        "{}",
+        reply.body
+    );
+    assert_eq!(reply.body["embeds"].as_array().map(Vec::len), Some(1));
     bot.stop().await;
 }

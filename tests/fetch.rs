@@ -1110,3 +1110,102 @@ async fn servers_that_do_not_speak_http_give_clean_errors() {
         assert!(started.elapsed() < Duration::from_secs(3), "{name} hung");
     }
 }
+
+// ---------------------------------------------------------------- slow hosts
+
+#[tokio::test]
+async fn a_host_slow_to_answer_times_out_at_the_first_byte_limit() {
+    // Headers come after 3 s, well within the whole-request limit but past the first-byte one.
+    let server = serve(|_| Reply::html("<p>late</p>").delay(Duration::from_secs(3))).await;
+    let config = FetchConfig {
+        request_timeout: Duration::from_secs(30),
+        first_byte_timeout: Duration::from_millis(300),
+        ..private_ok()
+    };
+    let err = Fetcher::new(config)
+        .unwrap()
+        .fetch(&server.url("/"))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, Error::Timeout(d) if d == Duration::from_millis(300)),
+        "{err:?}"
+    );
+    // Each redirect hop gets the limit anew: two quick hops and a quick page pass.
+    let server = serve(|r| match r.path.as_str() {
+        "/0" => Reply::redirect(302, "/1").delay(Duration::from_millis(50)),
+        "/1" => Reply::redirect(302, "/2").delay(Duration::from_millis(50)),
+        _ => Reply::html("<p>here</p>"),
+    })
+    .await;
+    let page = Fetcher::new(FetchConfig {
+        first_byte_timeout: Duration::from_secs(5),
+        ..private_ok()
+    })
+    .unwrap()
+    .fetch(&server.url("/0"))
+    .await
+    .unwrap();
+    let hops: Vec<String> = page.hops.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        hops,
+        vec![server.url("/0"), server.url("/1")],
+        "the redirects, in order"
+    );
+    assert_eq!(page.url.as_str(), server.url("/2"));
+}
+
+#[tokio::test]
+async fn a_host_that_keeps_timing_out_is_paused_and_others_are_not() {
+    let server = serve(|_| Reply::status(200).stall()).await;
+    let fetcher = Fetcher::new(FetchConfig {
+        first_byte_timeout: Duration::from_millis(200),
+        ..private_ok()
+    })
+    .unwrap();
+    for i in 0..newsbrief::fetch::SLOW_HOST_STRIKES {
+        let err = fetcher
+            .fetch(&server.url(&format!("/{i}")))
+            .await
+            .unwrap_err();
+        assert_eq!(err.kind(), "timeout");
+    }
+    let seen = server.requests().len();
+    assert_eq!(seen, newsbrief::fetch::SLOW_HOST_STRIKES as usize);
+    // Paused: the next link of that host fails as a timeout without a request.
+    let err = fetcher.fetch(&server.url("/next")).await.unwrap_err();
+    assert_eq!(err.kind(), "timeout");
+    assert_eq!(server.requests().len(), seen, "not fetched while paused");
+    // The same server under another name is another host.
+    let other = server.url("/other").replace("127.0.0.1", "localhost");
+    assert_eq!(fetcher.fetch(&other).await.unwrap_err().kind(), "timeout");
+    assert_eq!(
+        server.requests().len(),
+        seen + 1,
+        "another host is still fetched"
+    );
+}
+
+#[tokio::test]
+async fn a_host_that_answers_between_timeouts_is_paused_only_if_timeouts_win() {
+    // Every other request stalls: a success takes a strike back, so this host, timing out
+    // half the time, is never paused.
+    let n = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let server = serve(move |_| {
+        if n.fetch_add(1, std::sync::atomic::Ordering::SeqCst) % 2 == 0 {
+            Reply::status(200).stall()
+        } else {
+            Reply::html("<p>The council said on Monday that the plan was approved.</p>")
+        }
+    })
+    .await;
+    let fetcher = Fetcher::new(FetchConfig {
+        first_byte_timeout: Duration::from_millis(200),
+        ..private_ok()
+    })
+    .unwrap();
+    for i in 0..8 {
+        let _ = fetcher.fetch(&server.url(&format!("/{i}"))).await;
+    }
+    assert_eq!(server.requests().len(), 8, "never paused");
+}

@@ -10,6 +10,7 @@ use super::settings::{
     normalize_domain, toggle, DefaultLength, Mode, ServerSettings, MAX_DOMAINS, MAX_DUPLICATE_HOURS,
 };
 use super::{BotError, Context, Data};
+use crate::cache::Asker;
 use crate::links::{find_article_links, normalize_url};
 
 /// Summary sentences for `length: short`.
@@ -78,7 +79,9 @@ pub(crate) async fn summarize(
     let Some(_guard) = ctx.data().work.start() else {
         return say_ephemeral(ctx, &ctx.data().prompts.text("reply.shutting_down")).await;
     };
-    let private = private.unwrap_or(false);
+    // Someone who may not post (or embed links) here gets the brief privately: the bot must
+    // not post for them what they could not post themselves.
+    let private = private.unwrap_or(false) || !may_post_publicly(ctx);
     let cleaned = url.trim().trim_start_matches('<').trim_end_matches('>');
     let Some(link) = normalize_url(cleaned) else {
         return say_ephemeral(ctx, &ctx.data().prompts.text("reply.not_a_link")).await;
@@ -92,7 +95,7 @@ pub(crate) async fn summarize(
         ctx.defer().await?;
     }
     let sentences = length.and_then(Length::sentences);
-    let briefed = brief_links(ctx.data(), &[link.to_string()], sentences).await;
+    let briefed = brief_links(ctx.data(), &[link.to_string()], sentences, &asker(ctx)).await;
     if briefed.is_empty() {
         // Failed, not worth a brief, or not an article at all: tell the user privately why.
         let text = private_text(ctx.data(), &briefed);
@@ -140,21 +143,26 @@ pub(crate) async fn summarize_message(
     if let Some(text) = share_refused(ctx, urls.len()) {
         return say_ephemeral(ctx, &text).await;
     }
-    ctx.defer().await?;
-    let briefed = brief_links(ctx.data(), &urls, None).await;
+    let private = !may_post_publicly(ctx);
+    if private {
+        ctx.defer_ephemeral().await?;
+    } else {
+        ctx.defer().await?;
+    }
+    let briefed = brief_links(ctx.data(), &urls, None, &asker(ctx)).await;
     if briefed.is_empty() {
         let text = if briefed.private_lines().is_empty() && !briefed.busy {
             ctx.data().prompts.text("reply.no_links")
         } else {
             private_text(ctx.data(), &briefed)
         };
-        return fail_privately(ctx, false, &text).await;
+        return fail_privately(ctx, private, &text).await;
     }
     let what = ctx
         .data()
         .prompts
         .render("reply.briefing_message", context! { what => msg.link() });
-    send_briefed(ctx, &briefed, &what, false, false).await
+    send_briefed(ctx, &briefed, &what, private, false).await
 }
 
 /// Turn replies to pasted article links on or off in this channel.
@@ -418,6 +426,49 @@ pub(crate) async fn help(ctx: Context<'_>) -> Result<(), BotError> {
         context! { statuses => statuses, links_per_message => ctx.data().config.links_per_message },
     );
     say_ephemeral(ctx, &text).await
+}
+
+/// The command's invoker and server, whose fetch slots its links count against.
+fn asker(ctx: Context<'_>) -> Asker {
+    Asker {
+        user: Some(ctx.author().id.get()),
+        server: ctx.guild_id().map(serenity::GuildId::get),
+        accepts: None,
+    }
+}
+
+/// Whether the invoker may themselves post what the command answers in this channel: send
+/// messages (in a thread: send messages in threads) and embed links, as Discord computed
+/// their permissions there for this interaction. Outside servers, yes; in a server without
+/// the permissions given, no.
+fn may_post_publicly(ctx: Context<'_>) -> bool {
+    let poise::Context::Application(actx) = ctx else {
+        return false;
+    };
+    let i = actx.interaction;
+    if i.guild_id.is_none() {
+        return true;
+    }
+    let Some(perms) = i.member.as_ref().and_then(|m| m.permissions) else {
+        return false;
+    };
+    if perms.administrator() {
+        return true;
+    }
+    let in_thread = i.channel.as_ref().is_some_and(|c| {
+        matches!(
+            c.kind,
+            serenity::ChannelType::PublicThread
+                | serenity::ChannelType::PrivateThread
+                | serenity::ChannelType::NewsThread
+        )
+    });
+    let send = if in_thread {
+        serenity::Permissions::SEND_MESSAGES_IN_THREADS
+    } else {
+        serenity::Permissions::SEND_MESSAGES
+    };
+    perms.contains(send | serenity::Permissions::EMBED_LINKS)
 }
 
 /// Takes `links` from the caller's and the server's shares; when one is spent, the private

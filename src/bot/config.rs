@@ -295,6 +295,10 @@ impl BotConfig {
             secs(&var, "NEWSBRIEF_FETCH_WAIT_SECS")?.unwrap_or(crate::cache::DEFAULT_SLOT_WAIT);
         c.cache.queue_cap = parse(&var, "NEWSBRIEF_FETCH_QUEUE", "a whole number")?
             .unwrap_or(crate::cache::DEFAULT_QUEUE_CAP);
+        c.cache.user_slots = parse(&var, "NEWSBRIEF_USER_FETCH_SLOTS", "a whole number")?
+            .unwrap_or(crate::cache::DEFAULT_USER_SLOTS);
+        c.cache.server_slots = parse(&var, "NEWSBRIEF_SERVER_FETCH_SLOTS", "a whole number")?
+            .unwrap_or(crate::cache::DEFAULT_SERVER_SLOTS);
         c.cache.failure_ttl =
             secs(&var, "NEWSBRIEF_FAILURE_TTL_SECS")?.unwrap_or(crate::cache::DEFAULT_FAILURE_TTL);
         c.user_burst =

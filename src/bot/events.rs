@@ -15,6 +15,7 @@ use poise::serenity_prelude as serenity;
 use super::reply::{brief_links, failure_line, no_mentions, send_replies};
 use super::settings::{DefaultLength, Mode, ServerSettings};
 use super::{BotError, Data};
+use crate::cache::Asker;
 use crate::links::find_article_links;
 use crate::render::embed::{shorten, why_index, why_text, OutMessage, CONTENT_MAX};
 
@@ -110,7 +111,10 @@ pub fn is_from_person(msg: &serenity::Message, bot_id: serenity::UserId) -> bool
 }
 
 /// Whether auto-briefs are on in `channel`: its own `/autosummary` switch, or for a thread
-/// without one, its parent channel's (looked up once per thread).
+/// without one, its parent channel's (looked up once per thread). When the lookup fails
+/// (Discord 5xx, 429, timeout) the answer is "off" and nothing is remembered, so a thread
+/// of a channel with auto-briefs off never gets them because Discord hiccuped; the next
+/// message looks again.
 async fn channel_on(ctx: &serenity::Context, data: &Data, channel: serenity::ChannelId) -> bool {
     let own = match data.store.channel_autosummary(channel.get()).await {
         Ok(v) => v,
@@ -126,14 +130,20 @@ async fn channel_on(ctx: &serenity::Context, data: &Data, channel: serenity::Cha
     let parent = match data.parents.get(channel.get()) {
         Some(p) => p,
         None => {
-            let p = match channel.to_channel(&ctx.http).await {
-                Ok(serenity::Channel::Guild(c)) if c.thread_metadata.is_some() => {
+            let lookup =
+                tokio::time::timeout(data.config.rest_timeout, channel.to_channel(&ctx.http)).await;
+            let p = match lookup {
+                Ok(Ok(serenity::Channel::Guild(c))) if c.thread_metadata.is_some() => {
                     c.parent_id.map(serenity::ChannelId::get)
                 }
-                Ok(_) => None,
-                Err(e) => {
-                    tracing::debug!(channel = %channel, "could not look up the channel: {e}");
-                    None
+                Ok(Ok(_)) => None,
+                Ok(Err(e)) => {
+                    tracing::info!(channel = %channel, "could not look up the channel ({e}); no auto-brief this time");
+                    return false;
+                }
+                Err(_) => {
+                    tracing::info!(channel = %channel, "looking up the channel timed out; no auto-brief this time");
+                    return false;
                 }
             };
             data.parents.set(channel.get(), p);
@@ -216,26 +226,31 @@ async fn on_message(
         }
         return;
     }
-    auto_brief(ctx, data, msg, urls, &settings, received);
-}
-
-/// Briefs the links of `msg` and replies, on a spawned task, within the fair shares and the
-/// channel's pacing. Links briefed in this server within the duplicate window get a jump
-/// link to the earlier brief instead.
-fn auto_brief(
-    ctx: &serenity::Context,
-    data: &Data,
-    msg: &serenity::Message,
-    urls: Vec<String>,
-    settings: &ServerSettings,
-    received: std::time::Instant,
-) {
     let guild = msg.guild_id.map(serenity::GuildId::get);
     if let Err(refusal) = data.take_share(msg.author.id.get(), guild, urls.len()) {
         // No public "busy" line: it would only add noise to the channel.
         tracing::info!(channel = %msg.channel_id, user = %msg.author.id, ?refusal, "auto-brief skipped: share spent");
         return;
     }
+    auto_brief(ctx, data, msg, msg.author.id, urls, &settings, received);
+}
+
+/// Briefs the links of `msg` and replies, on a spawned task, within the channel's pacing;
+/// `payer` (the author, or in reaction mode the member who reacted), whose share the caller
+/// has charged, and the server are the ones its fetches count against. Links briefed in
+/// this channel within the duplicate window get a jump link to the earlier brief instead.
+/// Links whose redirects or final page fall on a domain the server ignores (or does not
+/// allow) are dropped quietly, as the pasted link would be.
+fn auto_brief(
+    ctx: &serenity::Context,
+    data: &Data,
+    msg: &serenity::Message,
+    payer: serenity::UserId,
+    urls: Vec<String>,
+    settings: &ServerSettings,
+    received: std::time::Instant,
+) {
+    let guild = msg.guild_id.map(serenity::GuildId::get);
     let Some(wait) = data.limiter.reserve(msg.channel_id.get()) else {
         tracing::info!(channel = %msg.channel_id, "auto-brief skipped: the channel's queue is full");
         return;
@@ -254,11 +269,12 @@ fn auto_brief(
             tokio::time::sleep(wait).await;
         }
         let window = Duration::from_secs(u64::from(settings.duplicate_hours) * 3600);
+        let channel = msg.channel_id.get();
         let mut earlier = Vec::new();
         let mut fresh = Vec::new();
         for url in urls {
             let seen = match guild {
-                Some(g) if !window.is_zero() => data.recent.find(g, &url, window),
+                Some(g) if !window.is_zero() => data.recent.find(g, channel, &url, window).await,
                 _ => None,
             };
             match seen {
@@ -266,8 +282,13 @@ fn auto_brief(
                 None => fresh.push(url),
             }
         }
+        let asker = Asker {
+            user: Some(payer.get()),
+            server: guild,
+            accepts: Some(settings.url_filter()),
+        };
         let typing = msg.channel_id.start_typing(&http);
-        let briefed = brief_links(&data, &fresh, settings.length.sentences()).await;
+        let briefed = brief_links(&data, &fresh, settings.length.sentences(), &asker).await;
         typing.stop();
         if !briefed.failures.is_empty() {
             // Failures are never posted in the channel: a reaction at most. The reason is
@@ -331,7 +352,7 @@ fn auto_brief(
                     );
                     // Only links whose brief this reply holds (not failures, not quiet ones).
                     for u in &briefed.sources {
-                        data.recent.remember(g, u, jump.clone());
+                        data.recent.remember(g, channel, u, &jump).await;
                     }
                 }
             }
@@ -365,17 +386,18 @@ async fn on_reaction(
     if settings.mode != Mode::Reaction {
         return;
     }
-    {
-        let mut done = data
-            .reacted
+    let Some(reactor) = reaction.user_id else {
+        return;
+    };
+    let message = reaction.message_id.get();
+    let briefed_already = || {
+        data.reacted
             .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if done.len() > 20_000 {
-            done.clear();
-        }
-        if !done.insert(reaction.message_id.get()) {
-            return;
-        }
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .contains(&message)
+    };
+    if briefed_already() {
+        return;
     }
     let msg = match reaction
         .channel_id
@@ -399,12 +421,42 @@ async fn on_reaction(
     if urls.is_empty() {
         return;
     }
-    auto_brief(ctx, data, &msg, urls, &settings, std::time::Instant::now());
+    {
+        // Marked briefed and charged in one step: of several members reacting at once, one
+        // pays; a member whose share is spent marks nothing, so another may still ask.
+        let mut done = data
+            .reacted
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if done.contains(&message) {
+            return;
+        }
+        // The member who asks pays for it, not the author of the message.
+        if let Err(refusal) = data.take_share(reactor.get(), Some(guild.get()), urls.len()) {
+            tracing::info!(channel = %msg.channel_id, user = %reactor, ?refusal, "reaction brief skipped: share spent");
+            return;
+        }
+        if done.len() > 20_000 {
+            done.clear();
+        }
+        done.insert(message);
+    }
+    auto_brief(
+        ctx,
+        data,
+        &msg,
+        reactor,
+        urls,
+        &settings,
+        std::time::Instant::now(),
+    );
 }
 
 /// The "Why?" button: answers the person who pressed it, privately, with each status label
-/// of the card, what it means and the sentence that shows it. The brief comes from the
-/// cache (or is made again) for the link of the card the button belongs to.
+/// of the card, what it means and the sentence that shows it. The brief comes from the cache
+/// when it is there (no fetch, nothing charged); otherwise it is made again for the link of
+/// the card, charged to the share of the person who pressed (and their server), as a command
+/// would be.
 async fn on_why(
     ctx: &serenity::Context,
     press: &serenity::ComponentInteraction,
@@ -426,10 +478,7 @@ async fn on_why(
     }
     let text = match url {
         None => data.prompts.text("reply.command_failed"),
-        Some(url) => match data.briefs.brief(&url, None).await {
-            Ok(brief) => why_text(&brief, &data.prompts),
-            Err(e) => failure_line(data, &url, &e),
-        },
+        Some(url) => why_answer(data, press, &url).await,
     };
     let text = shorten(&text, CONTENT_MAX, "…");
     let followup = serenity::CreateInteractionResponseFollowup::new()
@@ -438,5 +487,36 @@ async fn on_why(
         .content(text);
     if let Err(e) = press.create_followup(&ctx.http, followup).await {
         tracing::warn!("could not answer a Why? button: {e}");
+    }
+}
+
+/// Summary lengths a card may have been made with (the status does not depend on them).
+const CARD_LENGTHS: [Option<usize>; 3] = [
+    None,
+    Some(super::commands::SHORT_SENTENCES),
+    Some(super::commands::LONG_SENTENCES),
+];
+
+/// The Why? text for the card of `url`: from the cache, or made again within the presser's
+/// share.
+async fn why_answer(data: &Data, press: &serenity::ComponentInteraction, url: &str) -> String {
+    if let Some(brief) = data.briefs.cached(url, &CARD_LENGTHS).await {
+        return why_text(&brief, &data.prompts);
+    }
+    let user = press.user.id.get();
+    let guild = press.guild_id.map(serenity::GuildId::get);
+    match data.take_share(user, guild, 1) {
+        Ok(()) => {}
+        Err(super::ShareRefusal::User) => return data.prompts.text("reply.slow_down"),
+        Err(super::ShareRefusal::Server) => return data.prompts.text("errors.busy"),
+    }
+    let asker = Asker {
+        user: Some(user),
+        server: guild,
+        accepts: None,
+    };
+    match data.briefs.brief_for(url, None, &asker).await {
+        Ok(brief) => why_text(&brief, &data.prompts),
+        Err(e) => failure_line(data, url, &e),
     }
 }

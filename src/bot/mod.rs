@@ -113,7 +113,7 @@ pub struct Data {
     pub users: Arc<ChannelLimiter>,
     /// Per-server share of links briefed, so one server cannot take every fetch slot.
     pub servers: Arc<ChannelLimiter>,
-    /// Links briefed recently per server (the duplicate jump link of `/settings`).
+    /// Links briefed recently per channel (the duplicate jump link of `/settings`).
     pub recent: Arc<settings::RecentLinks>,
     /// Parent channels of threads, looked up once each.
     pub parents: Arc<settings::ThreadParents>,
@@ -430,14 +430,18 @@ async fn run_inner(
     let engine = Engine::new(settings)?;
     warm_up(engine.clone());
     let mut briefs = BriefService::new(engine, &config.cache).with_metrics(Arc::clone(&metrics));
+    let mut recent = settings::RecentLinks::default();
     if let Some(url) = &config.redis_url {
-        let shared = SharedCache::new(url, config.cache.ttl, config.redis_wait)?
-            .with_gauge(metrics.shared_cache_up.clone());
+        let shared = Arc::new(
+            SharedCache::new(url, config.cache.ttl, config.redis_wait)?
+                .with_gauge(metrics.shared_cache_up.clone()),
+        );
         // Not fatal when down: replies then use this process's cache until Redis is up.
         if shared.ping().await {
-            tracing::info!("brief cache shared through Redis");
+            tracing::info!("brief cache and duplicate-link memory shared through Redis");
         }
-        briefs = briefs.with_shared(Arc::new(shared));
+        briefs = briefs.with_shared(Arc::clone(&shared));
+        recent = settings::RecentLinks::with_shared(shared);
     }
     let config = Arc::new(config);
 
@@ -499,7 +503,7 @@ async fn run_inner(
             config.server_refill,
             0,
         )),
-        recent: Arc::default(),
+        recent: Arc::new(recent),
         parents: Arc::default(),
         reacted: Arc::default(),
         metrics: Arc::clone(&metrics),

@@ -13,7 +13,7 @@ use std::sync::Arc;
 
 use super::Data;
 use crate::brief::Brief;
-use crate::cache::BriefError;
+use crate::cache::{Asker, BriefError};
 use crate::render::embed::{
     brief_card, plan_messages, why_buttons, CardStyle, Embed, OutMessage, Prompts,
 };
@@ -105,16 +105,23 @@ impl Briefed {
     }
 }
 
-/// Briefs `urls` concurrently (through the shared service), in the order of `urls`. Links
-/// that turn out not to be web pages are dropped quietly; briefs not worth posting
-/// ([`quiet_reason`]) get a private line instead.
-pub async fn brief_links(data: &Data, urls: &[String], sentences: Option<usize>) -> Briefed {
+/// Briefs `urls` concurrently (through the shared service, for `asker`: its fetch slots and
+/// its domain filter), in the order of `urls`. Links that turn out not to be web pages, or
+/// that lead to a domain the asker does not brief, are dropped quietly; briefs not worth
+/// posting ([`quiet_reason`]) get a private line instead.
+pub async fn brief_links(
+    data: &Data,
+    urls: &[String],
+    sentences: Option<usize>,
+    asker: &Asker,
+) -> Briefed {
     let tasks: Vec<_> = urls
         .iter()
         .map(|url| {
             let service = data.briefs.clone();
             let url = url.clone();
-            tokio::spawn(async move { service.brief(&url, sentences).await })
+            let asker = asker.clone();
+            tokio::spawn(async move { service.brief_for(&url, sentences, &asker).await })
         })
         .collect();
     let mut out = Briefed::default();
@@ -142,6 +149,9 @@ pub async fn brief_links(data: &Data, urls: &[String], sentences: Option<usize>)
             },
             Err(e) if e.kind() == "not_an_article" => {
                 tracing::debug!(url = %url, "skipped: not an article");
+            }
+            Err(e) if e.kind() == "not_allowed" => {
+                tracing::debug!(url = %url, "skipped: leads to a domain not briefed here");
             }
             Err(e) if e.kind() == "busy" => {
                 tracing::info!(url = %url, "skipped: busy");

@@ -1,5 +1,6 @@
-//! Server-wide settings (`/settings`) and the small in-memory state that goes with them:
-//! links briefed recently (for the duplicate jump link) and the parent channel of threads.
+//! Server-wide settings (`/settings`) and the small state that goes with them: links briefed
+//! recently in each channel (for the duplicate jump link; in Redis when the fleet shares
+//! one, so every process sees the same memory) and the parent channel of threads.
 //!
 //! A server's settings are one JSON object in the store (see [`crate::store::Store`]);
 //! every channel and thread of the server follows them. The per-channel `/autosummary`
@@ -7,8 +8,8 @@
 //! channel's.
 
 use std::collections::HashMap;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant, SystemTime};
 
 use serde::{Deserialize, Serialize};
 
@@ -16,7 +17,7 @@ use serde::{Deserialize, Serialize};
 pub const MAX_DUPLICATE_HOURS: u32 = 168;
 /// Domains at most in each of the ignore and allow lists.
 pub const MAX_DOMAINS: usize = 50;
-/// Links remembered for the duplicate jump link, across servers (bounds memory).
+/// Links remembered for the duplicate jump link, across channels (bounds memory).
 pub const RECENT_MAX: usize = 20_000;
 /// Thread parents remembered (bounds memory).
 pub const PARENTS_MAX: usize = 20_000;
@@ -103,8 +104,8 @@ pub struct ServerSettings {
     pub allow: Vec<String>,
     /// Default length of auto-briefs.
     pub length: DefaultLength,
-    /// A link briefed in this server within this many hours gets a jump link to the earlier
-    /// brief instead of a new one (0: off).
+    /// A link briefed in the same channel within this many hours gets a jump link to the
+    /// earlier brief instead of a new one (0: off).
     pub duplicate_hours: u32,
 }
 
@@ -144,6 +145,18 @@ impl ServerSettings {
             return false;
         }
         self.allow.is_empty() || self.allow.iter().any(under)
+    }
+
+    /// [`Self::allows`] as a filter for the brief service, which applies it to the link,
+    /// every redirect and the final URL.
+    #[must_use]
+    pub fn url_filter(&self) -> crate::cache::UrlFilter {
+        let lists = Self {
+            ignore: self.ignore.clone(),
+            allow: self.allow.clone(),
+            ..Self::default()
+        };
+        Arc::new(move |url: &str| lists.allows(url))
     }
 }
 
@@ -196,41 +209,119 @@ pub fn toggle(list: &mut Vec<String>, domain: String) -> bool {
     }
 }
 
-/// Links briefed recently in each server, with the link of the reply that briefed them.
+/// Links briefed recently in each channel, with the link of the reply that briefed them. A
+/// link pasted in one channel never gets a jump link to a brief in another: that would tell
+/// the people of a public channel what was discussed in a private one.
+///
+/// With a shared cache (Redis) the memory is kept there too, so every process of a fleet
+/// sees the same; this process's own memory answers while Redis is down. What Redis gives
+/// back is checked: only a Discord message link of the same server and channel is used.
 #[derive(Debug, Default)]
 pub struct RecentLinks {
     links: Mutex<HashMap<(u64, String), (String, Instant)>>,
+    shared: Option<Arc<crate::shared::SharedCache>>,
 }
 
+/// Prefix of the duplicate memory's keys in Redis (versioned like the brief keys).
+const RECENT_PREFIX: &str = "newsbrief:v1:recent";
+/// Longest stored jump link read back from Redis.
+const JUMP_MAX: usize = 120;
+
 impl RecentLinks {
-    /// The jump link of the brief of `url` in `guild` made within `window`, if any.
+    /// A memory kept in `shared` too (see the type's documentation).
     #[must_use]
-    pub fn find(&self, guild: u64, url: &str, window: Duration) -> Option<String> {
+    pub fn with_shared(shared: Arc<crate::shared::SharedCache>) -> Self {
+        Self {
+            links: Mutex::default(),
+            shared: Some(shared),
+        }
+    }
+
+    fn key(channel: u64, url: &str) -> String {
+        format!("{RECENT_PREFIX}:{channel}:{url}")
+    }
+
+    /// The jump link of the brief of `url` in `channel` (of `guild`) made within `window`,
+    /// if any.
+    pub async fn find(
+        &self,
+        guild: u64,
+        channel: u64,
+        url: &str,
+        window: Duration,
+    ) -> Option<String> {
+        if let Some(shared) = &self.shared {
+            if let Some(value) = shared.get_text(&Self::key(channel, url)).await {
+                if let Some(jump) = shared_jump(&value, guild, channel, window) {
+                    return Some(jump);
+                }
+            }
+        }
         let links = self
             .links
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         links
-            .get(&(guild, url.to_string()))
+            .get(&(channel, url.to_string()))
             .filter(|(_, at)| at.elapsed() <= window)
             .map(|(jump, _)| jump.clone())
     }
 
-    /// Remembers that `url` was briefed in `guild` by the message at `jump`.
-    pub fn remember(&self, guild: u64, url: &str, jump: String) {
-        let mut links = self
-            .links
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if links.len() >= RECENT_MAX {
-            // Forget the older half (a week at most matters; memory stays bounded).
-            let mut ages: Vec<Instant> = links.values().map(|(_, at)| *at).collect();
-            ages.sort_unstable();
-            let cut = ages[ages.len() / 2];
-            links.retain(|_, (_, at)| *at > cut);
+    /// Remembers that `url` was briefed in `channel` by the message at `jump`.
+    pub async fn remember(&self, guild: u64, channel: u64, url: &str, jump: &str) {
+        {
+            let mut links = self
+                .links
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            if links.len() >= RECENT_MAX {
+                // Forget the older half (a week at most matters; memory stays bounded).
+                let mut ages: Vec<Instant> = links.values().map(|(_, at)| *at).collect();
+                ages.sort_unstable();
+                let cut = ages[ages.len() / 2];
+                links.retain(|_, (_, at)| *at > cut);
+            }
+            links.insert(
+                (channel, url.to_string()),
+                (jump.to_string(), Instant::now()),
+            );
         }
-        links.insert((guild, url.to_string()), (jump, Instant::now()));
+        if let Some(shared) = &self.shared {
+            if is_jump_of(jump, guild, channel) {
+                let value = format!("{} {jump}", unix_secs());
+                let ttl = Duration::from_secs(u64::from(MAX_DUPLICATE_HOURS) * 3600);
+                shared.put_text(&Self::key(channel, url), &value, ttl).await;
+            }
+        }
     }
+}
+
+/// Seconds since the Unix epoch now (0 if the clock is before it).
+fn unix_secs() -> u64 {
+    SystemTime::now()
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+/// Whether `jump` is the link of a message in `channel` of `guild`, and nothing else.
+fn is_jump_of(jump: &str, guild: u64, channel: u64) -> bool {
+    jump.strip_prefix(&format!("https://discord.com/channels/{guild}/{channel}/"))
+        .is_some_and(|id| {
+            !id.is_empty() && id.len() <= 20 && id.bytes().all(|b| b.is_ascii_digit())
+        })
+}
+
+/// The jump link of a value read from Redis (`"<unix seconds> <jump link>"`), when it was
+/// stored within `window` and is a message link of `channel` in `guild`; anything else
+/// (another channel's link, any other text) is ignored.
+fn shared_jump(value: &str, guild: u64, channel: u64, window: Duration) -> Option<String> {
+    if value.len() > JUMP_MAX + 24 {
+        return None;
+    }
+    let (at, jump) = value.split_once(' ')?;
+    let at: u64 = at.parse().ok()?;
+    let age = unix_secs().checked_sub(at)?;
+    (age <= window.as_secs() && is_jump_of(jump, guild, channel)).then(|| jump.to_string())
 }
 
 /// The parent channel of threads (`None` for channels that are not threads), looked up once.
@@ -297,6 +388,21 @@ mod tests {
     }
 
     #[test]
+    fn the_url_filter_is_the_ignore_and_allow_lists() {
+        let mut s = ServerSettings::default();
+        s.ignore.push("example.com".into());
+        let f = s.url_filter();
+        assert!(!f("https://news.example.com/a"));
+        assert!(f("https://example.org/a"));
+        s.ignore.clear();
+        s.allow.push("example.org".into());
+        let f = s.url_filter();
+        assert!(f("https://www.example.org/a"));
+        assert!(!f("https://example.com/a"));
+        assert!(!f("not a url"));
+    }
+
+    #[test]
     fn stored_settings_round_trip_and_bad_rows_give_defaults() {
         let s = ServerSettings {
             mode: Mode::Reaction,
@@ -320,16 +426,44 @@ mod tests {
         assert!(list.is_empty());
     }
 
-    #[test]
-    fn recent_links_expire() {
+    #[tokio::test]
+    async fn recent_links_are_kept_per_channel_and_expire() {
         let r = RecentLinks::default();
-        r.remember(1, "https://a.com/x", "jump".into());
+        let jump = "https://discord.com/channels/1/10/99";
+        r.remember(1, 10, "https://a.com/x", jump).await;
+        let hour = Duration::from_secs(3600);
         assert_eq!(
-            r.find(1, "https://a.com/x", Duration::from_secs(60))
-                .as_deref(),
-            Some("jump")
+            r.find(1, 10, "https://a.com/x", hour).await.as_deref(),
+            Some(jump)
         );
-        assert_eq!(r.find(2, "https://a.com/x", Duration::from_secs(60)), None);
-        assert_eq!(r.find(1, "https://a.com/x", Duration::ZERO), None);
+        assert_eq!(
+            r.find(1, 11, "https://a.com/x", hour).await,
+            None,
+            "another channel of the same server never sees it"
+        );
+        assert_eq!(r.find(1, 10, "https://a.com/x", Duration::ZERO).await, None);
+    }
+
+    #[test]
+    fn a_jump_link_from_redis_must_be_fresh_and_of_the_same_channel() {
+        let now = unix_secs();
+        let hour = Duration::from_secs(3600);
+        let good = format!("{now} https://discord.com/channels/1/10/99");
+        assert_eq!(
+            shared_jump(&good, 1, 10, hour).as_deref(),
+            Some("https://discord.com/channels/1/10/99")
+        );
+        for bad in [
+            format!("{now} https://discord.com/channels/1/11/99"),
+            format!("{now} https://discord.com/channels/2/10/99"),
+            format!("{now} https://evil.example/channels/1/10/99"),
+            format!("{now} https://discord.com/channels/1/10/99 [x](https://evil.example)"),
+            format!("{now} https://discord.com/channels/1/10/"),
+            format!("{} https://discord.com/channels/1/10/99", now - 7200),
+            "garbage".to_string(),
+            format!("{now} {}", "9".repeat(500)),
+        ] {
+            assert_eq!(shared_jump(&bad, 1, 10, hour), None, "{bad}");
+        }
     }
 }

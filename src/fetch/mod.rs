@@ -5,9 +5,12 @@
 //! resolves to is checked against an [`AddressPolicy`] inside the DNS resolver the
 //! connection uses (so DNS rebinding gains nothing), IP-literal hosts are checked in every
 //! spelling the URL parser accepts, and redirects are followed by hand so each hop is
-//! checked again. Time, redirect count, body size (after decompression) and content type
-//! are limited; the limits are the `DEFAULT_*` constants unless [`FetchConfig`] says
-//! otherwise.
+//! checked again. Time (the whole fetch, and each hop's time to its first byte), redirect
+//! count, body size (after decompression) and content type are limited; the limits are the
+//! `DEFAULT_*` constants unless [`FetchConfig`] says otherwise. A host that keeps timing out
+//! is paused for a while ([`SLOW_HOST_STRIKES`], [`SLOW_HOST_PAUSE`]), as is one that asked
+//! for a pause with `Retry-After`. Every page says which redirects led to it
+//! ([`Page::hops`]), so callers can judge each hop (e.g. against a domain list).
 //!
 //! This module does not extract article text or cache anything; it ends at a decoded
 //! [`Body`].
@@ -53,6 +56,15 @@ use sniff::Kind;
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 /// Default time allowed for the whole fetch: every redirect hop and the body included.
 pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(15);
+/// Default time allowed from sending a request (each redirect hop's) to its answer's
+/// headers, connecting included: news sites answer within a second or two, and a host that
+/// takes longer holds one of the bot's few fetch slots meanwhile.
+pub const DEFAULT_FIRST_BYTE_TIMEOUT: Duration = Duration::from_secs(8);
+/// Timeouts in a row after which a host is paused (see [`SLOW_HOST_PAUSE`]).
+pub const SLOW_HOST_STRIKES: u32 = 3;
+/// How long a host that timed out [`SLOW_HOST_STRIKES`] times in a row is not fetched: its
+/// links fail at once (as timeouts) instead of holding a fetch slot until the limit.
+pub const SLOW_HOST_PAUSE: Duration = Duration::from_secs(600);
 /// Default number of redirects followed.
 pub const DEFAULT_MAX_REDIRECTS: usize = 5;
 /// Default body limit in bytes, counted after decompression.
@@ -89,6 +101,9 @@ pub struct FetchConfig {
     pub connect_timeout: Duration,
     /// Time allowed for the whole fetch, redirects and body included.
     pub request_timeout: Duration,
+    /// Time allowed from sending each hop's request to its answer's headers (connecting
+    /// included); the whole fetch stays within `request_timeout` too.
+    pub first_byte_timeout: Duration,
     /// Redirects followed at most.
     pub max_redirects: usize,
     /// Body size limit after decompression.
@@ -104,6 +119,7 @@ impl Default for FetchConfig {
             allow_private_hosts: false,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             request_timeout: DEFAULT_REQUEST_TIMEOUT,
+            first_byte_timeout: DEFAULT_FIRST_BYTE_TIMEOUT,
             max_redirects: DEFAULT_MAX_REDIRECTS,
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
             allowed_ports: DEFAULT_ALLOWED_PORTS.to_vec(),
@@ -149,6 +165,70 @@ impl PausedHosts {
     }
 }
 
+/// Hosts that keep timing out: each timeout is a strike, each fetch that ends otherwise
+/// takes one back, and [`SLOW_HOST_STRIKES`] strikes pause the host for [`SLOW_HOST_PAUSE`].
+/// Shared by every clone of a fetcher, so one slow host cannot hold the bot's fetch slots
+/// link after link.
+#[derive(Debug, Default)]
+struct SlowHosts(std::sync::Mutex<std::collections::HashMap<String, Strikes>>);
+
+#[derive(Debug, Clone, Copy, Default)]
+struct Strikes {
+    count: u32,
+    paused_until: Option<std::time::Instant>,
+}
+
+impl SlowHosts {
+    fn map(&self) -> std::sync::MutexGuard<'_, std::collections::HashMap<String, Strikes>> {
+        // A poisoned lock only means a thread panicked mid-update; the map is still usable.
+        self.0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Whether `host` is paused for timing out.
+    fn paused(&self, host: &str) -> bool {
+        let now = std::time::Instant::now();
+        self.map()
+            .get(host)
+            .and_then(|s| s.paused_until)
+            .is_some_and(|until| until > now)
+    }
+
+    /// Counts a timeout of `host`; the strike that reaches the limit pauses it.
+    fn timed_out(&self, host: &str) {
+        let now = std::time::Instant::now();
+        let mut map = self.map();
+        if map.len() >= MAX_PAUSED_HOSTS && !map.contains_key(host) {
+            map.retain(|_, s| s.paused_until.is_some_and(|t| t > now));
+            if map.len() >= MAX_PAUSED_HOSTS {
+                return;
+            }
+        }
+        let s = map.entry(host.to_string()).or_default();
+        s.count = s.count.saturating_add(1);
+        if s.count >= SLOW_HOST_STRIKES {
+            s.count = 0;
+            s.paused_until = Some(now + SLOW_HOST_PAUSE);
+            tracing::info!(%host, pause = ?SLOW_HOST_PAUSE, "host keeps timing out; pausing it");
+        }
+    }
+
+    /// A fetch of `host` ended without timing out: one strike less.
+    fn answered(&self, host: &str) {
+        let mut map = self.map();
+        if let Some(s) = map.get_mut(host) {
+            s.count = s.count.saturating_sub(1);
+            let paused = s
+                .paused_until
+                .is_some_and(|t| t > std::time::Instant::now());
+            if s.count == 0 && !paused {
+                map.remove(host);
+            }
+        }
+    }
+}
+
 /// The pause a 429 or 503 answer asks for: its `Retry-After` in seconds or as an HTTP date;
 /// a 429 without one gets [`DEFAULT_RETRY_AFTER`]. Other statuses ask for none.
 fn requested_pause(status: u16, headers: &HeaderMap) -> Option<Duration> {
@@ -189,6 +269,9 @@ pub(crate) fn pause_of_secs(secs: f64) -> Option<Duration> {
 pub struct Page {
     /// The final URL, after redirects.
     pub url: url::Url,
+    /// The URLs that redirected on the way to `url`, in order (the first is the one asked
+    /// for); empty when there was no redirect.
+    pub hops: Vec<url::Url>,
     /// The decoded body.
     pub body: Body,
 }
@@ -209,6 +292,7 @@ pub struct Fetcher {
     config: FetchConfig,
     policy: Arc<dyn AddressPolicy>,
     paused: Arc<PausedHosts>,
+    slow: Arc<SlowHosts>,
 }
 
 impl Fetcher {
@@ -262,6 +346,7 @@ impl Fetcher {
             config,
             policy,
             paused: Arc::new(PausedHosts::default()),
+            slow: Arc::new(SlowHosts::default()),
         })
     }
 
@@ -280,34 +365,49 @@ impl Fetcher {
     /// [`Error::NotAnArticle`], [`Error::EmptyPage`].
     pub async fn fetch(&self, url: &str) -> Result<Page> {
         let limit = self.config.request_timeout;
-        match tokio::time::timeout(limit, self.fetch_within_deadline(url)).await {
-            Ok(result) => result,
-            Err(_) => Err(Error::Timeout(limit)),
+        // The host being fetched (the last hop's), once it passed every check.
+        let mut host = None;
+        let result =
+            match tokio::time::timeout(limit, self.fetch_within_deadline(url, &mut host)).await {
+                Ok(result) => result,
+                Err(_) => Err(Error::Timeout(limit)),
+            };
+        if let Some(host) = host {
+            match &result {
+                Err(Error::Timeout(_)) => self.slow.timed_out(&host),
+                _ => self.slow.answered(&host),
+            }
         }
+        result
     }
 
-    async fn fetch_within_deadline(&self, input: &str) -> Result<Page> {
+    async fn fetch_within_deadline(
+        &self,
+        input: &str,
+        fetching: &mut Option<String>,
+    ) -> Result<Page> {
         let mut url = parse_http_url(input.trim())?;
-        let mut redirects = 0;
+        let mut hops = Vec::new();
         loop {
+            *fetching = None;
             self.check_literal_host(&url)?;
             self.check_port(&url)?;
             self.check_not_paused(&url)?;
-            let resp = self
-                .client
-                .get(url.clone())
-                .send()
-                .await
-                .map_err(|e| self.send_error(&e))?;
+            fetching.clone_from(&url.host_str().map(str::to_string));
+            let ttfb = self.config.first_byte_timeout;
+            let resp = match tokio::time::timeout(ttfb, self.client.get(url.clone()).send()).await {
+                Ok(sent) => sent.map_err(|e| self.send_error(&e))?,
+                Err(_) => return Err(Error::Timeout(ttfb)),
+            };
             let status = resp.status();
             if is_followed_redirect(status) {
                 if let Some(location) = resp.headers().get(header::LOCATION) {
-                    if redirects >= self.config.max_redirects {
+                    if hops.len() >= self.config.max_redirects {
                         return Err(Error::TooManyRedirects(self.config.max_redirects));
                     }
-                    redirects += 1;
-                    url = redirect_target(&url, location.as_bytes())?;
-                    tracing::debug!(%url, redirects, "following redirect");
+                    let next = redirect_target(&url, location.as_bytes())?;
+                    hops.push(std::mem::replace(&mut url, next));
+                    tracing::debug!(%url, redirects = hops.len(), "following redirect");
                     continue;
                 }
             }
@@ -322,7 +422,9 @@ impl Fetcher {
                     status: status.as_u16(),
                 });
             }
-            return self.read_page(url, resp).await;
+            let mut page = self.read_page(url, resp).await?;
+            page.hops = hops;
+            return Ok(page);
         }
     }
 
@@ -344,18 +446,23 @@ impl Fetcher {
         }
     }
 
-    /// Refuses a host that asked for a pause (429/503 with `Retry-After`) still running.
+    /// Refuses a host that asked for a pause (429/503 with `Retry-After`) still running, or
+    /// that is paused for timing out again and again.
     fn check_not_paused(&self, url: &Url) -> Result<()> {
         let Some(host) = url.host_str() else {
             return Ok(());
         };
-        match self.paused.remaining(host) {
-            Some(wait) => Err(Error::RateLimited {
+        if let Some(wait) = self.paused.remaining(host) {
+            return Err(Error::RateLimited {
                 host: host.to_string(),
                 seconds: wait.as_secs().max(1),
-            }),
-            None => Ok(()),
+            });
         }
+        if self.slow.paused(host) {
+            // Said as what it is: the site takes too long to answer (it did, again and again).
+            return Err(Error::Timeout(self.config.first_byte_timeout));
+        }
+        Ok(())
     }
 
     /// Refuses IP-literal hosts the policy refuses (names are checked by the resolver).
@@ -422,7 +529,11 @@ impl Fetcher {
             Err(join) if join.is_panic() => std::panic::resume_unwind(join.into_panic()),
             Err(join) => return Err(Error::Connect(format!("decoding was cancelled: {join}"))),
         };
-        Ok(Page { url, body })
+        Ok(Page {
+            url,
+            hops: Vec::new(),
+            body,
+        })
     }
 
     /// Turns a failed send into the error a user should see: a policy refusal or DNS

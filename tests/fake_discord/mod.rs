@@ -96,6 +96,8 @@ struct Inner {
     threads: Mutex<std::collections::HashMap<u64, u64>>,
     /// Messages sent by tests, by id (`GET /channels/{c}/messages/{id}` answers with them).
     messages: Mutex<std::collections::HashMap<u64, Value>>,
+    /// Channels whose next `GET /channels/{id}` lookups fail, with how many more fail.
+    channel_failures: Mutex<std::collections::HashMap<u64, usize>>,
 }
 
 struct Conn {
@@ -155,6 +157,7 @@ impl FakeDiscord {
             refuse_intents: std::sync::atomic::AtomicBool::new(false),
             threads: Mutex::default(),
             messages: Mutex::default(),
+            channel_failures: Mutex::default(),
             refuse_connections: std::sync::atomic::AtomicBool::new(false),
         });
         let app = Router::new()
@@ -386,6 +389,11 @@ impl FakeDiscord {
         self.send_message_via(Some(shard), channel, author, content)
     }
 
+    /// [`Self::send_message`] in the server `guild` (another server than [`GUILD_ID`]).
+    pub fn send_message_in(&self, guild: u64, channel: u64, author: &Value, content: &str) -> u64 {
+        self.send_message_to(None, guild, channel, author, content)
+    }
+
     fn send_message_via(
         &self,
         shard: Option<u32>,
@@ -393,15 +401,19 @@ impl FakeDiscord {
         author: &Value,
         content: &str,
     ) -> u64 {
+        self.send_message_to(shard, GUILD_ID, channel, author, content)
+    }
+
+    fn send_message_to(
+        &self,
+        shard: Option<u32>,
+        guild: u64,
+        channel: u64,
+        author: &Value,
+        content: &str,
+    ) -> u64 {
         let id = self.next_id();
-        let mut m = message_json(
-            id,
-            channel,
-            Some(GUILD_ID),
-            author.clone(),
-            content,
-            json!([]),
-        );
+        let mut m = message_json(id, channel, Some(guild), author.clone(), content, json!([]));
         m["member"] =
             json!({"roles": [], "joined_at": TIMESTAMP, "deaf": false, "mute": false, "flags": 0});
         self.inner.messages.lock().unwrap().insert(id, m.clone());
@@ -419,6 +431,15 @@ impl FakeDiscord {
         self.inner.messages.lock().unwrap().insert(id, m.clone());
         self.dispatch("MESSAGE_CREATE", m);
         id
+    }
+
+    /// Makes the next `n` lookups of `channel` (`GET /channels/{channel}`) fail with HTTP 500.
+    pub fn fail_channel_lookups(&self, channel: u64, n: usize) {
+        self.inner
+            .channel_failures
+            .lock()
+            .unwrap()
+            .insert(channel, n);
     }
 
     /// Makes `thread` a thread of the channel `parent` (as `GET /channels/{thread}` says).
@@ -497,14 +518,27 @@ impl FakeDiscord {
         json!({"name": option, "type": opt["type"], "value": ch["value"]})
     }
 
-    /// Sends an INTERACTION_CREATE for the "Summarize" message menu on `target`.
+    /// Sends an INTERACTION_CREATE for the "Summarize" message menu on `target`, from a member
+    /// who may view the channel, send messages and embed links there.
     pub fn message_menu(&self, channel: u64, user: &Value, name: &str, target: Value) -> String {
+        self.message_menu_with(channel, user, name, target, MEMBER_PERMISSIONS)
+    }
+
+    /// [`Self::message_menu`] from a member with `permissions` in the channel.
+    pub fn message_menu_with(
+        &self,
+        channel: u64,
+        user: &Value,
+        name: &str,
+        target: Value,
+        permissions: u64,
+    ) -> String {
         let target_id = target["id"].as_str().unwrap().to_string();
         let data = json!({
             "id": self.next_id().to_string(), "name": name, "type": 3, "target_id": target_id,
             "resolved": {"messages": {target_id.clone(): target}},
         });
-        self.interaction(None, channel, user, data, 0x0000_0400 | 0x0000_0800)
+        self.interaction(None, channel, user, data, permissions)
     }
 
     /// Sends an INTERACTION_CREATE for a press on the button `custom_id` under `message` (a
@@ -587,6 +621,9 @@ pub fn is_reply_to(c: &Call, message: u64) -> bool {
         && c.path.ends_with("/messages")
         && c.body["message_reference"]["message_id"].as_str() == Some(&message.to_string())
 }
+
+/// View channel, send messages and embed links: what an ordinary member may do in a channel.
+pub const MEMBER_PERMISSIONS: u64 = 0x0000_0400 | 0x0000_0800 | 0x0000_4000;
 
 /// A pseudo status for [`FakeDiscord::fail_next_messages`]: never answer.
 pub const HANG: u16 = 0;
@@ -747,6 +784,20 @@ async fn rest(
         }
         ("GET", ["channels", channel]) => {
             let id: u64 = channel.parse().unwrap_or(0);
+            let fail = {
+                let mut failing = inner.channel_failures.lock().unwrap();
+                match failing.get_mut(&id) {
+                    Some(n) if *n > 0 => {
+                        *n -= 1;
+                        true
+                    }
+                    _ => false,
+                }
+            };
+            if fail {
+                record(&inner, call);
+                return error(StatusCode::INTERNAL_SERVER_ERROR, "injected failure");
+            }
             let parent = inner.threads.lock().unwrap().get(&id).copied();
             match parent {
                 Some(p) => Json(json!({
