@@ -124,7 +124,7 @@ pub async fn brief_links(data: &Data, urls: &[String], sentences: Option<usize>)
             // A panic (or cancellation) while briefing this link: it gets a failure line
             // like any other error, and the other links of the message are unaffected.
             Err(e) => {
-                tracing::error!(url = %url, "briefing failed unexpectedly: {e}");
+                tracing::error!(url = %crate::redact::link_for_log(url), "briefing failed unexpectedly: {e}");
                 Err(std::sync::Arc::new(BriefError::Internal(e.to_string())))
             }
         };
@@ -135,7 +135,7 @@ pub async fn brief_links(data: &Data, urls: &[String], sentences: Option<usize>)
                     out.sources.push(url.clone());
                 }
                 Some(q) => {
-                    tracing::info!(url = %url, reason = ?q, "no brief posted");
+                    tracing::info!(url = %crate::redact::link_for_log(url), reason = ?q, "no brief posted");
                     out.quiet
                         .push(data.prompts.render(q.prompt_key(), context! { url => url }));
                 }
@@ -144,11 +144,17 @@ pub async fn brief_links(data: &Data, urls: &[String], sentences: Option<usize>)
                 tracing::debug!(url = %url, "skipped: not an article");
             }
             Err(e) if e.kind() == "busy" => {
-                tracing::info!(url = %url, "skipped: busy");
+                tracing::info!(url = %crate::redact::link_for_log(url), "skipped: busy");
                 out.busy = true;
             }
             Err(e) => {
-                tracing::info!(url = %url, kind = e.kind(), "brief failed: {e}");
+                // No query string or fragment at info level: they may carry tokens.
+                tracing::info!(
+                    url = %crate::redact::link_for_log(url),
+                    kind = e.kind(),
+                    "brief failed: {}",
+                    crate::redact::scrub_link(&e.to_string(), url)
+                );
                 out.failures.push(failure_line(data, url, &e));
             }
         }
