@@ -75,8 +75,12 @@ fn main() {
         for b in &baselines {
             rows.push(("baseline", b.clone(), run(b, &site, pages).await));
         }
-        let this = env!("CARGO_BIN_EXE_newsbrief").to_string();
-        rows.push(("this build", this.clone(), run(&this, &site, pages).await));
+        // BENCH_BASELINES_ONLY=1 leaves this build out (runs that change the baselines'
+        // environment, such as BENCH_LD_PRELOAD, need not measure it again).
+        if std::env::var_os("BENCH_BASELINES_ONLY").is_none() || baselines.is_empty() {
+            let this = env!("CARGO_BIN_EXE_newsbrief").to_string();
+            rows.push(("this build", this.clone(), run(&this, &site, pages).await));
+        }
         println!();
         println!("{pages} distinct pages of {PAGE_BYTES} bytes ({TITLE_BYTES}-byte titles, run-on paragraphs); cache budget {} MiB", budget_mib());
         for (name, bin, r) in rows {
@@ -100,13 +104,18 @@ async fn start_pages() -> String {
 fn spawn_bot(bin: &str, fake: &FakeDiscord, dir: &Path) -> Child {
     let mut cmd = common::bot_command(bin, TOKEN, &fake.base_url, dir);
     // Allocator experiments (glibc's MALLOC_ARENA_MAX=2, MALLOC_MMAP_THRESHOLD_=...,
-    // MALLOC_TRIM_THRESHOLD_=..., GLIBC_TUNABLES) and another cache budget
+    // MALLOC_TRIM_THRESHOLD_=..., GLIBC_TUNABLES, BENCH_LD_PRELOAD) and another cache budget
     // (NEWSBRIEF_CACHE_BYTES) reach the bot when set for the bench.
     for (name, value) in std::env::vars_os() {
         let n = name.to_string_lossy();
         if n.starts_with("MALLOC_") || n == "GLIBC_TUNABLES" || n == "NEWSBRIEF_CACHE_BYTES" {
             cmd.env(&name, value);
         }
+    }
+    // Another allocator library for the bot alone (say Debian's libjemalloc.so.2 or
+    // libmimalloc.so.2 under a system-malloc build), without preloading it into the bench.
+    if let Some(lib) = std::env::var_os("BENCH_LD_PRELOAD") {
+        cmd.env("LD_PRELOAD", lib);
     }
     cmd.spawn().expect("spawn the bot")
 }

@@ -494,6 +494,50 @@ mod tests {
         );
     }
 
+    #[test]
+    fn entries_are_checked_before_and_after_decoding() {
+        let url = "https://a.example/x";
+        let key = SharedCache::key(url, Some(3));
+        assert_eq!(url_of_key(&key), Some(url));
+        let brief = Brief {
+            url: Some(url.into()),
+            title: Some("t ".repeat(10_000)),
+            text: "main text".into(),
+            ..Brief::default()
+        };
+        let entry =
+            |u: &str, b: &Brief| serde_json::to_vec(&EntryOut { url: u, brief: b }).unwrap();
+        let ok = accept_entry(&key, &entry(url, &brief)).unwrap();
+        assert!(ok.text.is_empty());
+        assert!(ok.title.unwrap().chars().count() <= crate::brief::TITLE_MAX_CHARS);
+        assert_eq!(
+            accept_entry(&key, &entry("https://b.example/", &brief)),
+            Err(Refused::WrongUrl)
+        );
+        assert_eq!(
+            accept_entry(
+                &SharedCache::key("https://b.example/", Some(3)),
+                &entry(url, &brief)
+            ),
+            Err(Refused::WrongUrl)
+        );
+        let bad_link = Brief {
+            url: Some("javascript:alert(1)".into()),
+            ..brief.clone()
+        };
+        assert_eq!(
+            accept_entry(&key, &entry(url, &bad_link)),
+            Err(Refused::BadLink)
+        );
+        assert_eq!(
+            accept_entry(&key, &serde_json::to_vec(&brief).unwrap()),
+            Err(Refused::Unreadable),
+            "a bare brief (no entry around it) is not one this bot wrote"
+        );
+        let huge = vec![b' '; MAX_ENTRY_BYTES + 1];
+        assert_eq!(accept_entry(&key, &huge), Err(Refused::TooLarge));
+    }
+
     #[tokio::test]
     async fn an_unreachable_redis_is_left_alone_between_retries() {
         let port = std::net::TcpListener::bind("127.0.0.1:0")

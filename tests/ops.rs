@@ -476,3 +476,49 @@ async fn replies_go_on_while_postgres_is_away_and_settings_return_with_it() {
     );
     assert_eq!(pages.hits("after"), 0);
 }
+
+// ---- the test command ----------------------------------------------------------------------------
+
+/// `tools/test.sh` on a machine where it cannot install (no `apt-get`) and the tests' needs
+/// are missing: it says what to install and stops before building anything.
+#[test]
+fn the_test_command_says_what_to_install_before_building_anything() {
+    let bin = tempfile::tempdir().unwrap();
+    let marker = bin.path().join("cargo-was-called");
+    // A PATH with a shell and the few tools the script itself uses, a cargo that only
+    // records being called, and none of the tests' needs (nor apt-get or sudo).
+    for tool in ["bash", "dirname", "id", "grep"] {
+        let found = ["/usr/bin", "/bin"]
+            .iter()
+            .map(|d| std::path::Path::new(d).join(tool))
+            .find(|p| p.is_file())
+            .unwrap_or_else(|| panic!("{tool} not found"));
+        std::os::unix::fs::symlink(found, bin.path().join(tool)).unwrap();
+    }
+    let cargo = bin.path().join("cargo");
+    std::fs::write(
+        &cargo,
+        format!("#!/bin/sh\necho called > '{}'\n", marker.display()),
+    )
+    .unwrap();
+    std::fs::set_permissions(&cargo, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let out = Command::new(bin.path().join("bash"))
+        .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/tools/test.sh"))
+        .env_clear()
+        .env("PATH", bin.path())
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    for pkg in [
+        "redis-server",
+        "chromium",
+        "fonts-noto-core",
+        "fonts-noto-color-emoji",
+    ] {
+        assert!(err.contains(pkg), "{pkg} not named: {err}");
+    }
+    assert!(err.contains("Nothing was built"), "{err}");
+    assert!(!marker.exists(), "cargo ran before the needs were met");
+}
