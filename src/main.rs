@@ -13,9 +13,8 @@ use newsbrief::{Brief, BriefOptions, Engine, Error, Settings};
 use serde::Serialize;
 use serde_json::Value;
 
-// The global allocator (README, "Memory under hostile pages"): glibc's malloc kept the freed
-// work of each hostile page (hundreds of MiB resident after a few hundred pages); mimalloc
-// gives it back. Both crates are the allocators' own well-kept bindings; no unsafe code here.
+// An optional global allocator (README, "Memory under hostile pages"; off by default: the
+// system's malloc). Both crates are the allocators' own well-kept bindings; no unsafe code here.
 #[cfg(feature = "mimalloc")]
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
