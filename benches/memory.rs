@@ -1,6 +1,6 @@
 //! Memory benchmark (issue 15): hostile pages through the bot's brief cache.
 //!
-//! usage: cargo bench --bench memory [-- [PAGES] [BASELINE_BINARY]]
+//! usage: cargo bench --bench memory [-- [PAGES] [BASELINE_BINARY...]]
 //!
 //! Serves PAGES (default 2,000) distinct pages of about 5 MB each from 127.0.0.1, each the
 //! worst case for a brief's size: a 2 MB `<title>` and paragraphs of run-on sentences. The
@@ -11,9 +11,12 @@
 //! budget (NEWSBRIEF_CACHE_BYTES, default 64 MiB) and the idle memory after start-up.
 //!
 //! With BASELINE_BINARY (for example a copy of the release binary built from `main` before
-//! this work), the same run is made with it first, so both figures come from one run on one
-//! machine. A binary whose memory passes SAFETY_RSS is stopped early (the machine is shared),
-//! and the page count it reached is printed.
+//! this work, or built with another allocator: `--no-default-features` for glibc's malloc),
+//! the same run is made with each first, so all figures come from one run on one machine.
+//! Each row gives the idle memory, the peak (VmHWM), the memory still resident after the run
+//! (VmRSS once the last reply is in) and the pages briefed per second. A binary whose memory
+//! passes SAFETY_RSS is stopped early (the machine is shared), and the page count it reached
+//! is printed.
 
 #[path = "../tests/fake_discord/mod.rs"]
 mod fake_discord;
@@ -60,23 +63,33 @@ fn main() {
         .iter()
         .find_map(|a| a.parse().ok())
         .unwrap_or(DEFAULT_PAGES);
-    let baseline = args.iter().find(|a| a.parse::<usize>().is_err()).cloned();
+    let baselines: Vec<String> = args
+        .iter()
+        .filter(|a| a.parse::<usize>().is_err())
+        .cloned()
+        .collect();
     let rt = common::runtime();
     rt.block_on(async {
         let site = start_pages().await;
         let mut rows = Vec::new();
-        if let Some(b) = &baseline {
+        for b in &baselines {
             rows.push(("baseline", b.clone(), run(b, &site, pages).await));
         }
-        let this = env!("CARGO_BIN_EXE_newsbrief").to_string();
-        rows.push(("this build", this.clone(), run(&this, &site, pages).await));
+        // BENCH_BASELINES_ONLY=1 leaves this build out (runs that change the baselines'
+        // environment, such as BENCH_LD_PRELOAD, need not measure it again).
+        if std::env::var_os("BENCH_BASELINES_ONLY").is_none() || baselines.is_empty() {
+            let this = env!("CARGO_BIN_EXE_newsbrief").to_string();
+            rows.push(("this build", this.clone(), run(&this, &site, pages).await));
+        }
         println!();
         println!("{pages} distinct pages of {PAGE_BYTES} bytes ({TITLE_BYTES}-byte titles, run-on paragraphs); cache budget {} MiB", budget_mib());
         for (name, bin, r) in rows {
             println!(
-                "{name:<10}  idle {:>8}  peak (VmHWM) {:>10}  pages briefed {:>5}{}  [{bin}]",
+                "{name:<10}  idle {:>8}  peak (VmHWM) {:>10}  after the run (VmRSS) {:>10}  {:>5.1} pages/s  pages briefed {:>5}{}  [{bin}]",
                 common::mib(r.idle_kib),
                 common::mib(r.peak_kib),
+                common::mib(r.after_kib),
+                r.per_sec,
                 r.briefed,
                 if r.stopped { " (stopped at the safety limit)" } else { "" }
             );
@@ -91,7 +104,7 @@ async fn start_pages() -> String {
 fn spawn_bot(bin: &str, fake: &FakeDiscord, dir: &Path) -> Child {
     let mut cmd = common::bot_command(bin, TOKEN, &fake.base_url, dir);
     // Allocator experiments (glibc's MALLOC_ARENA_MAX=2, MALLOC_MMAP_THRESHOLD_=...,
-    // MALLOC_TRIM_THRESHOLD_=..., GLIBC_TUNABLES) and another cache budget
+    // MALLOC_TRIM_THRESHOLD_=..., GLIBC_TUNABLES, BENCH_LD_PRELOAD) and another cache budget
     // (NEWSBRIEF_CACHE_BYTES) reach the bot when set for the bench.
     for (name, value) in std::env::vars_os() {
         let n = name.to_string_lossy();
@@ -99,12 +112,21 @@ fn spawn_bot(bin: &str, fake: &FakeDiscord, dir: &Path) -> Child {
             cmd.env(&name, value);
         }
     }
+    // Another allocator library for the bot alone (say Debian's libjemalloc.so.2 or
+    // libmimalloc.so.2 under a system-malloc build), without preloading it into the bench.
+    if let Some(lib) = std::env::var_os("BENCH_LD_PRELOAD") {
+        cmd.env("LD_PRELOAD", lib);
+    }
     cmd.spawn().expect("spawn the bot")
 }
 
 struct Outcome {
     idle_kib: Option<u64>,
     peak_kib: Option<u64>,
+    /// Resident once the last reply is in.
+    after_kib: Option<u64>,
+    /// Pages briefed per second over the run.
+    per_sec: f64,
     briefed: usize,
     stopped: bool,
 }
@@ -153,11 +175,17 @@ async fn run(bin: &str, site: &str, pages: usize) -> Outcome {
             );
         }
     }
+    let per_sec = briefed as f64 / started.elapsed().as_secs_f64().max(1e-9);
+    // A moment for the replies' last work to end, as a bot between bursts would.
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let after_kib = common::proc_status(pid, "VmRSS");
     let peak_kib = common::proc_status(pid, "VmHWM");
     child::stop(child);
     Outcome {
         idle_kib,
         peak_kib,
+        after_kib,
+        per_sec,
         briefed,
         stopped,
     }

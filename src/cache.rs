@@ -776,7 +776,7 @@ where
     match tokio::task::spawn_blocking(work).await {
         Ok(result) => Ok(result?),
         Err(join) if join.is_panic() => {
-            tracing::error!(url = %url, "briefing panicked");
+            tracing::error!(url = %crate::redact::link_for_log(url), "briefing panicked");
             Err(BriefError::Internal("the analysis crashed".into()))
         }
         Err(join) => Err(BriefError::Internal(join.to_string())),

@@ -29,6 +29,7 @@ pub mod extract;
 pub mod fetch;
 pub mod links;
 pub mod metrics;
+pub mod redact;
 pub mod render;
 pub mod shared;
 pub mod status;

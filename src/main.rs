@@ -13,6 +13,15 @@ use newsbrief::{Brief, BriefOptions, Engine, Error, Settings};
 use serde::Serialize;
 use serde_json::Value;
 
+// An optional global allocator (README, "Memory under hostile pages"; off by default: the
+// system's malloc). Both crates are the allocators' own well-kept bindings; no unsafe code here.
+#[cfg(feature = "mimalloc")]
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+#[cfg(all(feature = "jemalloc", not(feature = "mimalloc")))]
+#[global_allocator]
+static GLOBAL: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 /// Turns news links into briefs: key sentences, key actors and the status of the story's
 /// main claim. Runs from the command line (no token needed) or as a Discord bot.
 #[derive(Parser, Debug)]
@@ -27,7 +36,8 @@ struct Cli {
 #[derive(Args, Debug)]
 struct GlobalArgs {
     /// Let fetches reach loopback, private and link-local addresses (self-hosted sources, tests).
-    #[arg(long, global = true, env = "NEWSBRIEF_ALLOW_PRIVATE_HOSTS", value_parser = clap::builder::FalseyValueParser::new())]
+    /// (The variable takes true/false, 1/0, yes/no or on/off; anything else is refused.)
+    #[arg(long, global = true, env = "NEWSBRIEF_ALLOW_PRIVATE_HOSTS", value_parser = newsbrief::config::bool_value)]
     allow_private_hosts: bool,
     /// Folder with status.toml / actors.toml (and the bot's bot.toml) overriding the built-in wording and cue lists.
     #[arg(long, global = true, env = "NEWSBRIEF_PROMPTS_DIR", value_name = "DIR")]
@@ -126,13 +136,12 @@ impl From<FormatArg> for Format {
 }
 
 fn main() -> ExitCode {
-    // A missing .env is normal; a broken one is worth a warning once logging is up.
-    let dotenv = dotenvy::dotenv();
+    // A missing .env is normal; a broken one is worth a warning once logging is up (with the
+    // line number only: the line may hold a secret).
+    let dotenv = newsbrief::config::load_dotenv();
     init_logging();
-    if let Err(e) = &dotenv {
-        if !e.not_found() {
-            tracing::warn!("ignoring .env: {e}");
-        }
+    if let Some(warning) = dotenv {
+        tracing::warn!("{warning}");
     }
     let cli = Cli::parse();
     match run(cli) {
@@ -155,11 +164,14 @@ fn init_logging() {
 
 fn settings(g: &GlobalArgs) -> anyhow::Result<Settings> {
     let secs = |name: &str, v: f64| -> anyhow::Result<Duration> {
-        anyhow::ensure!(
-            v.is_finite() && v > 0.0,
-            "--{name} must be a positive number of seconds"
-        );
-        Ok(Duration::from_secs_f64(v))
+        newsbrief::config::duration_from_secs(v)
+            .filter(|d| !d.is_zero())
+            .with_context(|| {
+                format!(
+                    "--{name} must be a positive number of seconds, at most {} (30 days); got {v}",
+                    newsbrief::config::MAX_DURATION_SECS
+                )
+            })
     };
     Ok(Settings {
         fetch: FetchConfig {
@@ -176,7 +188,14 @@ fn settings(g: &GlobalArgs) -> anyhow::Result<Settings> {
 }
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
-    let settings = settings(&cli.global)?;
+    let settings = match settings(&cli.global) {
+        Ok(s) => s,
+        // A setting out of range is a usage error (exit 2), like a bad flag.
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            return Ok(ExitCode::from(2));
+        }
+    };
     match cli.command {
         Command::Summarize(args) => summarize(&settings, &args),
         Command::Batch(io) => batch(&settings, &io),

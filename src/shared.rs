@@ -9,6 +9,12 @@
 //! Redis is never needed for a reply: every call has a short timeout, and when Redis is down
 //! or slow this logs it once, answers "not shared" for a few seconds without trying, then
 //! tries again, and logs once more when Redis is back.
+//!
+//! What is read from Redis is untrusted input (anyone who can write to it could write any
+//! value): at most [`MAX_ENTRY_BYTES`] are read (the size bound holds before any decoding),
+//! an entry must name the URL of the key it is stored under and link to an http(s) page,
+//! and the brief then gets the same field caps as a freshly made one, with no main text.
+//! Anything else counts as no entry (and is logged once).
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
@@ -31,8 +37,79 @@ pub const POLL_EVERY: Duration = Duration::from_millis(20);
 /// Deletes a lock only when it holds this process's mark, in one atomic step.
 const UNLOCK_SCRIPT: &str =
     "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end";
-/// Prefix of every key, with a version: a change of the brief's JSON shape changes it.
-const PREFIX: &str = "newsbrief:v1";
+/// Prefix of every key, with a version: a change of the stored JSON's shape changes it
+/// (v2: the brief inside an entry that names its URL).
+const PREFIX: &str = "newsbrief:v2";
+/// Largest shared entry read, in bytes: a brief without its main text and with every field
+/// capped ([`crate::brief`]) is some 60 KiB of one-byte characters, under 250 KiB in any
+/// script, and JSON escapes can at most double that. Longer values are never decoded (nor
+/// read whole: `GETRANGE` stops at this bound).
+pub const MAX_ENTRY_BYTES: usize = 512 * 1024;
+/// Longest link a shared brief may carry, in bytes.
+pub const MAX_URL_BYTES: usize = 8 * 1024;
+
+/// What is stored under a brief key: the brief and the (normalised) URL it was asked for, so
+/// a brief is never shown for another URL than its key's.
+#[derive(serde::Serialize)]
+struct EntryOut<'a> {
+    url: &'a str,
+    brief: &'a Brief,
+}
+
+/// [`EntryOut`] as read back (untrusted).
+#[derive(serde::Deserialize)]
+struct EntryIn {
+    url: String,
+    brief: Brief,
+}
+
+/// Why a shared entry was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refused {
+    /// Longer than [`MAX_ENTRY_BYTES`].
+    TooLarge,
+    /// Not an entry of this version's shape.
+    Unreadable,
+    /// Stored under another URL's key.
+    WrongUrl,
+    /// Its link is not an http(s) URL (or is longer than [`MAX_URL_BYTES`]).
+    BadLink,
+}
+
+/// The URL a brief key names.
+fn url_of_key(key: &str) -> Option<&str> {
+    key.strip_prefix(PREFIX)?
+        .strip_prefix(":brief:")?
+        .split_once(':')
+        .map(|(_, url)| url)
+}
+
+/// Checks a value read under `key` and makes it a brief as safe as a fresh one: the size
+/// bound first (before decoding), then the shape, the key's URL, the link, and the caps.
+///
+/// # Errors
+/// [`Refused`] says why the value is not used.
+pub fn accept_entry(key: &str, raw: &[u8]) -> Result<Brief, Refused> {
+    if raw.len() > MAX_ENTRY_BYTES {
+        return Err(Refused::TooLarge);
+    }
+    let entry: EntryIn = serde_json::from_slice(raw).map_err(|_| Refused::Unreadable)?;
+    if url_of_key(key) != Some(entry.url.as_str()) {
+        return Err(Refused::WrongUrl);
+    }
+    let mut brief = entry.brief;
+    if let Some(link) = &brief.url {
+        let web = link.len() <= MAX_URL_BYTES
+            && url::Url::parse(link)
+                .is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.has_host());
+        if !web {
+            return Err(Refused::BadLink);
+        }
+    }
+    brief.text = String::new();
+    brief.enforce_limits();
+    Ok(brief)
+}
 
 /// What taking a link's fetch lock gave.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -59,6 +136,9 @@ pub struct SharedCache {
     owner: String,
     /// Set to 1 while Redis answers, 0 while it does not.
     up_gauge: Option<prometheus::IntGauge>,
+    /// Whether a refused entry was logged (once per process: whoever writes them could
+    /// otherwise flood the log).
+    refused_logged: AtomicBool,
 }
 
 impl std::fmt::Debug for SharedCache {
@@ -95,6 +175,7 @@ impl SharedCache {
             wait,
             owner: format!("{}-{}", std::process::id(), random_u64()),
             up_gauge: None,
+            refused_logged: AtomicBool::new(false),
         })
     }
 
@@ -217,6 +298,13 @@ impl SharedCache {
                 self.succeeded();
                 Some(v)
             }
+            // Redis answered, with an error about the command or the key (a key of another
+            // type, say): Redis is up, the value is just not usable.
+            Ok(Err(e)) if answered_with_error(&e) => {
+                self.succeeded();
+                tracing::debug!("Redis refused a command: {e}");
+                None
+            }
             Ok(Err(e)) => {
                 self.failed(&e.to_string()).await;
                 None
@@ -228,29 +316,65 @@ impl SharedCache {
         }
     }
 
-    /// Whether Redis answers a PING now.
-    pub async fn ping(&self) -> bool {
-        self.run::<String>(&redis::cmd("PING")).await.is_some()
-    }
-
-    /// The brief stored under `key`, if any (a value that does not parse counts as none).
-    pub async fn get(&self, key: &str) -> Option<Brief> {
-        let json: Option<String> = self.run(redis::cmd("GET").arg(key)).await?;
-        let json = json?;
-        match serde_json::from_str(&json) {
+    /// A value read under `key`, checked ([`accept_entry`]); a refusal is logged once.
+    fn checked(&self, key: &str, raw: &[u8]) -> Option<Brief> {
+        match accept_entry(key, raw) {
             Ok(b) => Some(b),
-            Err(e) => {
-                tracing::debug!("ignoring an unreadable shared brief: {e}");
+            Err(why) => {
+                if !self.refused_logged.swap(true, Ordering::SeqCst) {
+                    tracing::warn!(
+                        ?why,
+                        "ignoring a shared brief in Redis that is not one this bot wrote ({why:?}); is something else writing to it? (logged once)"
+                    );
+                }
                 None
             }
         }
     }
 
-    /// Stores `brief` under `key` for the cache TTL (best effort).
+    /// The `GETRANGE` command that reads at most [`MAX_ENTRY_BYTES`] + 1 bytes of `key`.
+    fn bounded_get(key: &str) -> redis::Cmd {
+        let mut cmd = redis::cmd("GETRANGE");
+        cmd.arg(key).arg(0).arg(MAX_ENTRY_BYTES);
+        cmd
+    }
+
+    /// Whether Redis answers a PING now.
+    pub async fn ping(&self) -> bool {
+        self.run::<String>(&redis::cmd("PING")).await.is_some()
+    }
+
+    /// The brief stored under `key`, if any: a value that is too large, does not parse, or
+    /// names another URL counts as none ([`accept_entry`]).
+    pub async fn get(&self, key: &str) -> Option<Brief> {
+        let raw: Vec<u8> = self.run(&Self::bounded_get(key)).await?;
+        // A missing key reads as an empty range.
+        if raw.is_empty() {
+            return None;
+        }
+        self.checked(key, &raw)
+    }
+
+    /// Stores `brief` under `key` for the cache TTL (best effort), without its main text.
     pub async fn put(&self, key: &str, brief: &Brief) {
-        let Ok(json) = serde_json::to_string(brief) else {
+        let Some(url) = url_of_key(key) else {
             return;
         };
+        let json = if brief.text.is_empty() {
+            serde_json::to_vec(&EntryOut { url, brief })
+        } else {
+            let brief = Brief {
+                text: String::new(),
+                ..brief.clone()
+            };
+            serde_json::to_vec(&EntryOut { url, brief: &brief })
+        };
+        let Ok(json) = json else {
+            return;
+        };
+        if json.len() > MAX_ENTRY_BYTES {
+            return;
+        }
         let ms = u64::try_from(self.ttl.as_millis())
             .unwrap_or(u64::MAX)
             .max(1);
@@ -305,17 +429,19 @@ impl SharedCache {
         while Instant::now() < deadline {
             tokio::time::sleep(POLL_EVERY).await;
             // One round trip for both: the brief, and whether the lock is still held.
-            let (json, locked): (Option<String>, i64) = self
+            let (raw, locked): (Vec<u8>, i64) = self
                 .run_pipe(
                     redis::pipe()
-                        .cmd("GET")
+                        .cmd("GETRANGE")
                         .arg(key)
+                        .arg(0)
+                        .arg(MAX_ENTRY_BYTES)
                         .cmd("EXISTS")
                         .arg(&lock_key),
                 )
                 .await?;
-            if let Some(json) = json {
-                return serde_json::from_str(&json).ok();
+            if !raw.is_empty() {
+                return self.checked(key, &raw);
             }
             if locked == 0 {
                 return None;
@@ -351,6 +477,17 @@ impl SharedCache {
     }
 }
 
+/// Whether `e` is Redis answering with an error (about the command or the key), rather
+/// than Redis being unreachable or the connection failing.
+fn answered_with_error(e: &redis::RedisError) -> bool {
+    matches!(
+        e.kind(),
+        redis::ErrorKind::Server(redis::ServerErrorKind::ResponseError)
+            | redis::ErrorKind::Extension
+            | redis::ErrorKind::UnexpectedReturnType
+    )
+}
+
 /// A random number for lock marks (no extra dependency: the std hasher is randomly keyed).
 fn random_u64() -> u64 {
     use std::hash::{BuildHasher, Hasher};
@@ -371,16 +508,60 @@ mod tests {
     fn keys_hold_the_url_and_the_length() {
         assert_eq!(
             SharedCache::key("https://a.example/x", None),
-            "newsbrief:v1:brief:-:https://a.example/x"
+            "newsbrief:v2:brief:-:https://a.example/x"
         );
         assert_eq!(
             SharedCache::key("https://a.example/x", Some(5)),
-            "newsbrief:v1:brief:5:https://a.example/x"
+            "newsbrief:v2:brief:5:https://a.example/x"
         );
         assert_ne!(
             SharedCache::key("https://a.example/x", Some(5)),
             SharedCache::key("https://a.example/x", Some(3))
         );
+    }
+
+    #[test]
+    fn entries_are_checked_before_and_after_decoding() {
+        let url = "https://a.example/x";
+        let key = SharedCache::key(url, Some(3));
+        assert_eq!(url_of_key(&key), Some(url));
+        let brief = Brief {
+            url: Some(url.into()),
+            title: Some("t ".repeat(10_000)),
+            text: "main text".into(),
+            ..Brief::default()
+        };
+        let entry =
+            |u: &str, b: &Brief| serde_json::to_vec(&EntryOut { url: u, brief: b }).unwrap();
+        let ok = accept_entry(&key, &entry(url, &brief)).unwrap();
+        assert!(ok.text.is_empty());
+        assert!(ok.title.unwrap().chars().count() <= crate::brief::TITLE_MAX_CHARS);
+        assert_eq!(
+            accept_entry(&key, &entry("https://b.example/", &brief)),
+            Err(Refused::WrongUrl)
+        );
+        assert_eq!(
+            accept_entry(
+                &SharedCache::key("https://b.example/", Some(3)),
+                &entry(url, &brief)
+            ),
+            Err(Refused::WrongUrl)
+        );
+        let bad_link = Brief {
+            url: Some("javascript:alert(1)".into()),
+            ..brief.clone()
+        };
+        assert_eq!(
+            accept_entry(&key, &entry(url, &bad_link)),
+            Err(Refused::BadLink)
+        );
+        assert_eq!(
+            accept_entry(&key, &serde_json::to_vec(&brief).unwrap()),
+            Err(Refused::Unreadable),
+            "a bare brief (no entry around it) is not one this bot wrote"
+        );
+        let huge = vec![b' '; MAX_ENTRY_BYTES + 1];
+        assert_eq!(accept_entry(&key, &huge), Err(Refused::TooLarge));
     }
 
     #[tokio::test]

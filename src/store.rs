@@ -9,10 +9,20 @@
 //! (same tables, same columns). A SQLite database is created when missing and runs in WAL
 //! mode with `synchronous=NORMAL`, so a crash or `kill -9` never leaves a half-written
 //! setting behind. Only settings live here: briefs are cached ([`crate::cache`]), never stored.
+//!
+//! The database going away mid-run (PostgreSQL restarted, the network to it cut) never
+//! silences the bot: a read that cannot reach the database answers the last value this
+//! process read or wrote for that channel, server or person (the default for one never
+//! read), the outage is logged once, the database is left alone for [`RETRY_AFTER`]
+//! between attempts (so replies do not wait on it), and its return is logged once. Errors
+//! that are not about reaching the database (a damaged file, a broken schema) are still
+//! errors.
 
 use std::borrow::Cow;
 use std::str::FromStr;
-use std::time::Duration;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use sqlx::migrate::{Migration, MigrationSource, MigrationType, Migrator};
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
@@ -26,6 +36,17 @@ pub const MAX_CONNECTIONS: u32 = 4;
 
 /// Longest wait for a PostgreSQL connection (at start, and for each query's connection).
 pub const PG_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// Longest wait for one settings read before the last known value is used instead (a reply
+/// must not wait on a database that does not answer).
+pub const READ_TIMEOUT: Duration = Duration::from_secs(2);
+/// How long the database is left alone after it could not be reached: reads meanwhile
+/// answer the last known values at once.
+pub const RETRY_AFTER: Duration = Duration::from_secs(2);
+/// Channels and people whose last setting is remembered for an outage (each a few bytes).
+pub const REMEMBERED_ENTRIES: u64 = 200_000;
+/// Bytes of server settings remembered for an outage (a server's settings are at most a few
+/// KiB: two lists of 50 domains).
+pub const REMEMBERED_SERVER_BYTES: u64 = 16 * 1024 * 1024;
 
 /// One schema migration, in both back ends' SQL.
 #[derive(Debug, Clone, Copy)]
@@ -188,11 +209,105 @@ enum Pool {
 }
 
 /// The settings store. Cheap to clone (the pool is shared).
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Store {
     pool: Pool,
     /// The URL as shown in errors (any password replaced).
     url: String,
+    /// The secrets of the URL, replaced in every error message.
+    secrets: Arc<[String]>,
+    /// Last known values, for reads while the database cannot be reached.
+    last: Arc<LastKnown>,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store")
+            .field("url", &self.url)
+            .field("postgres", &self.is_postgres())
+            .finish_non_exhaustive()
+    }
+}
+
+/// The settings read or written last, and whether the database is reachable now.
+struct LastKnown {
+    channels: moka::future::Cache<u64, Option<bool>>,
+    servers: moka::future::Cache<u64, Option<String>>,
+    dms: moka::future::Cache<u64, bool>,
+    /// No attempt before this instant (after a failure to reach the database).
+    retry_at: std::sync::Mutex<Option<Instant>>,
+    /// Whether the database is known to be unreachable (the outage is logged once, and its
+    /// end once).
+    down: AtomicBool,
+    /// Whether a background check of the database is running.
+    probing: AtomicBool,
+}
+
+impl LastKnown {
+    fn new() -> Self {
+        Self {
+            channels: moka::future::Cache::new(REMEMBERED_ENTRIES),
+            servers: moka::future::Cache::builder()
+                .max_capacity(REMEMBERED_SERVER_BYTES)
+                .weigher(|_: &u64, v: &Option<String>| {
+                    u32::try_from(64 + v.as_ref().map_or(0, String::len)).unwrap_or(u32::MAX)
+                })
+                .build(),
+            dms: moka::future::Cache::new(REMEMBERED_ENTRIES),
+            retry_at: std::sync::Mutex::new(None),
+            down: AtomicBool::new(false),
+            probing: AtomicBool::new(false),
+        }
+    }
+
+    /// Whether the database failed less than [`RETRY_AFTER`] ago (and is left alone).
+    fn resting(&self) -> bool {
+        self.retry_at
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .is_some_and(|at| Instant::now() < at)
+    }
+
+    fn failed(&self, url: &str, why: &str) {
+        *self
+            .retry_at
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) =
+            Some(Instant::now() + RETRY_AFTER);
+        if !self.down.swap(true, Ordering::SeqCst) {
+            tracing::warn!(
+                "the settings database {url} cannot be reached ({why}); replies go on with the last settings read (defaults where none were read) until it is back"
+            );
+        }
+    }
+
+    fn succeeded(&self, url: &str) {
+        if self.down.swap(false, Ordering::SeqCst) {
+            *self
+                .retry_at
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner) = None;
+            tracing::info!("the settings database {url} is back: settings are read from it again");
+        }
+    }
+}
+
+/// Whether `e` means the database could not be reached (down, restarting, the network cut,
+/// the server shutting down), as opposed to a query failing on a reachable database.
+fn is_unreachable(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::Io(_)
+        | sqlx::Error::PoolTimedOut
+        | sqlx::Error::Tls(_)
+        | sqlx::Error::Protocol(_)
+        | sqlx::Error::WorkerCrashed => true,
+        // SQLSTATE classes 08 (connection exception), 57 (operator intervention: shutdown,
+        // restart) and 53 (insufficient resources: too many connections).
+        sqlx::Error::Database(db) => db
+            .code()
+            .is_some_and(|c| c.starts_with("08") || c.starts_with("57") || c.starts_with("53")),
+        _ => false,
+    }
 }
 
 /// Whether `url` names a PostgreSQL database.
@@ -201,17 +316,10 @@ pub fn is_postgres_url(url: &str) -> bool {
     url.starts_with("postgres://") || url.starts_with("postgresql://")
 }
 
-/// `url` with its password (if any) replaced, for errors and logs.
-#[must_use]
-pub fn redact_url(url: &str) -> String {
-    match url::Url::parse(url) {
-        Ok(mut u) if u.password().is_some() => {
-            let _ = u.set_password(Some("<redacted>"));
-            u.to_string()
-        }
-        _ => url.to_string(),
-    }
-}
+/// `url` with its password (if any) replaced, for errors, logs and `Debug` output: also a
+/// password holding `#`, `/`, `?` or `@`, and one given as `?password=` (see
+/// [`crate::redact::redact_url`]).
+pub use crate::redact::redact_url;
 
 impl Store {
     /// Opens and migrates the database at `url`: `sqlite://path/to/file.db` (created if
@@ -231,8 +339,8 @@ impl Store {
         }
         let options = SqliteConnectOptions::from_str(url)
             .map_err(|e| StoreError::BadUrl {
-                url: url.to_string(),
-                reason: e.to_string(),
+                url: redact_url(url),
+                reason: redact_text(&e.to_string(), url),
             })?
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
@@ -258,6 +366,8 @@ impl Store {
         Ok(Self {
             pool: Pool::Sqlite(pool),
             url: url.to_string(),
+            secrets: Arc::from(crate::redact::url_secrets(url)),
+            last: Arc::new(LastKnown::new()),
         })
     }
 
@@ -288,6 +398,8 @@ impl Store {
         Ok(Self {
             pool: Pool::Postgres(pool),
             url: shown,
+            secrets: Arc::from(crate::redact::url_secrets(url)),
+            last: Arc::new(LastKnown::new()),
         })
     }
 
@@ -339,36 +451,76 @@ impl Store {
     }
 
     fn query_err(&self, e: &sqlx::Error) -> StoreError {
+        let mut reason = e.to_string();
+        for secret in self.secrets.iter() {
+            reason = reason.replace(secret.as_str(), crate::redact::REDACTED);
+        }
         StoreError::Query {
             url: self.url.clone(),
-            reason: e.to_string(),
+            reason,
         }
+    }
+
+    /// Runs a settings read with the outage fallback: the value read (and remembered in
+    /// `last`), or, when the database cannot be reached (or is being left alone after
+    /// failing), the value remembered for `id`, else `default`.
+    async fn read<T, F>(
+        &self,
+        last: &moka::future::Cache<u64, T>,
+        id: u64,
+        default: T,
+        query: F,
+    ) -> Result<T, StoreError>
+    where
+        T: Clone + Send + Sync + 'static,
+        F: std::future::Future<Output = Result<T, sqlx::Error>>,
+    {
+        if self.last.down.load(Ordering::SeqCst) {
+            // No reply waits on a database known to be down: the last known value now, and a
+            // probe in the background tells when it is back.
+            self.probe();
+            return Ok(last.get(&id).await.unwrap_or(default));
+        }
+        let why = match tokio::time::timeout(READ_TIMEOUT, query).await {
+            Ok(Ok(v)) => {
+                self.last.succeeded(&self.url);
+                last.insert(id, v.clone()).await;
+                return Ok(v);
+            }
+            Ok(Err(e)) if is_unreachable(&e) => self.query_err(&e).to_string(),
+            Ok(Err(e)) => return Err(self.query_err(&e)),
+            Err(_) => format!("no answer within {READ_TIMEOUT:?}"),
+        };
+        self.last.failed(&self.url, &why);
+        Ok(last.get(&id).await.unwrap_or(default))
+    }
+
+    /// Checks in the background whether the database is back (one check at a time, at most
+    /// once every [`RETRY_AFTER`]).
+    fn probe(&self) {
+        if self.last.resting() || self.last.probing.swap(true, Ordering::SeqCst) {
+            return;
+        }
+        let this = self.clone();
+        tokio::spawn(async move {
+            let back = tokio::time::timeout(READ_TIMEOUT, this.ping())
+                .await
+                .unwrap_or(false);
+            if back {
+                this.last.succeeded(&this.url);
+            } else {
+                this.last.failed(&this.url, "still unreachable");
+            }
+            this.last.probing.store(false, Ordering::SeqCst);
+        });
     }
 
     /// Whether auto-briefs are on in `channel` (on unless turned off).
     ///
     /// # Errors
-    /// When the query fails.
+    /// When the query fails on a reachable database (see the module's outage rules).
     pub async fn autosummary(&self, channel: u64) -> Result<bool, StoreError> {
-        let id = snowflake_to_db(channel);
-        let on = match &self.pool {
-            Pool::Sqlite(p) => {
-                sqlx::query("SELECT autosummary FROM channel_settings WHERE channel_id = ?")
-                    .bind(id)
-                    .fetch_optional(p)
-                    .await
-                    .map(|row| row.map(|r| r.get::<i64, _>(0) != 0))
-            }
-            Pool::Postgres(p) => {
-                sqlx::query("SELECT autosummary FROM channel_settings WHERE channel_id = $1")
-                    .bind(id)
-                    .fetch_optional(p)
-                    .await
-                    .map(|row| row.map(|r| r.get::<bool, _>(0)))
-            }
-        }
-        .map_err(|e| self.query_err(&e))?;
-        Ok(on.unwrap_or(true))
+        Ok(self.channel_autosummary(channel).await?.unwrap_or(true))
     }
 
     /// Turns auto-briefs on or off in `channel`.
@@ -381,6 +533,7 @@ impl Store {
         guild: Option<u64>,
         on: bool,
     ) -> Result<(), StoreError> {
+        let channel_id = channel;
         let (channel, guild) = (snowflake_to_db(channel), guild.map(snowflake_to_db));
         match &self.pool {
             Pool::Sqlite(p) => sqlx::query(
@@ -407,7 +560,9 @@ impl Store {
             .await
             .map(drop),
         }
-        .map_err(|e| self.query_err(&e))
+        .map_err(|e| self.query_err(&e))?;
+        self.last.channels.insert(channel_id, Some(on)).await;
+        Ok(())
     }
 
     /// Closes the pool, checkpointing the WAL of a SQLite file into the file first (the
@@ -439,23 +594,25 @@ impl Store {
     /// When the query fails.
     pub async fn channel_autosummary(&self, channel: u64) -> Result<Option<bool>, StoreError> {
         let id = snowflake_to_db(channel);
-        match &self.pool {
-            Pool::Sqlite(p) => {
-                sqlx::query("SELECT autosummary FROM channel_settings WHERE channel_id = ?")
-                    .bind(id)
-                    .fetch_optional(p)
-                    .await
-                    .map(|row| row.map(|r| r.get::<i64, _>(0) != 0))
+        let query = async {
+            match &self.pool {
+                Pool::Sqlite(p) => {
+                    sqlx::query("SELECT autosummary FROM channel_settings WHERE channel_id = ?")
+                        .bind(id)
+                        .fetch_optional(p)
+                        .await
+                        .map(|row| row.map(|r| r.get::<i64, _>(0) != 0))
+                }
+                Pool::Postgres(p) => {
+                    sqlx::query("SELECT autosummary FROM channel_settings WHERE channel_id = $1")
+                        .bind(id)
+                        .fetch_optional(p)
+                        .await
+                        .map(|row| row.map(|r| r.get::<bool, _>(0)))
+                }
             }
-            Pool::Postgres(p) => {
-                sqlx::query("SELECT autosummary FROM channel_settings WHERE channel_id = $1")
-                    .bind(id)
-                    .fetch_optional(p)
-                    .await
-                    .map(|row| row.map(|r| r.get::<bool, _>(0)))
-            }
-        }
-        .map_err(|e| self.query_err(&e))
+        };
+        self.read(&self.last.channels, channel, None, query).await
     }
 
     /// The server's settings as stored (a JSON object), `None` when never set.
@@ -464,23 +621,25 @@ impl Store {
     /// When the query fails.
     pub async fn server_settings(&self, guild: u64) -> Result<Option<String>, StoreError> {
         let id = snowflake_to_db(guild);
-        match &self.pool {
-            Pool::Sqlite(p) => {
-                sqlx::query("SELECT settings FROM server_settings WHERE guild_id = ?")
-                    .bind(id)
-                    .fetch_optional(p)
-                    .await
-                    .map(|row| row.map(|r| r.get::<String, _>(0)))
+        let query = async {
+            match &self.pool {
+                Pool::Sqlite(p) => {
+                    sqlx::query("SELECT settings FROM server_settings WHERE guild_id = ?")
+                        .bind(id)
+                        .fetch_optional(p)
+                        .await
+                        .map(|row| row.map(|r| r.get::<String, _>(0)))
+                }
+                Pool::Postgres(p) => {
+                    sqlx::query("SELECT settings FROM server_settings WHERE guild_id = $1")
+                        .bind(id)
+                        .fetch_optional(p)
+                        .await
+                        .map(|row| row.map(|r| r.get::<String, _>(0)))
+                }
             }
-            Pool::Postgres(p) => {
-                sqlx::query("SELECT settings FROM server_settings WHERE guild_id = $1")
-                    .bind(id)
-                    .fetch_optional(p)
-                    .await
-                    .map(|row| row.map(|r| r.get::<String, _>(0)))
-            }
-        }
-        .map_err(|e| self.query_err(&e))
+        };
+        self.read(&self.last.servers, guild, None, query).await
     }
 
     /// Stores the server's settings (a JSON object), replacing the old ones.
@@ -511,7 +670,12 @@ impl Store {
             .await
             .map(drop),
         }
-        .map_err(|e| self.query_err(&e))
+        .map_err(|e| self.query_err(&e))?;
+        self.last
+            .servers
+            .insert(guild, Some(settings.to_string()))
+            .await;
+        Ok(())
     }
 
     /// Whether the person asked for auto-briefs in direct messages (off unless asked).
@@ -520,23 +684,25 @@ impl Store {
     /// When the query fails.
     pub async fn dm_autosummary(&self, user: u64) -> Result<bool, StoreError> {
         let id = snowflake_to_db(user);
-        let on = match &self.pool {
-            Pool::Sqlite(p) => {
-                sqlx::query("SELECT dm_autosummary FROM user_settings WHERE user_id = ?")
-                    .bind(id)
-                    .fetch_optional(p)
-                    .await
-                    .map(|row| row.is_some_and(|r| r.get::<i64, _>(0) != 0))
-            }
-            Pool::Postgres(p) => {
-                sqlx::query("SELECT dm_autosummary FROM user_settings WHERE user_id = $1")
-                    .bind(id)
-                    .fetch_optional(p)
-                    .await
-                    .map(|row| row.is_some_and(|r| r.get::<bool, _>(0)))
+        let query = async {
+            match &self.pool {
+                Pool::Sqlite(p) => {
+                    sqlx::query("SELECT dm_autosummary FROM user_settings WHERE user_id = ?")
+                        .bind(id)
+                        .fetch_optional(p)
+                        .await
+                        .map(|row| row.is_some_and(|r| r.get::<i64, _>(0) != 0))
+                }
+                Pool::Postgres(p) => {
+                    sqlx::query("SELECT dm_autosummary FROM user_settings WHERE user_id = $1")
+                        .bind(id)
+                        .fetch_optional(p)
+                        .await
+                        .map(|row| row.is_some_and(|r| r.get::<bool, _>(0)))
+                }
             }
         };
-        on.map_err(|e| self.query_err(&e))
+        self.read(&self.last.dms, user, false, query).await
     }
 
     /// Turns auto-briefs in the person's direct messages on or off.
@@ -567,19 +733,15 @@ impl Store {
             .await
             .map(drop),
         }
-        .map_err(|e| self.query_err(&e))
+        .map_err(|e| self.query_err(&e))?;
+        self.last.dms.insert(user, on).await;
+        Ok(())
     }
 }
 
-/// `text` with the password of `url` (if any) replaced: driver errors may quote the URL.
+/// `text` with the secrets of `url` replaced: driver errors may quote the URL.
 fn redact_text(text: &str, url: &str) -> String {
-    match url::Url::parse(url)
-        .ok()
-        .and_then(|u| u.password().map(str::to_string))
-    {
-        Some(pw) if !pw.is_empty() => text.replace(&pw, "<redacted>"),
-        _ => text.to_string(),
-    }
+    crate::redact::redact_text(text, url)
 }
 
 /// Discord snowflakes are u64; SQLite and PostgreSQL integers are i64. The cast keeps every
@@ -790,6 +952,43 @@ mod tests {
             redact_text("failed for postgres://bot:s3cr3t-pw@x", url),
             "failed for postgres://bot:<redacted>@x"
         );
+    }
+
+    #[tokio::test]
+    async fn passwords_with_url_delimiters_never_reach_errors_or_debug() {
+        let port = {
+            let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+            l.local_addr().unwrap().port()
+        };
+        for (url, secret) in [
+            (
+                format!("postgres://bot:pw#x-9Secret@127.0.0.1:{port}/nb"),
+                "pw#x-9Secret",
+            ),
+            (
+                format!("postgres://bot:pw/x-9Secret@127.0.0.1:{port}/nb"),
+                "pw/x-9Secret",
+            ),
+            (
+                format!("postgres://bot:pw?x-9Secret@127.0.0.1:{port}/nb"),
+                "pw?x-9Secret",
+            ),
+            (
+                format!("postgres://bot@127.0.0.1:{port}/nb?password=x-9Secret"),
+                "x-9Secret",
+            ),
+        ] {
+            let err = Store::open(&url).await.unwrap_err();
+            for shown in [err.to_string(), format!("{err:?}"), redact_url(&url)] {
+                assert!(!shown.contains(secret), "{url}: {shown}");
+                assert!(!shown.contains("x-9Secret"), "{url}: {shown}");
+            }
+            let config = crate::bot::BotConfig {
+                database_url: url.clone(),
+                ..crate::bot::BotConfig::new("t")
+            };
+            assert!(!format!("{config:?}").contains("x-9Secret"), "{url}");
+        }
     }
 
     #[tokio::test]

@@ -234,13 +234,15 @@ async fn a_slow_redis_costs_at_most_the_operation_timeout_then_recovers() {
     let redis = Redis::start().await;
     let shared =
         SharedCache::new(&redis.url, Duration::from_secs(60), Duration::from_secs(1)).unwrap();
+    // A real brief key: entries stored under other keys are not read back.
+    let k = &SharedCache::key("https://news.example/k", None);
     let brief = newsbrief::Brief {
         title: Some("kept".into()),
         ..Default::default()
     };
-    shared.put("k", &brief).await;
+    shared.put(k, &brief).await;
     assert_eq!(
-        shared.get("k").await.and_then(|b| b.title).as_deref(),
+        shared.get(k).await.and_then(|b| b.title).as_deref(),
         Some("kept")
     );
 
@@ -257,14 +259,14 @@ async fn a_slow_redis_costs_at_most_the_operation_timeout_then_recovers() {
     tokio::time::sleep(Duration::from_millis(100)).await;
     let started = Instant::now();
     assert!(
-        shared.get("k").await.is_none(),
+        shared.get(k).await.is_none(),
         "a hanging Redis answers nothing"
     );
     let took = started.elapsed();
     assert!(took < OP_TIMEOUT * 3, "waited {took:?}");
     // Left alone for a while: no new wait at all.
     let started = Instant::now();
-    assert!(shared.get("k").await.is_none());
+    assert!(shared.get(k).await.is_none());
     assert!(
         started.elapsed() < Duration::from_millis(50),
         "{:?}",
@@ -274,7 +276,7 @@ async fn a_slow_redis_costs_at_most_the_operation_timeout_then_recovers() {
     hang.await.unwrap();
     tokio::time::sleep(RETRY_AFTER).await;
     let deadline = Instant::now() + procs::WAIT;
-    while shared.get("k").await.is_none() {
+    while shared.get(k).await.is_none() {
         assert!(Instant::now() < deadline, "Redis not used again");
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
@@ -285,21 +287,23 @@ async fn a_fetch_lock_is_taken_once_and_released_only_by_its_holder() {
     use newsbrief::shared::{Lock, SharedCache};
     let redis = Redis::start().await;
     let new = || SharedCache::new(&redis.url, Duration::from_secs(60), Duration::from_secs(5));
+    let k = &SharedCache::key("https://news.example/k", None);
     let (a, b) = (new().unwrap(), new().unwrap());
-    assert_eq!(a.lock("k").await, Lock::Acquired);
-    assert_eq!(b.lock("k").await, Lock::Held, "one holder at a time");
-    b.unlock("k").await;
-    assert_eq!(b.lock("k").await, Lock::Held, "only the holder releases it");
+    assert_eq!(a.lock(k).await, Lock::Acquired);
+    assert_eq!(b.lock(k).await, Lock::Held, "one holder at a time");
+    b.unlock(k).await;
+    assert_eq!(b.lock(k).await, Lock::Held, "only the holder releases it");
     // The waiter sees the holder's brief as soon as it is stored.
-    let waiting = tokio::spawn(async move { b.wait_for("k").await });
+    let key = k.clone();
+    let waiting = tokio::spawn(async move { b.wait_for(&key).await });
     tokio::time::sleep(Duration::from_millis(100)).await;
     let brief = newsbrief::Brief {
         title: Some("made by a".into()),
         ..Default::default()
     };
-    a.put("k", &brief).await;
-    a.unlock("k").await;
+    a.put(k, &brief).await;
+    a.unlock(k).await;
     let got = waiting.await.unwrap().expect("the holder's brief");
     assert_eq!(got.title.as_deref(), Some("made by a"));
-    assert_eq!(a.lock("k").await, Lock::Acquired, "released by its holder");
+    assert_eq!(a.lock(k).await, Lock::Acquired, "released by its holder");
 }

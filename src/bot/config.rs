@@ -347,7 +347,8 @@ impl BotConfig {
 fn check_proxy_url(p: &str) -> Result<(), ConfigError> {
     // A password in the URL is not repeated in the error (errors reach the log).
     let shown = url::Url::parse(p).map_or_else(
-        |_| p.to_string(),
+        // Unparsable (a password holding `#` or `/`, say): still never repeated.
+        |_| crate::redact::redact_url(p),
         |mut u| {
             let _ = u.set_username("");
             let _ = u.set_password(None);
@@ -463,13 +464,12 @@ fn secs(
     var: &impl Fn(&str) -> Option<String>,
     name: &'static str,
 ) -> Result<Option<Duration>, ConfigError> {
-    let expected = "a number of seconds (0 or more)";
+    // Bounded (30 days): a huge value such as 1e30 is refused, never a panic.
     match var(name) {
         None => Ok(None),
-        Some(v) => match v.parse::<f64>() {
-            Ok(s) if s.is_finite() && s >= 0.0 => Ok(Some(Duration::from_secs_f64(s))),
-            _ => Err(invalid(name, &v, expected)),
-        },
+        Some(v) => crate::config::parse_secs(&v)
+            .map(Some)
+            .ok_or_else(|| invalid(name, &v, crate::config::DURATION_EXPECTED)),
     }
 }
 

@@ -516,6 +516,12 @@ async fn run_inner(
         .event_handler(events::ShardStages)
         .await
         .map_err(|e| classify_start_error(&e))?;
+    // The gateway URL comes from the proxy's `GET /gateway`: the token crosses it in clear
+    // unless it is wss:// (plain ws:// only on loopback).
+    if config.proxy_url.is_some() {
+        let ws_url = client.ws_url.lock().await.clone();
+        crate::config::check_gateway_url(&ws_url).map_err(RunError::Discord)?;
+    }
     let shard_manager = Arc::clone(&client.shard_manager);
     if let Some(addr) = config.metrics_addr {
         let state = ops::OpsState {

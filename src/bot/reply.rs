@@ -131,7 +131,7 @@ pub async fn brief_links(
             // A panic (or cancellation) while briefing this link: it gets a failure line
             // like any other error, and the other links of the message are unaffected.
             Err(e) => {
-                tracing::error!(url = %url, "briefing failed unexpectedly: {e}");
+                tracing::error!(url = %crate::redact::link_for_log(url), "briefing failed unexpectedly: {e}");
                 Err(std::sync::Arc::new(BriefError::Internal(e.to_string())))
             }
         };
@@ -142,7 +142,7 @@ pub async fn brief_links(
                     out.sources.push(url.clone());
                 }
                 Some(q) => {
-                    tracing::info!(url = %url, reason = ?q, "no brief posted");
+                    tracing::info!(url = %crate::redact::link_for_log(url), reason = ?q, "no brief posted");
                     out.quiet
                         .push(data.prompts.render(q.prompt_key(), context! { url => url }));
                 }
@@ -154,11 +154,17 @@ pub async fn brief_links(
                 tracing::debug!(url = %url, "skipped: leads to a domain not briefed here");
             }
             Err(e) if e.kind() == "busy" => {
-                tracing::info!(url = %url, "skipped: busy");
+                tracing::info!(url = %crate::redact::link_for_log(url), "skipped: busy");
                 out.busy = true;
             }
             Err(e) => {
-                tracing::info!(url = %url, kind = e.kind(), "brief failed: {e}");
+                // No query string or fragment at info level: they may carry tokens.
+                tracing::info!(
+                    url = %crate::redact::link_for_log(url),
+                    kind = e.kind(),
+                    "brief failed: {}",
+                    crate::redact::scrub_link(&e.to_string(), url)
+                );
                 out.failures.push(failure_line(data, url, &e));
             }
         }

@@ -617,6 +617,8 @@ const SECTION_NAMES: &[&str] = &[
 /// Lower-case letters and digits only: "U.S." and "us" compare equal, "BBC News" and
 /// "bbcnews" too.
 fn squash(s: &str) -> String {
+    #[cfg(test)]
+    work::add(s.len());
     s.chars()
         .filter(char::is_ascii_alphanumeric)
         .map(|c| c.to_ascii_lowercase())
@@ -664,20 +666,21 @@ pub fn clean_meta(brief: &Brief) -> (Option<String>, Option<String>) {
         .or_else(|| host.clone());
     let site_key = site.as_deref().map(squash).unwrap_or_default();
     let host_key = host.as_deref().map(squash).unwrap_or_default();
-    let same_as_site = |part: &str| {
-        let k = squash(part);
-        k.is_empty() || k == site_key || k == host_key
-    };
     let byline = brief.byline.as_deref().map(one_line).and_then(|b| {
         let b = b.trim();
         let b = b
             .strip_prefix("By ")
             .or_else(|| b.strip_prefix("by "))
             .unwrap_or(b);
-        // Split on the usual joiners, drop parts naming the site, drop repeats.
+        // Split on the usual joiners, drop parts naming the site, drop repeats: each part is
+        // squashed once and looked up in a set, so the work grows with the byline's length
+        // (comparing every part with every other stalled a worker for seconds on a 100 KB
+        // byline).
         let mut kept: Vec<&str> = Vec::new();
+        let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
         for part in b.split([',', '|', '·']).map(str::trim) {
-            if same_as_site(part) || kept.iter().any(|k| squash(k) == squash(part)) {
+            let k = squash(part);
+            if k.is_empty() || k == site_key || k == host_key || !seen.insert(k) {
                 continue;
             }
             kept.push(part);
@@ -1028,6 +1031,40 @@ pub fn plan_messages(lines: &[String], embeds: Vec<Embed>) -> Vec<OutMessage> {
     messages
 }
 
+/// A count of the bytes [`squash`] reads on this thread, with a budget: the metadata
+/// clean-up's work is counted, not timed (a budget blown stops the test at once, so a
+/// quadratic loop fails in milliseconds instead of running for minutes).
+#[cfg(test)]
+mod work {
+    use std::cell::Cell;
+
+    thread_local! {
+        static USED: Cell<usize> = const { Cell::new(0) };
+        static BUDGET: Cell<usize> = const { Cell::new(usize::MAX) };
+    }
+
+    pub(super) fn add(bytes: usize) {
+        let used = USED.with(|u| {
+            u.set(u.get().saturating_add(bytes));
+            u.get()
+        });
+        let budget = BUDGET.with(Cell::get);
+        assert!(
+            used <= budget,
+            "the metadata clean-up read {used} bytes, over its budget of {budget}"
+        );
+    }
+
+    /// Runs `f` with a budget of `budget` bytes read; returns what it read.
+    pub(super) fn measure<T>(budget: usize, f: impl FnOnce() -> T) -> (T, usize) {
+        USED.with(|u| u.set(0));
+        BUDGET.with(|b| b.set(budget));
+        let out = f();
+        BUDGET.with(|b| b.set(usize::MAX));
+        (out, USED.with(Cell::get))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1310,6 +1347,31 @@ mod tests {
         b.site = Some("Technology".into());
         b.url = Some("https://news.example.org/technology/ai-rules".into());
         assert_eq!(clean_meta(&b).0.as_deref(), Some("news.example.org"));
+    }
+
+    #[test]
+    fn a_100_kb_byline_is_cleaned_in_linear_work() {
+        let mut b = example_brief();
+        b.site = Some("BBC News".into());
+        // 100 KB of distinct short names: the worst case for comparing every part with
+        // every other (some 16,000 parts).
+        let names: Vec<String> = (0..16_000).map(|i| format!("N{i:05}")).collect();
+        let byline = names.join(", ");
+        assert!(byline.len() >= 100_000, "{}", byline.len());
+        b.byline = Some(byline.clone());
+        // A few passes over the byline are allowed; comparing parts pairwise reads some
+        // 16,000² / 2 parts, hundreds of megabytes.
+        let budget = 8 * byline.len();
+        let ((_, cleaned), used) = work::measure(budget, || clean_meta(&b));
+        let cleaned = cleaned.unwrap();
+        assert!(cleaned.starts_with("N00000, N00001"), "{}", &cleaned[..40]);
+        assert!(used <= budget, "{used}");
+        // Repeats and the site are still dropped.
+        b.byline = Some(format!("{byline}, BBC News, N00000, n00001"));
+        let ((_, again), _) = work::measure(budget * 2, || clean_meta(&b));
+        assert_eq!(again.unwrap(), cleaned);
+        let card = brief_card(&b, &Prompts::builtin(), CardStyle::Full);
+        assert!(card.total_len() <= MESSAGE_EMBEDS_TOTAL_MAX);
     }
 
     #[test]

@@ -194,6 +194,12 @@ impl FakeDiscord {
         self.inner.calls.lock().unwrap().clear();
     }
 
+    /// Makes `GET /gateway` and `/gateway/bot` hand out `url` as the gateway URL (a
+    /// misconfigured or hostile proxy).
+    pub fn set_gateway_url(&self, url: &str) {
+        *self.inner.ws_url.lock().unwrap() = url.to_string();
+    }
+
     /// Makes `GET /gateway/bot` recommend `n` shards.
     pub fn recommend_shards(&self, n: u32) {
         self.inner.recommended_shards.store(n, Ordering::SeqCst);

@@ -86,10 +86,13 @@ fn as_user(cmd: &mut Command, ids: Option<(u32, u32)>) {
     }
 }
 
-/// A PostgreSQL server.
+/// A PostgreSQL server that can be stopped and started again on the same port and data.
 pub struct Postgres {
-    child: Child,
+    child: Option<Child>,
     _dir: tempfile::TempDir,
+    bin: PathBuf,
+    ids: Option<(u32, u32)>,
+    port: u16,
     /// `postgres://newsbrief@127.0.0.1:PORT/postgres`.
     pub url: String,
 }
@@ -123,33 +126,55 @@ impl Postgres {
             String::from_utf8_lossy(&out.stderr)
         );
         let port = free_port();
-        let log = std::fs::File::create(dir.path().join("postgres.log")).expect("log file");
+        let log = dir.path().join("postgres.log");
+        std::fs::File::create(&log).expect("log file");
         if let Some((uid, gid)) = ids {
-            std::os::unix::fs::chown(dir.path().join("postgres.log"), Some(uid), Some(gid))
+            std::os::unix::fs::chown(&log, Some(uid), Some(gid))
                 .expect("give the log to the postgres user");
         }
-        let mut cmd = Command::new(bin.join("postgres"));
+        let mut server = Self {
+            child: None,
+            _dir: dir,
+            bin,
+            ids,
+            port,
+            url: format!("postgres://newsbrief@127.0.0.1:{port}/postgres"),
+        };
+        server.restart().await;
+        server
+    }
+
+    /// Starts the server (again, after [`Postgres::stop`]) on the same port and data.
+    pub async fn restart(&mut self) {
+        let log = std::fs::OpenOptions::new()
+            .append(true)
+            .open(self._dir.path().join("postgres.log"))
+            .expect("log file");
+        let mut cmd = Command::new(self.bin.join("postgres"));
         cmd.arg("-D")
-            .arg(&data)
-            .args(["-p", &port.to_string(), "-k"])
-            .arg(dir.path())
+            .arg(self._dir.path().join("data"))
+            .args(["-p", &self.port.to_string(), "-k"])
+            .arg(self._dir.path())
             .args(["-c", "listen_addresses=127.0.0.1", "-c", "fsync=off"])
             .args(["-c", "synchronous_commit=off", "-c", "full_page_writes=off"])
-            .current_dir(dir.path())
+            .current_dir(self._dir.path())
             .env("LC_ALL", "C")
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(log);
-        as_user(&mut cmd, ids);
-        let child = cmd.spawn().expect("start postgres");
-        let url = format!("postgres://newsbrief@127.0.0.1:{port}/postgres");
-        let server = Self {
-            child,
-            _dir: dir,
-            url,
-        };
-        server.wait_ready().await;
-        server
+        as_user(&mut cmd, self.ids);
+        self.child = Some(cmd.spawn().expect("start postgres"));
+        self.wait_ready().await;
+    }
+
+    /// Stops the server at once (immediate shutdown: every connection is cut, as when the
+    /// database host goes away) and waits for it to be gone.
+    pub fn stop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            // SIGQUIT: immediate shutdown (the data is thrown away anyway).
+            signal(&child, libc::SIGQUIT);
+            reap(&mut child, Duration::from_secs(10));
+        }
     }
 
     async fn wait_ready(&self) {
@@ -182,9 +207,7 @@ impl Postgres {
 
 impl Drop for Postgres {
     fn drop(&mut self) {
-        // SIGQUIT: immediate shutdown (the data is thrown away anyway).
-        signal(&self.child, libc::SIGQUIT);
-        reap(&mut self.child, Duration::from_secs(10));
+        self.stop();
     }
 }
 
