@@ -340,3 +340,72 @@ proptest::proptest! {
         }
     }
 }
+
+// ---- Wider-web error kinds (issue 21): one small page each, written for the test. ----
+
+/// A plain page around `body`, titled `title`.
+fn page(title: &str, body: &str) -> String {
+    format!(
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{title}</title></head><body>{body}</body></html>"
+    )
+}
+
+/// Story paragraphs long enough for the scorer to take them as prose.
+const PARISH_STORY: [&str; 4] = [
+    "The village hall committee met on Thursday evening to agree the plan for the new roof, which has leaked over the stage since the storms of last winter and closed the hall for most of the spring.",
+    "Builders from the next town gave the lowest price, and the work will start in the first week of June, when the hall is least used, the chairwoman told the meeting of about forty residents.",
+    "The parish council will pay half of the cost from its reserves, and the rest will come from the summer fair, a grant from the county and a collection taken at the harvest supper.",
+    "The committee also agreed to repaint the kitchen and to replace the old heaters, which residents said were loud and costly, once the roof is finished and the scaffolding comes down.",
+];
+
+#[test]
+fn link_text_is_kept_whatever_the_link_points_to() {
+    let body = format!(
+        "<div id=\"page\"><h1>Village hall roof to be fixed</h1><div class=\"story\">\
+         <p>{}</p>\
+         <p>I am a <a href=\"javascript:void(0)\" onclick=\"gloss(1)\">rather elderly</a> man, said one resident, \
+         who has used the hall for <a href=\"javascript:show('years')\"><b>more</b> than sixty</a> years and \
+         asked the committee to <a href=\"JavaScript:;\">keep the old doors</a> when the work is done.</p>\
+         <p>{}</p><p>{}</p><p>{}</p></div></div>",
+        PARISH_STORY[0], PARISH_STORY[1], PARISH_STORY[2], PARISH_STORY[3]
+    );
+    let a = extract(&page("Village hall roof to be fixed", &body), None).expect("extracts");
+    assert_clean_format(&a.text);
+    assert!(
+        a.text.contains("I am a rather elderly man, said one resident, who has used the hall for more than sixty years and asked the committee to keep the old doors when the work is done."),
+        "words of script links lost:\n{}",
+        a.text
+    );
+}
+
+/// A blog's sidebar: bigger than a short post, and written as prose.
+fn big_sidebar() -> String {
+    let mut s = String::from(
+        "<div id=\"sidebar\"><div class=\"box\"><h2>About this blog</h2>\
+         <p>This blog is written by a retired teacher who has kept bees, hens and a large vegetable garden on the edge of the moor for more than thirty years, and who writes here about the seasons, the weather and the small disasters of country life.</p>\
+         <p>New posts appear most weeks, usually on a Sunday evening once the animals are fed, and readers are always welcome to write in with their own stories from the garden and the hive.</p></div>\
+         <div class=\"box\"><h2>Popular posts</h2><p>The winter the hens stopped laying, and what finally brought them back to the nest boxes in time for the spring fair at the village school.</p>\
+         <p>Why the bees swarmed twice in one week, and how a borrowed ladder, a cardboard box and a very patient neighbour saved most of them from the church roof.</p></div>\
+         <div class=\"box\"><h2>Pages</h2><ul>",
+    );
+    for p in ["Home", "About", "Recipes", "Beekeeping notes", "Contact"] {
+        s.push_str(&format!("<li><a href=\"/{p}\">{p}</a></li>"));
+    }
+    s.push_str("</ul></div></div>");
+    s
+}
+
+#[test]
+fn short_post_with_taxonomy_classes_beats_a_big_sidebar() {
+    let post = "The first frost came early this year, and the last of the runner beans went black overnight. I picked what was left in the morning and the hens had the rest, which they seemed to think was a fair trade for the cold.";
+    let body = format!(
+        "<div id=\"wrap\"><div id=\"content\">\
+         <div id=\"post-42\" class=\"post-42 post type-post status-publish hentry category-garden tag-frost tag-beans author-margaret\">\
+         <h2 class=\"entry-title\">First frost</h2><div class=\"entry-content\"><p>{post}</p></div></div>\
+         </div>{}</div>",
+        big_sidebar()
+    );
+    let a = extract(&page("First frost", &body), None).expect("extracts");
+    assert!(a.text.contains(post), "post lost:\n{}", a.text);
+    assert_absent(&a.text, &["About this blog", "retired teacher", "Popular posts", "swarmed twice"]);
+}

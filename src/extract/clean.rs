@@ -322,6 +322,9 @@ pub(crate) fn preclean(doc: &Document) -> CleanReport {
             continue;
         }
         let Some(name) = &names[i] else { continue };
+        if name == "a" {
+            unlink_script_target(node);
+        }
         let verdict = if let Some(tag) = ALWAYS_REMOVED_TAGS.iter().find(|t| **t == name) {
             Some(*tag)
         } else {
@@ -343,6 +346,22 @@ pub(crate) fn preclean(doc: &Document) -> CleanReport {
         }
     }
     report
+}
+
+/// Drops the target of a link that points at a script (`javascript:`, `vbscript:`) or at
+/// nothing a reader can follow: the readability scorer unwraps such links in ways that
+/// can lose their text, and the words must stay whatever the link points to. The element
+/// stays a link, so link-density measures still see it.
+fn unlink_script_target(node: &NodeRef<'_>) {
+    let scripted = node.attr("href").is_some_and(|h| {
+        let h = h.trim_start();
+        h.get(..11)
+            .is_some_and(|p| p.eq_ignore_ascii_case("javascript:"))
+            || h.get(..9).is_some_and(|p| p.eq_ignore_ascii_case("vbscript:"))
+    });
+    if scripted {
+        node.remove_attr("href");
+    }
 }
 
 /// Why an element is furniture, if it is: the tag, role, visibility rule or class / id
@@ -384,6 +403,9 @@ fn furniture_reason(node: &NodeRef<'_>, name: &str) -> Option<&'static str> {
     }) {
         return Some(c);
     }
+    if class.as_deref().is_some_and(names_a_post) {
+        return None;
+    }
     let id = node.attr("id");
     if class.is_none() && id.is_none() {
         return None;
@@ -394,6 +416,20 @@ fn furniture_reason(node: &NodeRef<'_>, name: &str) -> Option<&'static str> {
         names.push(' ');
     }
     furniture_name(&names)
+}
+
+/// Whole class names that mark an element as a post or story itself. Blog engines add the
+/// post's taxonomy beside them (`post hentry tag-economics author-admin`, `entry-author-garr
+/// entry`, `widget Blog`), so furniture words in the other classes name what the post is
+/// about, not what the element is.
+const POST_CLASSES: &[&str] = &["article", "blog", "entry", "h-entry", "hentry", "post", "story"];
+
+/// Whether a class attribute holds one of [`POST_CLASSES`] as a whole class name (unlike
+/// `post-meta` or `entry-tags`, which name parts of a post).
+fn names_a_post(class: &str) -> bool {
+    class
+        .split_whitespace()
+        .any(|c| POST_CLASSES.iter().any(|p| p.eq_ignore_ascii_case(c)))
 }
 
 /// The furniture word, prefix or phrase that class / id text holds, if any.
@@ -481,6 +517,27 @@ mod tests {
         ] {
             assert_eq!(furniture_name(no), None, "{no}");
         }
+    }
+
+    #[test]
+    fn a_post_wrapper_is_not_furniture_for_its_taxonomy_classes() {
+        let doc = Document::from(
+            r#"<div class="post-7 post type-post hentry tag-news author-jo" id="a">x</div>
+               <div class="entry-author-garr entry-type-post entry" id="b">x</div>
+               <div class="widget Blog" id="c">x</div>
+               <div class="widget BlogArchive" id="d">x</div>
+               <div class="post-meta" id="e">x</div>"#,
+        );
+        let reason = |id: &str| {
+            let sel = doc.select(&format!("#{id}"));
+            let node = sel.nodes()[0];
+            furniture_reason(&node, "div")
+        };
+        assert_eq!(reason("a"), None);
+        assert_eq!(reason("b"), None);
+        assert_eq!(reason("c"), None);
+        assert!(reason("d").is_some());
+        assert!(reason("e").is_some());
     }
 
     #[test]

@@ -36,7 +36,7 @@ mod lexicon;
 use std::ops::Range;
 
 use lexicon::{
-    key, WordList, EXCLAMATION_NAMES, GENERIC, MONTHS, NEVER_END, NUMERIC, PREPOSITIONS, STARTERS,
+    key, WordList, DANGLING, EXCLAMATION_NAMES, GENERIC, MONTHS, NEVER_END, NUMERIC, PREPOSITIONS, STARTERS,
     STATES, STRONG_STARTERS, TIME_CONTINUATIONS, TITLES,
 };
 
@@ -61,6 +61,12 @@ const MAX_BRACKET_BYTES: usize = 80;
 
 /// Longest reference mark taken as part of the sentence before it (`[12, 14–16]`).
 const MAX_CITATION_BYTES: usize = 12;
+
+/// Most footnote numbers read after a full stop they are glued to (`gap.11 12 Take`).
+const MAX_GLUED_NOTES: usize = 4;
+
+/// Longest footnote number glued to a full stop, in digits: longer runs are figures.
+const MAX_NOTE_DIGITS: usize = 3;
 
 /// How far ahead the next item of a numbered or lettered list is looked for (`1. ... 2. ...`).
 const MAX_LIST_ITEM_BYTES: usize = 600;
@@ -409,6 +415,12 @@ impl<'a> Splitter<'a> {
             // No space after the mark: only `world.Today` style run-ons end here.
             if cluster == Cluster::Period && close_end == term_end && self.run_on_boundary(i) {
                 self.cut(i + 1);
+            } else if let Some(end) = (cluster == Cluster::Period && close_end == term_end)
+                .then(|| self.glued_note_end(i))
+                .flatten()
+            {
+                self.cut(end);
+                return end;
             } else {
                 self.held_end = close_end;
             }
@@ -584,6 +596,47 @@ impl<'a> Splitter<'a> {
             && matches!(classify(word), WordClass::Plain | WordClass::Number)
     }
 
+    /// `consultation.11 12 Take`, `(1987).1 According`: footnote numbers glued to the full
+    /// stop at `i` belong to the sentence before it, which ends after them when a capitalised
+    /// word follows. Returns where that sentence ends. A number before the stop (`2.1`), an
+    /// abbreviation or a domain (`v.2`, `No.1`) is no sentence end.
+    fn glued_note_end(&self, i: usize) -> Option<usize> {
+        let b = self.bytes;
+        let prev = *b.get(i.checked_sub(1)?)?;
+        let ends_word = match prev {
+            b')' | b']' => true,
+            c if c.is_ascii_lowercase() => {
+                let (word, _) = self.word_before(i);
+                word.len() >= 2
+                    && !word.contains(['.', '/', '@', ':'])
+                    && classify(word) == WordClass::Plain
+            }
+            _ => false,
+        };
+        if !ends_word {
+            return None;
+        }
+        let mut q = i + 1;
+        let mut end = q;
+        for _ in 0..MAX_GLUED_NOTES {
+            let digits = b[q..].iter().take_while(|c| c.is_ascii_digit()).count();
+            if digits == 0 || digits > MAX_NOTE_DIGITS {
+                break;
+            }
+            end = q + digits;
+            if !b.get(end).is_some_and(|c| *c == b' ' || *c == b'\t') {
+                // `.11,`, `.11a` or the text's end: not a note mark before a new sentence.
+                return None;
+            }
+            q = skip_whitespace(self.text, end);
+        }
+        if end == i + 1 {
+            return None;
+        }
+        (next_token(self.text, skip_whitespace(self.text, end)).kind == NextKind::Upper)
+            .then_some(end)
+    }
+
     /// The token before the mark at `i` (back to whitespace or an opening bracket or quote),
     /// without leading punctuation, and where it starts.
     fn word_before(&self, i: usize) -> (&'a str, usize) {
@@ -655,8 +708,9 @@ impl<'a> Splitter<'a> {
         }
         let blank = p >= b.len() || b[p] == b'\n' || b[p] == b'\r';
         let join = !blank
-            && long
+            && (long || ends_dangling(line))
             && ((self.held_end == line_end && line_end > self.start)
+                || ends_dangling(line)
                 || (!line.ends_with(['.', '?', '!', ':', ';'])
                     && (line.ends_with(',')
                         || char_at(self.text, p).is_some_and(|(c, _)| c.is_lowercase()))));
@@ -805,6 +859,17 @@ impl<'a> Splitter<'a> {
         }
         None
     }
+}
+
+/// Whether `line` ends in a word no sentence, headline or list line ends with (`the`, `of`,
+/// `and`): scraped text broken in the middle of a sentence (`talks with the\nPresident`).
+fn ends_dangling(line: &str) -> bool {
+    let last = line
+        .rsplit(|c: char| !c.is_ascii_alphabetic())
+        .next()
+        .unwrap_or("");
+    // The word must run to the line's end (`the` in `of the`, not in `the.`).
+    !last.is_empty() && line.ends_with(last) && DANGLING.contains(last)
 }
 
 /// Whether a token of this kind can open a new sentence after `?`, `!` or an ellipsis.
@@ -1241,7 +1306,8 @@ mod tests {
 
     #[test]
     fn word_lists_are_sorted_and_unique() {
-        let lists: [&WordList; 11] = [
+        let lists: [&WordList; 12] = [
+            &DANGLING,
             &TITLES,
             &NEVER_END,
             &NUMERIC,
