@@ -407,5 +407,71 @@ fn short_post_with_taxonomy_classes_beats_a_big_sidebar() {
     );
     let a = extract(&page("First frost", &body), None).expect("extracts");
     assert!(a.text.contains(post), "post lost:\n{}", a.text);
-    assert_absent(&a.text, &["About this blog", "retired teacher", "Popular posts", "swarmed twice"]);
+    assert_absent(
+        &a.text,
+        &[
+            "About this blog",
+            "retired teacher",
+            "Popular posts",
+            "swarmed twice",
+        ],
+    );
+}
+
+#[test]
+fn teasers_of_other_stories_and_the_legal_footer_are_dropped() {
+    let mut body =
+        String::from("<div id=\"main\"><div id=\"story\"><h1>Village hall roof to be fixed</h1>");
+    for p in PARISH_STORY {
+        body.push_str(&format!("<p>{p}</p>"));
+    }
+    body.push_str("</div><div id=\"more\"><ul>");
+    for (h, t) in [
+        (
+            "Library opening hours to change",
+            "The library will open later on Mondays from next month, the council said.",
+        ),
+        (
+            "School fete raises record sum",
+            "Parents and pupils raised more than two thousand pounds at the summer fete.",
+        ),
+        (
+            "Bus route to be restored",
+            "The number 12 bus will run through the village again after a campaign by residents.",
+        ),
+    ] {
+        body.push_str(&format!(
+            "<li><h3>{h}</h3><p>{t} <a href=\"/news/{}\">Read more...</a></p></li>",
+            h.len()
+        ));
+    }
+    body.push_str(
+        "</ul><p>The Parish Pump is the newsletter of the parish council. The Parish Pump name and logo are registered trademarks of the council. Copyright 2024, all rights reserved.</p></div></div>",
+    );
+    let a = extract(&page("Village hall roof to be fixed", &body), None).expect("extracts");
+    assert_clean_format(&a.text);
+    assert_eq!(paragraphs(&a.text), PARISH_STORY, "{}", a.text);
+}
+
+#[test]
+fn a_link_line_that_closes_a_section_stays_with_the_article() {
+    let body = format!(
+        "<div id=\"main\"><article><h1>Village hall roof to be fixed</h1>\
+         <p>{}</p><p>{}</p>\
+         <p><a href=\"/grants/roofs\">Learn more about the county roof repair grants</a></p>\
+         <h2>What happens next</h2><p>{}</p><p>{}</p></article>\
+         <ul class=\"links\"><li><a href=\"/\">Home</a></li><li><a href=\"/news\">News</a></li></ul></div>",
+        PARISH_STORY[0], PARISH_STORY[1], PARISH_STORY[2], PARISH_STORY[3]
+    );
+    let a = extract(&page("Village hall roof to be fixed", &body), None).expect("extracts");
+    assert_clean_format(&a.text);
+    assert_paragraphs_in_order(
+        &a.text,
+        &[
+            PARISH_STORY[1],
+            "Learn more about the county roof repair grants",
+            "What happens next",
+            PARISH_STORY[2],
+        ],
+    );
 }

@@ -236,7 +236,8 @@ struct Facts {
     text: usize,
     /// Non-whitespace bytes of text inside `<p>` below: prose, not menus.
     para: usize,
-    /// Holds the headline (`<h1>`) or the article body (`<article>`, `itemprop=articleBody`).
+    /// Holds the headline (`<h1>`), the article body (`<article>`, `itemprop=articleBody`)
+    /// or a post (an element with a post class, see [`POST_CLASSES`]).
     protected: bool,
 }
 
@@ -296,6 +297,7 @@ pub(crate) fn preclean(doc: &Document) -> CleanReport {
                 facts[i].para = facts[i].text;
             }
             if name == "h1"
+                || node.attr("class").as_deref().is_some_and(names_a_post)
                 || name == "article"
                 || node
                     .attr("itemprop")
@@ -357,7 +359,8 @@ fn unlink_script_target(node: &NodeRef<'_>) {
         let h = h.trim_start();
         h.get(..11)
             .is_some_and(|p| p.eq_ignore_ascii_case("javascript:"))
-            || h.get(..9).is_some_and(|p| p.eq_ignore_ascii_case("vbscript:"))
+            || h.get(..9)
+                .is_some_and(|p| p.eq_ignore_ascii_case("vbscript:"))
     });
     if scripted {
         node.remove_attr("href");
@@ -422,7 +425,9 @@ fn furniture_reason(node: &NodeRef<'_>, name: &str) -> Option<&'static str> {
 /// post's taxonomy beside them (`post hentry tag-economics author-admin`, `entry-author-garr
 /// entry`, `widget Blog`), so furniture words in the other classes name what the post is
 /// about, not what the element is.
-const POST_CLASSES: &[&str] = &["article", "blog", "entry", "h-entry", "hentry", "post", "story"];
+const POST_CLASSES: &[&str] = &[
+    "article", "blog", "entry", "h-entry", "hentry", "post", "story",
+];
 
 /// Whether a class attribute holds one of [`POST_CLASSES`] as a whole class name (unlike
 /// `post-meta` or `entry-tags`, which name parts of a post).

@@ -101,6 +101,8 @@ pub(crate) struct Block {
     pub link_chars: usize,
     /// Opened by `<h1>`..`<h6>`.
     pub heading: bool,
+    /// The last character is inside a link (`... Read more...` as a link).
+    pub ends_in_link: bool,
 }
 
 impl Block {
@@ -131,6 +133,7 @@ struct Builder {
     chars: usize,
     link_chars: usize,
     pending_space: bool,
+    last_in_link: bool,
     link_depth: usize,
     pre_depth: usize,
     /// Open block elements: whether each is a heading.
@@ -154,7 +157,8 @@ impl Builder {
             self.pending_space = false;
             self.cur.push(c);
             self.chars += 1;
-            if self.link_depth > 0 {
+            self.last_in_link = self.link_depth > 0;
+            if self.last_in_link {
                 self.link_chars += 1;
             }
         }
@@ -186,8 +190,10 @@ impl Builder {
                 chars: self.chars,
                 link_chars: self.link_chars,
                 heading,
+                ends_in_link: self.last_in_link,
             });
         }
+        self.last_in_link = false;
         self.cur.clear();
         self.chars = 0;
         self.link_chars = 0;
@@ -342,6 +348,14 @@ static BOILERPLATE_LEAD: LazyLock<Regex> = LazyLock::new(|| {
     .expect("static regex")
 });
 
+/// Phrases of a legal footer (see [`is_legal_line`]).
+static LEGAL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)©\s*(?:\d{4}|copyright)|\(c\)\s*\d{4}|\bcopyright\s*(?:©\s*)?(?:\(c\)\s*)?\d{4}|\ball\s+rights\s+reserved\b|\b(?:are|is\s+a)\s+(?:registered\s+)?trademarks?\s+of\b",
+    )
+    .expect("static regex")
+});
+
 /// Photo credits inside a caption line: "(Image: GETTY)", "(AP Photo/...)", "Photo: ...".
 static CREDIT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
@@ -387,9 +401,12 @@ pub(crate) fn filter_blocks(blocks: Vec<Block>, ctx: FilterContext<'_>) -> Vec<B
         .filter(|k| !k.is_empty())
         .collect();
     let byline_key = ctx.byline.map(key).filter(|k| !k.is_empty());
+    let in_prose: Vec<bool> = (0..blocks.len())
+        .map(|i| is_link_line_in_prose(&blocks, i))
+        .collect();
     let mut previous: Option<String> = None;
     let mut out = Vec::with_capacity(blocks.len());
-    for block in blocks {
+    for (i, block) in blocks.into_iter().enumerate() {
         let k = key(&block.text);
         if let Some(reason) = drop_reason(
             &block,
@@ -397,8 +414,22 @@ pub(crate) fn filter_blocks(blocks: Vec<Block>, ctx: FilterContext<'_>) -> Vec<B
             &title_keys,
             byline_key.as_deref(),
             previous.as_deref(),
+            in_prose[i],
         ) {
             tracing::debug!(reason, text = %block.text, "dropped paragraph");
+            continue;
+        }
+        if is_teaser(&block) {
+            // A teaser of another story: its headline (a heading or a lone link line just
+            // before it) goes with it.
+            tracing::debug!(reason = "teaser", text = %block.text, "dropped paragraph");
+            if out
+                .last()
+                .is_some_and(|b: &Block| b.heading || b.link_density() > MAX_LINK_DENSITY)
+            {
+                out.pop();
+            }
+            previous = None;
             continue;
         }
         previous = Some(k);
@@ -413,6 +444,39 @@ pub(crate) fn filter_blocks(blocks: Vec<Block>, ctx: FilterContext<'_>) -> Vec<B
     out
 }
 
+/// A paragraph of prose, as the neighbour of a link line: no heading, few links, a few
+/// lines long.
+fn is_prose(b: &Block) -> bool {
+    !b.heading && b.link_density() <= MAX_PROSE_LINK_DENSITY && b.chars >= MIN_PROSE_CHARS
+}
+
+/// Link density of a paragraph that still counts as prose next to a link line.
+const MAX_PROSE_LINK_DENSITY: f64 = 0.3;
+
+/// Non-whitespace characters a paragraph needs to count as prose next to a link line.
+const MIN_PROSE_CHARS: usize = 80;
+
+/// Fewest words of a link line kept between prose paragraphs ("Learn more about the
+/// scheme"): a lone "Home" or "Next" is not a line of the article.
+const MIN_LINK_LINE_WORDS: usize = 3;
+
+/// Whether block `i` is one line of link text standing between prose paragraphs (prose
+/// before it; prose or the next section's heading after it): a line of the article that
+/// links on ("Learn more about the scheme"), not a link list, which comes in runs.
+fn is_link_line_in_prose(blocks: &[Block], i: usize) -> bool {
+    let b = &blocks[i];
+    if b.heading
+        || b.link_density() <= MAX_LINK_DENSITY
+        || b.text.contains('\n')
+        || b.text.split_whitespace().count() < MIN_LINK_LINE_WORDS
+    {
+        return false;
+    }
+    let before = i.checked_sub(1).and_then(|j| blocks.get(j));
+    let after = blocks.get(i + 1);
+    before.is_some_and(is_prose) && after.is_some_and(|a| a.heading || is_prose(a))
+}
+
 /// Why a paragraph is furniture, if it is.
 fn drop_reason(
     block: &Block,
@@ -420,6 +484,7 @@ fn drop_reason(
     title_keys: &[String],
     byline_key: Option<&str>,
     previous: Option<&str>,
+    link_line_in_prose: bool,
 ) -> Option<&'static str> {
     if k.is_empty() && block.chars < 3 {
         return Some("no text");
@@ -430,12 +495,18 @@ fn drop_reason(
     if byline_key == Some(k) {
         return Some("byline");
     }
-    if block.link_density() > MAX_LINK_DENSITY && !is_sentence(&block.text) && !is_url(&block.text)
+    if block.link_density() > MAX_LINK_DENSITY
+        && !is_sentence(&block.text)
+        && !is_url(&block.text)
+        && !link_line_in_prose
     {
         return Some("link density");
     }
     if is_boilerplate_line(&block.text) {
         return Some("boilerplate line");
+    }
+    if is_legal_line(&block.text) {
+        return Some("legal line");
     }
     if is_credit_line(&block.text) {
         return Some("photo credit");
@@ -451,6 +522,25 @@ fn drop_reason(
     }
     None
 }
+
+/// A link to the rest of another story at the end of a paragraph: "Read more...",
+/// "Continue reading →", "Full story »".
+static READ_MORE_TAIL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)(?:(?:\bread\s+(?:more|on|the\s+(?:full|rest)(?:\s+\w+)?)|\bcontinue\s+reading(?:\s+\w+){0,3}|\bfull\s+(?:story|article))\s*(?:\.{2,}|…|»|>>?|→|\]|\))?|\bmore\s*(?:\.{2,}|…|»|>>?|→))\s*$",
+    )
+    .expect("static regex")
+});
+
+/// A teaser: a paragraph that ends in a "Read more" link to another page.
+fn is_teaser(block: &Block) -> bool {
+    block.ends_in_link
+        && block.text.len() <= MAX_TEASER_CHARS
+        && READ_MORE_TAIL.is_match(&block.text)
+}
+
+/// Teasers are short; a long paragraph that ends in a "more" link is prose.
+const MAX_TEASER_CHARS: usize = 400;
 
 /// Ends like a sentence: linked prose ("... was convicted last Thursday.") is kept, while
 /// link lists and teaser headlines have no final stop.
@@ -472,6 +562,12 @@ pub(crate) fn is_boilerplate_line(text: &str) -> bool {
     }
     let t = text.trim();
     BOILERPLATE_LINE.is_match(t) || BOILERPLATE_LEAD.is_match(t)
+}
+
+/// A site's legal footer: "© 2012 ...", "All rights reserved", "... are registered
+/// trademarks of ...".
+pub(crate) fn is_legal_line(text: &str) -> bool {
+    text.len() <= MAX_CAPTION_CHARS && LEGAL.is_match(text)
 }
 
 /// A caption with a photo credit.

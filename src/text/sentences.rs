@@ -36,8 +36,8 @@ mod lexicon;
 use std::ops::Range;
 
 use lexicon::{
-    key, WordList, DANGLING, EXCLAMATION_NAMES, GENERIC, MONTHS, NEVER_END, NUMERIC, PREPOSITIONS, STARTERS,
-    STATES, STRONG_STARTERS, TIME_CONTINUATIONS, TITLES,
+    key, WordList, DANGLING, EXCLAMATION_NAMES, GENERIC, MONTHS, NEVER_END, NUMERIC, PREPOSITIONS,
+    STARTERS, STATES, STRONG_STARTERS, TIME_CONTINUATIONS, TITLES,
 };
 
 /// A line this long (in bytes, trimmed) that ends without a sentence mark and is followed by a
@@ -426,6 +426,10 @@ impl<'a> Splitter<'a> {
             }
             return close_end;
         }
+        if self.parenthesis_after_quote(term_end, close_end, ws_end) {
+            self.held_end = close_end;
+            return close_end;
+        }
         let next = next_token(self.text, ws_end);
         let boundary = match cluster {
             Cluster::FullWidth | Cluster::Unambiguous => true,
@@ -594,6 +598,30 @@ impl<'a> Splitter<'a> {
         word.len() >= 2
             && !word.contains(['.', '/', '@', ':'])
             && matches!(classify(word), WordClass::Plain | WordClass::Number)
+    }
+
+    /// `... off the house!' (Which was very likely true.)`: a parenthetical sentence right
+    /// after a quotation that closes with a sentence mark comments on it and belongs to the
+    /// same sentence. True when the marks before `close_end` include a closing quote and a
+    /// bracket at `ws_end` closes on the same line right after a sentence mark of its own.
+    fn parenthesis_after_quote(&self, term_end: usize, close_end: usize, ws_end: usize) -> bool {
+        let Some(closers) = self.text.get(term_end..close_end) else {
+            return false;
+        };
+        if !closers.contains(['"', '\'', '\u{201d}', '\u{2019}', '\u{bb}'])
+            || self.bytes.get(ws_end) != Some(&b'(')
+        {
+            return false;
+        }
+        let b = self.bytes;
+        let limit = (ws_end + MAX_BRACKET_BYTES).min(b.len());
+        let Some(close) = (ws_end + 1..limit)
+            .take_while(|&p| b[p] != b'\n' && b[p] != b'\r' && b[p] != b'(')
+            .find(|&p| b[p] == b')')
+        else {
+            return false;
+        };
+        matches!(b[close - 1], b'.' | b'!' | b'?')
     }
 
     /// `consultation.11 12 Take`, `(1987).1 According`: footnote numbers glued to the full
@@ -1438,6 +1466,105 @@ mod tests {
         assert_eq!(
             split("\"We lost. We will appeal."),
             ["\"We lost.", "We will appeal."]
+        );
+    }
+
+    #[test]
+    fn footnote_numbers_glued_to_the_full_stop() {
+        assert_eq!(
+            split("It can create a gap in a consultation.11 12 Take the example of a cold."),
+            [
+                "It can create a gap in a consultation.11 12",
+                "Take the example of a cold."
+            ]
+        );
+        assert_eq!(
+            split("The rule was set in Smith v Jones (1987).1 According to the court, it holds."),
+            [
+                "The rule was set in Smith v Jones (1987).1",
+                "According to the court, it holds."
+            ]
+        );
+        // Decimals, versions, abbreviations before numbers and lower case go on.
+        for one in [
+            "Growth was 2.1 Percent higher, officials said.",
+            "See No.1 Court for the result.",
+            "The figure rose to 3.5 in May.",
+            "Version v.2 Beta ships today.",
+            "It ended at the consultation.11 after a pause.",
+        ] {
+            assert_eq!(split(one), [one], "{one}");
+        }
+    }
+
+    #[test]
+    fn line_break_after_a_word_that_cannot_end_a_sentence() {
+        assert_eq!(
+            split("Officials met with the\nPresident on Monday to discuss the\nbudget. It passed."),
+            [
+                "Officials met with the\nPresident on Monday to discuss the\nbudget.",
+                "It passed."
+            ]
+        );
+        // Short lines that end in a content word still end: headlines, list lines, `Plan A`.
+        assert_eq!(
+            split("Storm hits coast\nThe storm left thousands without power."),
+            [
+                "Storm hits coast",
+                "The storm left thousands without power."
+            ]
+        );
+        assert_eq!(
+            split("Choose Plan A\nThen wait."),
+            ["Choose Plan A", "Then wait."]
+        );
+    }
+
+    #[test]
+    fn parenthetical_sentence_after_a_closing_quote() {
+        // The parenthesis comments on the quotation: one sentence, as Pragmatic Segmenter's
+        // spec has it; the sentence after the parenthesis starts anew.
+        assert_eq!(
+            split("He called the plan \"a disaster!\" (The company disputes this.) Shares fell."),
+            [
+                "He called the plan \"a disaster!\" (The company disputes this.)",
+                "Shares fell."
+            ]
+        );
+        assert_eq!(
+            split("She said: \u{201c}We will win.\u{201d} (She lost.) The count ended at dawn."),
+            [
+                "She said: \u{201c}We will win.\u{201d} (She lost.)",
+                "The count ended at dawn."
+            ]
+        );
+        // Without a quotation, or with a bracket that holds no sentence, nothing changes.
+        assert_eq!(
+            split("He left early. (She stayed.) The count ended."),
+            ["He left early.", "(She stayed.)", "The count ended."]
+        );
+        assert_eq!(
+            split("He said \"Go.\" (Reuters) Then he left."),
+            ["He said \"Go.\"", "(Reuters) Then he left."]
+        );
+    }
+
+    #[test]
+    fn quotation_of_several_sentences_before_its_attribution() {
+        for t in [
+            "\"We are shocked. We will appeal,\" she said.",
+            "\u{201c}We are shocked. We will appeal. We expect to win,\u{201d} she said on Tuesday.",
+            "\"We are shocked! Who would do this?\" she asked.",
+        ] {
+            assert_eq!(split(t), [t], "{t}");
+        }
+        assert_eq!(
+            split("The ruling came late. \"We are shocked. We will appeal,\" she said. Then she left."),
+            [
+                "The ruling came late.",
+                "\"We are shocked. We will appeal,\" she said.",
+                "Then she left."
+            ]
         );
     }
 
