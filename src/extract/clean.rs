@@ -324,9 +324,6 @@ pub(crate) fn preclean(doc: &Document) -> CleanReport {
             continue;
         }
         let Some(name) = &names[i] else { continue };
-        if name == "a" {
-            unlink_script_target(node);
-        }
         let verdict = if let Some(tag) = ALWAYS_REMOVED_TAGS.iter().find(|t| **t == name) {
             Some(*tag)
         } else {
@@ -348,23 +345,6 @@ pub(crate) fn preclean(doc: &Document) -> CleanReport {
         }
     }
     report
-}
-
-/// Drops the target of a link that points at a script (`javascript:`, `vbscript:`) or at
-/// nothing a reader can follow: the readability scorer unwraps such links in ways that
-/// can lose their text, and the words must stay whatever the link points to. The element
-/// stays a link, so link-density measures still see it.
-fn unlink_script_target(node: &NodeRef<'_>) {
-    let scripted = node.attr("href").is_some_and(|h| {
-        let h = h.trim_start();
-        h.get(..11)
-            .is_some_and(|p| p.eq_ignore_ascii_case("javascript:"))
-            || h.get(..9)
-                .is_some_and(|p| p.eq_ignore_ascii_case("vbscript:"))
-    });
-    if scripted {
-        node.remove_attr("href");
-    }
 }
 
 /// Why an element is furniture, if it is: the tag, role, visibility rule or class / id

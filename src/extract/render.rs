@@ -401,12 +401,9 @@ pub(crate) fn filter_blocks(blocks: Vec<Block>, ctx: FilterContext<'_>) -> Vec<B
         .filter(|k| !k.is_empty())
         .collect();
     let byline_key = ctx.byline.map(key).filter(|k| !k.is_empty());
-    let in_prose: Vec<bool> = (0..blocks.len())
-        .map(|i| is_link_line_in_prose(&blocks, i))
-        .collect();
     let mut previous: Option<String> = None;
     let mut out = Vec::with_capacity(blocks.len());
-    for (i, block) in blocks.into_iter().enumerate() {
+    for block in blocks {
         let k = key(&block.text);
         if let Some(reason) = drop_reason(
             &block,
@@ -414,7 +411,6 @@ pub(crate) fn filter_blocks(blocks: Vec<Block>, ctx: FilterContext<'_>) -> Vec<B
             &title_keys,
             byline_key.as_deref(),
             previous.as_deref(),
-            in_prose[i],
         ) {
             tracing::debug!(reason, text = %block.text, "dropped paragraph");
             continue;
@@ -444,39 +440,6 @@ pub(crate) fn filter_blocks(blocks: Vec<Block>, ctx: FilterContext<'_>) -> Vec<B
     out
 }
 
-/// A paragraph of prose, as the neighbour of a link line: no heading, few links, a few
-/// lines long.
-fn is_prose(b: &Block) -> bool {
-    !b.heading && b.link_density() <= MAX_PROSE_LINK_DENSITY && b.chars >= MIN_PROSE_CHARS
-}
-
-/// Link density of a paragraph that still counts as prose next to a link line.
-const MAX_PROSE_LINK_DENSITY: f64 = 0.3;
-
-/// Non-whitespace characters a paragraph needs to count as prose next to a link line.
-const MIN_PROSE_CHARS: usize = 80;
-
-/// Fewest words of a link line kept between prose paragraphs ("Learn more about the
-/// scheme"): a lone "Home" or "Next" is not a line of the article.
-const MIN_LINK_LINE_WORDS: usize = 3;
-
-/// Whether block `i` is one line of link text standing between prose paragraphs (prose
-/// before it; prose or the next section's heading after it): a line of the article that
-/// links on ("Learn more about the scheme"), not a link list, which comes in runs.
-fn is_link_line_in_prose(blocks: &[Block], i: usize) -> bool {
-    let b = &blocks[i];
-    if b.heading
-        || b.link_density() <= MAX_LINK_DENSITY
-        || b.text.contains('\n')
-        || b.text.split_whitespace().count() < MIN_LINK_LINE_WORDS
-    {
-        return false;
-    }
-    let before = i.checked_sub(1).and_then(|j| blocks.get(j));
-    let after = blocks.get(i + 1);
-    before.is_some_and(is_prose) && after.is_some_and(|a| a.heading || is_prose(a))
-}
-
 /// Why a paragraph is furniture, if it is.
 fn drop_reason(
     block: &Block,
@@ -484,7 +447,6 @@ fn drop_reason(
     title_keys: &[String],
     byline_key: Option<&str>,
     previous: Option<&str>,
-    link_line_in_prose: bool,
 ) -> Option<&'static str> {
     if k.is_empty() && block.chars < 3 {
         return Some("no text");
@@ -495,10 +457,7 @@ fn drop_reason(
     if byline_key == Some(k) {
         return Some("byline");
     }
-    if block.link_density() > MAX_LINK_DENSITY
-        && !is_sentence(&block.text)
-        && !is_url(&block.text)
-        && !link_line_in_prose
+    if block.link_density() > MAX_LINK_DENSITY && !is_sentence(&block.text) && !is_url(&block.text)
     {
         return Some("link density");
     }
