@@ -358,46 +358,6 @@ const PARISH_STORY: [&str; 4] = [
     "The committee also agreed to repaint the kitchen and to replace the old heaters, which residents said were loud and costly, once the roof is finished and the scaffolding comes down.",
 ];
 
-/// A blog's sidebar of widgets: together bigger than a short post, and written as prose.
-fn big_sidebar() -> String {
-    let mut s = String::from(
-        "<div id=\"secondary\"><div class=\"widget\"><h2>About this blog</h2>\
-         <p>This blog is written by a retired teacher who has kept bees, hens and a large vegetable garden on the edge of the moor for more than thirty years, and who writes here about the seasons, the weather and the small disasters of country life.</p>\
-         <p>New posts appear most weeks, usually on a Sunday evening once the animals are fed, and readers are always welcome to write in with their own stories from the garden and the hive.</p></div>\
-         <div class=\"widget\"><h2>Popular posts</h2><p>The winter the hens stopped laying, and what finally brought them back to the nest boxes in time for the spring fair at the village school.</p>\
-         <p>Why the bees swarmed twice in one week, and how a borrowed ladder, a cardboard box and a very patient neighbour saved most of them from the church roof.</p></div>\
-         <div class=\"widget\"><h2>Pages</h2><ul>",
-    );
-    for p in ["Home", "About", "Recipes", "Beekeeping notes", "Contact"] {
-        s.push_str(&format!("<li><a href=\"/{p}\">{p}</a></li>"));
-    }
-    s.push_str("</ul></div></div>");
-    s
-}
-
-#[test]
-fn short_post_with_taxonomy_classes_beats_a_big_sidebar() {
-    let post = "The first frost came early this year, and the last of the runner beans went black overnight. I picked what was left in the morning and the hens had the rest, which they seemed to think was a fair trade for the cold.";
-    let body = format!(
-        "<div id=\"wrap\"><div id=\"content\">\
-         <div id=\"post-42\" class=\"post-42 post type-post status-publish hentry category-garden tag-frost tag-beans author-margaret\">\
-         <h2 class=\"entry-title\">First frost</h2><div class=\"entry-content\"><p>{post}</p></div></div>\
-         </div>{}</div>",
-        big_sidebar()
-    );
-    let a = extract(&page("First frost", &body), None).expect("extracts");
-    assert!(a.text.contains(post), "post lost:\n{}", a.text);
-    assert_absent(
-        &a.text,
-        &[
-            "About this blog",
-            "retired teacher",
-            "Popular posts",
-            "swarmed twice",
-        ],
-    );
-}
-
 #[test]
 fn teasers_of_other_stories_and_the_legal_footer_are_dropped() {
     let mut body =
