@@ -340,3 +340,55 @@ proptest::proptest! {
         }
     }
 }
+
+// ---- Wider-web error kinds (issue 21): one small page each, written for the test. ----
+
+/// A plain page around `body`, titled `title`.
+fn page(title: &str, body: &str) -> String {
+    format!(
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{title}</title></head><body>{body}</body></html>"
+    )
+}
+
+/// Story paragraphs long enough for the scorer to take them as prose.
+const PARISH_STORY: [&str; 4] = [
+    "The village hall committee met on Thursday evening to agree the plan for the new roof, which has leaked over the stage since the storms of last winter and closed the hall for most of the spring.",
+    "Builders from the next town gave the lowest price, and the work will start in the first week of June, when the hall is least used, the chairwoman told the meeting of about forty residents.",
+    "The parish council will pay half of the cost from its reserves, and the rest will come from the summer fair, a grant from the county and a collection taken at the harvest supper.",
+    "The committee also agreed to repaint the kitchen and to replace the old heaters, which residents said were loud and costly, once the roof is finished and the scaffolding comes down.",
+];
+
+#[test]
+fn teasers_of_other_stories_and_the_legal_footer_are_dropped() {
+    let mut body =
+        String::from("<div id=\"main\"><div id=\"story\"><h1>Village hall roof to be fixed</h1>");
+    for p in PARISH_STORY {
+        body.push_str(&format!("<p>{p}</p>"));
+    }
+    body.push_str("<ul>");
+    for (h, t) in [
+        (
+            "Library opening hours to change",
+            "The library will open later on Mondays from next month, the council said.",
+        ),
+        (
+            "School fete raises record sum",
+            "Parents and pupils raised more than two thousand pounds at the summer fete.",
+        ),
+        (
+            "Bus route to be restored",
+            "The number 12 bus will run through the village again after a campaign by residents.",
+        ),
+    ] {
+        body.push_str(&format!(
+            "<li><h3>{h}</h3><p>{t} <a href=\"/news/{}\">Read more...</a></p></li>",
+            h.len()
+        ));
+    }
+    body.push_str(
+        "</ul><p>The Parish Pump is the newsletter of the parish council. The Parish Pump name and logo are registered trademarks of the council. Copyright 2024, all rights reserved.</p></div></div>",
+    );
+    let a = extract(&page("Village hall roof to be fixed", &body), None).expect("extracts");
+    assert_clean_format(&a.text);
+    assert_eq!(paragraphs(&a.text), PARISH_STORY, "{}", a.text);
+}

@@ -72,7 +72,7 @@ fn pass_rate(name: &str, data: &str) -> f64 {
 /// Pass rate reached on the 48 English Golden Rules of Pragmatic Segmenter (a regression floor).
 const GOLDEN_FLOOR: f64 = 1.0;
 /// Pass rate reached on the harder English cases (a regression floor).
-const HARD_FLOOR: f64 = 0.98;
+const HARD_FLOOR: f64 = 0.985;
 /// Pass rate reached on syntok's sentence pairs (a regression floor).
 const SYNTOK_FLOOR: f64 = 0.97;
 

@@ -236,7 +236,8 @@ struct Facts {
     text: usize,
     /// Non-whitespace bytes of text inside `<p>` below: prose, not menus.
     para: usize,
-    /// Holds the headline (`<h1>`) or the article body (`<article>`, `itemprop=articleBody`).
+    /// Holds the headline (`<h1>`), the article body (`<article>`, `itemprop=articleBody`)
+    /// or a post (an element with a post class, see [`POST_CLASSES`]).
     protected: bool,
 }
 
@@ -296,6 +297,7 @@ pub(crate) fn preclean(doc: &Document) -> CleanReport {
                 facts[i].para = facts[i].text;
             }
             if name == "h1"
+                || node.attr("class").as_deref().is_some_and(names_a_post)
                 || name == "article"
                 || node
                     .attr("itemprop")
@@ -384,6 +386,9 @@ fn furniture_reason(node: &NodeRef<'_>, name: &str) -> Option<&'static str> {
     }) {
         return Some(c);
     }
+    if class.as_deref().is_some_and(names_a_post) {
+        return None;
+    }
     let id = node.attr("id");
     if class.is_none() && id.is_none() {
         return None;
@@ -394,6 +399,22 @@ fn furniture_reason(node: &NodeRef<'_>, name: &str) -> Option<&'static str> {
         names.push(' ');
     }
     furniture_name(&names)
+}
+
+/// Whole class names that mark an element as a post or story itself. Blog engines add the
+/// post's taxonomy beside them (`post hentry tag-economics author-admin`, `entry-author-garr
+/// entry`, `widget Blog`), so furniture words in the other classes name what the post is
+/// about, not what the element is.
+const POST_CLASSES: &[&str] = &[
+    "article", "blog", "entry", "h-entry", "hentry", "post", "story",
+];
+
+/// Whether a class attribute holds one of [`POST_CLASSES`] as a whole class name (unlike
+/// `post-meta` or `entry-tags`, which name parts of a post).
+fn names_a_post(class: &str) -> bool {
+    class
+        .split_whitespace()
+        .any(|c| POST_CLASSES.iter().any(|p| p.eq_ignore_ascii_case(c)))
 }
 
 /// The furniture word, prefix or phrase that class / id text holds, if any.
@@ -481,6 +502,27 @@ mod tests {
         ] {
             assert_eq!(furniture_name(no), None, "{no}");
         }
+    }
+
+    #[test]
+    fn a_post_wrapper_is_not_furniture_for_its_taxonomy_classes() {
+        let doc = Document::from(
+            r#"<div class="post-7 post type-post hentry tag-news author-jo" id="a">x</div>
+               <div class="entry-author-garr entry-type-post entry" id="b">x</div>
+               <div class="widget Blog" id="c">x</div>
+               <div class="widget BlogArchive" id="d">x</div>
+               <div class="post-meta" id="e">x</div>"#,
+        );
+        let reason = |id: &str| {
+            let sel = doc.select(&format!("#{id}"));
+            let node = sel.nodes()[0];
+            furniture_reason(&node, "div")
+        };
+        assert_eq!(reason("a"), None);
+        assert_eq!(reason("b"), None);
+        assert_eq!(reason("c"), None);
+        assert!(reason("d").is_some());
+        assert!(reason("e").is_some());
     }
 
     #[test]

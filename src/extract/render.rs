@@ -101,6 +101,8 @@ pub(crate) struct Block {
     pub link_chars: usize,
     /// Opened by `<h1>`..`<h6>`.
     pub heading: bool,
+    /// The last character is inside a link (`... Read more...` as a link).
+    pub ends_in_link: bool,
 }
 
 impl Block {
@@ -131,6 +133,7 @@ struct Builder {
     chars: usize,
     link_chars: usize,
     pending_space: bool,
+    last_in_link: bool,
     link_depth: usize,
     pre_depth: usize,
     /// Open block elements: whether each is a heading.
@@ -154,7 +157,8 @@ impl Builder {
             self.pending_space = false;
             self.cur.push(c);
             self.chars += 1;
-            if self.link_depth > 0 {
+            self.last_in_link = self.link_depth > 0;
+            if self.last_in_link {
                 self.link_chars += 1;
             }
         }
@@ -186,8 +190,10 @@ impl Builder {
                 chars: self.chars,
                 link_chars: self.link_chars,
                 heading,
+                ends_in_link: self.last_in_link,
             });
         }
+        self.last_in_link = false;
         self.cur.clear();
         self.chars = 0;
         self.link_chars = 0;
@@ -342,6 +348,14 @@ static BOILERPLATE_LEAD: LazyLock<Regex> = LazyLock::new(|| {
     .expect("static regex")
 });
 
+/// Phrases of a legal footer (see [`is_legal_line`]).
+static LEGAL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)©\s*(?:\d{4}|copyright)|\(c\)\s*\d{4}|\bcopyright\s*(?:©\s*)?(?:\(c\)\s*)?\d{4}|\ball\s+rights\s+reserved\b|\b(?:are|is\s+a)\s+(?:registered\s+)?trademarks?\s+of\b",
+    )
+    .expect("static regex")
+});
+
 /// Photo credits inside a caption line: "(Image: GETTY)", "(AP Photo/...)", "Photo: ...".
 static CREDIT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
@@ -401,6 +415,19 @@ pub(crate) fn filter_blocks(blocks: Vec<Block>, ctx: FilterContext<'_>) -> Vec<B
             tracing::debug!(reason, text = %block.text, "dropped paragraph");
             continue;
         }
+        if is_teaser(&block) {
+            // A teaser of another story: its headline (a heading or a lone link line just
+            // before it) goes with it.
+            tracing::debug!(reason = "teaser", text = %block.text, "dropped paragraph");
+            if out
+                .last()
+                .is_some_and(|b: &Block| b.heading || b.link_density() > MAX_LINK_DENSITY)
+            {
+                out.pop();
+            }
+            previous = None;
+            continue;
+        }
         previous = Some(k);
         out.push(block);
     }
@@ -437,6 +464,9 @@ fn drop_reason(
     if is_boilerplate_line(&block.text) {
         return Some("boilerplate line");
     }
+    if is_legal_line(&block.text) {
+        return Some("legal line");
+    }
     if is_credit_line(&block.text) {
         return Some("photo credit");
     }
@@ -451,6 +481,25 @@ fn drop_reason(
     }
     None
 }
+
+/// A link to the rest of another story at the end of a paragraph: "Read more...",
+/// "Continue reading →", "Full story »".
+static READ_MORE_TAIL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)(?:(?:\bread\s+(?:more|on|the\s+(?:full|rest)(?:\s+\w+)?)|\bcontinue\s+reading(?:\s+\w+){0,3}|\bfull\s+(?:story|article))\s*(?:\.{2,}|…|»|>>?|→|\]|\))?|\bmore\s*(?:\.{2,}|…|»|>>?|→))\s*$",
+    )
+    .expect("static regex")
+});
+
+/// A teaser: a paragraph that ends in a "Read more" link to another page.
+fn is_teaser(block: &Block) -> bool {
+    block.ends_in_link
+        && block.text.len() <= MAX_TEASER_CHARS
+        && READ_MORE_TAIL.is_match(&block.text)
+}
+
+/// Teasers are short; a long paragraph that ends in a "more" link is prose.
+const MAX_TEASER_CHARS: usize = 400;
 
 /// Ends like a sentence: linked prose ("... was convicted last Thursday.") is kept, while
 /// link lists and teaser headlines have no final stop.
@@ -472,6 +521,12 @@ pub(crate) fn is_boilerplate_line(text: &str) -> bool {
     }
     let t = text.trim();
     BOILERPLATE_LINE.is_match(t) || BOILERPLATE_LEAD.is_match(t)
+}
+
+/// A site's legal footer: "© 2012 ...", "All rights reserved", "... are registered
+/// trademarks of ...".
+pub(crate) fn is_legal_line(text: &str) -> bool {
+    text.len() <= MAX_CAPTION_CHARS && LEGAL.is_match(text)
 }
 
 /// A caption with a photo credit.

@@ -36,8 +36,8 @@ mod lexicon;
 use std::ops::Range;
 
 use lexicon::{
-    key, WordList, EXCLAMATION_NAMES, GENERIC, MONTHS, NEVER_END, NUMERIC, PREPOSITIONS, STARTERS,
-    STATES, STRONG_STARTERS, TIME_CONTINUATIONS, TITLES,
+    key, WordList, DANGLING, EXCLAMATION_NAMES, GENERIC, MONTHS, NEVER_END, NUMERIC, PREPOSITIONS,
+    STARTERS, STATES, STRONG_STARTERS, TIME_CONTINUATIONS, TITLES,
 };
 
 /// A line this long (in bytes, trimmed) that ends without a sentence mark and is followed by a
@@ -61,6 +61,12 @@ const MAX_BRACKET_BYTES: usize = 80;
 
 /// Longest reference mark taken as part of the sentence before it (`[12, 14–16]`).
 const MAX_CITATION_BYTES: usize = 12;
+
+/// Most footnote numbers read after a full stop they are glued to (`gap.11 12 Take`).
+const MAX_GLUED_NOTES: usize = 4;
+
+/// Longest footnote number glued to a full stop, in digits: longer runs are figures.
+const MAX_NOTE_DIGITS: usize = 3;
 
 /// How far ahead the next item of a numbered or lettered list is looked for (`1. ... 2. ...`).
 const MAX_LIST_ITEM_BYTES: usize = 600;
@@ -409,9 +415,19 @@ impl<'a> Splitter<'a> {
             // No space after the mark: only `world.Today` style run-ons end here.
             if cluster == Cluster::Period && close_end == term_end && self.run_on_boundary(i) {
                 self.cut(i + 1);
+            } else if let Some(end) = (cluster == Cluster::Period && close_end == term_end)
+                .then(|| self.glued_note_end(i))
+                .flatten()
+            {
+                self.cut(end);
+                return end;
             } else {
                 self.held_end = close_end;
             }
+            return close_end;
+        }
+        if self.parenthesis_after_quote(term_end, close_end, ws_end) {
+            self.held_end = close_end;
             return close_end;
         }
         let next = next_token(self.text, ws_end);
@@ -584,6 +600,71 @@ impl<'a> Splitter<'a> {
             && matches!(classify(word), WordClass::Plain | WordClass::Number)
     }
 
+    /// `... off the house!' (Which was very likely true.)`: a parenthetical sentence right
+    /// after a quotation that closes with a sentence mark comments on it and belongs to the
+    /// same sentence. True when the marks before `close_end` include a closing quote and a
+    /// bracket at `ws_end` closes on the same line right after a sentence mark of its own.
+    fn parenthesis_after_quote(&self, term_end: usize, close_end: usize, ws_end: usize) -> bool {
+        let Some(closers) = self.text.get(term_end..close_end) else {
+            return false;
+        };
+        if !closers.contains(['"', '\'', '\u{201d}', '\u{2019}', '\u{bb}'])
+            || self.bytes.get(ws_end) != Some(&b'(')
+        {
+            return false;
+        }
+        let b = self.bytes;
+        let limit = (ws_end + MAX_BRACKET_BYTES).min(b.len());
+        let Some(close) = (ws_end + 1..limit)
+            .take_while(|&p| b[p] != b'\n' && b[p] != b'\r' && b[p] != b'(')
+            .find(|&p| b[p] == b')')
+        else {
+            return false;
+        };
+        matches!(b[close - 1], b'.' | b'!' | b'?')
+    }
+
+    /// `consultation.11 12 Take`, `(1987).1 According`: footnote numbers glued to the full
+    /// stop at `i` belong to the sentence before it, which ends after them when a capitalised
+    /// word follows. Returns where that sentence ends. A number before the stop (`2.1`), an
+    /// abbreviation or a domain (`v.2`, `No.1`) is no sentence end.
+    fn glued_note_end(&self, i: usize) -> Option<usize> {
+        let b = self.bytes;
+        let prev = *b.get(i.checked_sub(1)?)?;
+        let ends_word = match prev {
+            b')' | b']' => true,
+            c if c.is_ascii_lowercase() => {
+                let (word, _) = self.word_before(i);
+                word.len() >= 2
+                    && !word.contains(['.', '/', '@', ':'])
+                    && classify(word) == WordClass::Plain
+            }
+            _ => false,
+        };
+        if !ends_word {
+            return None;
+        }
+        let mut q = i + 1;
+        let mut end = q;
+        for _ in 0..MAX_GLUED_NOTES {
+            let digits = b[q..].iter().take_while(|c| c.is_ascii_digit()).count();
+            if digits == 0 || digits > MAX_NOTE_DIGITS {
+                break;
+            }
+            end = q + digits;
+            if !b.get(end).is_some_and(|c| *c == b' ' || *c == b'\t') {
+                // `.11,`, `.11a` or the text's end: not a note mark before a new sentence.
+                return None;
+            }
+            q = skip_whitespace(self.text, end);
+        }
+        if end == i + 1 {
+            return None;
+        }
+        (next_token(self.text, skip_whitespace(self.text, end)).kind == NextKind::Upper)
+            .then_some(end)
+    }
+
     /// The token before the mark at `i` (back to whitespace or an opening bracket or quote),
     /// without leading punctuation, and where it starts.
     fn word_before(&self, i: usize) -> (&'a str, usize) {
@@ -655,8 +736,9 @@ impl<'a> Splitter<'a> {
         }
         let blank = p >= b.len() || b[p] == b'\n' || b[p] == b'\r';
         let join = !blank
-            && long
+            && (long || ends_dangling(line))
             && ((self.held_end == line_end && line_end > self.start)
+                || ends_dangling(line)
                 || (!line.ends_with(['.', '?', '!', ':', ';'])
                     && (line.ends_with(',')
                         || char_at(self.text, p).is_some_and(|(c, _)| c.is_lowercase()))));
@@ -805,6 +887,17 @@ impl<'a> Splitter<'a> {
         }
         None
     }
+}
+
+/// Whether `line` ends in a word no sentence, headline or list line ends with (`the`, `of`,
+/// `and`): scraped text broken in the middle of a sentence (`talks with the\nPresident`).
+fn ends_dangling(line: &str) -> bool {
+    let last = line
+        .rsplit(|c: char| !c.is_ascii_alphabetic())
+        .next()
+        .unwrap_or("");
+    // The word must run to the line's end (`the` in `of the`, not in `the.`).
+    !last.is_empty() && line.ends_with(last) && DANGLING.contains(last)
 }
 
 /// Whether a token of this kind can open a new sentence after `?`, `!` or an ellipsis.
@@ -1241,7 +1334,8 @@ mod tests {
 
     #[test]
     fn word_lists_are_sorted_and_unique() {
-        let lists: [&WordList; 11] = [
+        let lists: [&WordList; 12] = [
+            &DANGLING,
             &TITLES,
             &NEVER_END,
             &NUMERIC,
@@ -1372,6 +1466,105 @@ mod tests {
         assert_eq!(
             split("\"We lost. We will appeal."),
             ["\"We lost.", "We will appeal."]
+        );
+    }
+
+    #[test]
+    fn footnote_numbers_glued_to_the_full_stop() {
+        assert_eq!(
+            split("It can create a gap in a consultation.11 12 Take the example of a cold."),
+            [
+                "It can create a gap in a consultation.11 12",
+                "Take the example of a cold."
+            ]
+        );
+        assert_eq!(
+            split("The rule was set in Smith v Jones (1987).1 According to the court, it holds."),
+            [
+                "The rule was set in Smith v Jones (1987).1",
+                "According to the court, it holds."
+            ]
+        );
+        // Decimals, versions, abbreviations before numbers and lower case go on.
+        for one in [
+            "Growth was 2.1 Percent higher, officials said.",
+            "See No.1 Court for the result.",
+            "The figure rose to 3.5 in May.",
+            "Version v.2 Beta ships today.",
+            "It ended at the consultation.11 after a pause.",
+        ] {
+            assert_eq!(split(one), [one], "{one}");
+        }
+    }
+
+    #[test]
+    fn line_break_after_a_word_that_cannot_end_a_sentence() {
+        assert_eq!(
+            split("Officials met with the\nPresident on Monday to discuss the\nbudget. It passed."),
+            [
+                "Officials met with the\nPresident on Monday to discuss the\nbudget.",
+                "It passed."
+            ]
+        );
+        // Short lines that end in a content word still end: headlines, list lines, `Plan A`.
+        assert_eq!(
+            split("Storm hits coast\nThe storm left thousands without power."),
+            [
+                "Storm hits coast",
+                "The storm left thousands without power."
+            ]
+        );
+        assert_eq!(
+            split("Choose Plan A\nThen wait."),
+            ["Choose Plan A", "Then wait."]
+        );
+    }
+
+    #[test]
+    fn parenthetical_sentence_after_a_closing_quote() {
+        // The parenthesis comments on the quotation: one sentence, as Pragmatic Segmenter's
+        // spec has it; the sentence after the parenthesis starts anew.
+        assert_eq!(
+            split("He called the plan \"a disaster!\" (The company disputes this.) Shares fell."),
+            [
+                "He called the plan \"a disaster!\" (The company disputes this.)",
+                "Shares fell."
+            ]
+        );
+        assert_eq!(
+            split("She said: \u{201c}We will win.\u{201d} (She lost.) The count ended at dawn."),
+            [
+                "She said: \u{201c}We will win.\u{201d} (She lost.)",
+                "The count ended at dawn."
+            ]
+        );
+        // Without a quotation, or with a bracket that holds no sentence, nothing changes.
+        assert_eq!(
+            split("He left early. (She stayed.) The count ended."),
+            ["He left early.", "(She stayed.)", "The count ended."]
+        );
+        assert_eq!(
+            split("He said \"Go.\" (Reuters) Then he left."),
+            ["He said \"Go.\"", "(Reuters) Then he left."]
+        );
+    }
+
+    #[test]
+    fn quotation_of_several_sentences_before_its_attribution() {
+        for t in [
+            "\"We are shocked. We will appeal,\" she said.",
+            "\u{201c}We are shocked. We will appeal. We expect to win,\u{201d} she said on Tuesday.",
+            "\"We are shocked! Who would do this?\" she asked.",
+        ] {
+            assert_eq!(split(t), [t], "{t}");
+        }
+        assert_eq!(
+            split("The ruling came late. \"We are shocked. We will appeal,\" she said. Then she left."),
+            [
+                "The ruling came late.",
+                "\"We are shocked. We will appeal,\" she said.",
+                "Then she left."
+            ]
         );
     }
 

@@ -268,6 +268,16 @@ pub(super) static STARTERS: WordList = WordList::new(&[
     "Your",
 ]);
 
+/// Words that never end a sentence, a headline or a list line (articles, conjunctions,
+/// possessives, prepositions that always take an object): a line break after one
+/// is inside a sentence. Matched as written, so `Plan A` ends a line. `in`, `on`, `up` and `out` are left out (`Sign in`,
+/// `Log on`, `Sold out`).
+pub(super) static DANGLING: WordList = WordList::new(&[
+    "a", "an", "and", "as", "at", "because", "but", "by", "from", "his", "into", "its", "my",
+    "nor", "of", "or", "our", "than", "that", "the", "their", "to", "which", "whose", "with",
+    "your",
+]);
+
 /// Openers of a leading prepositional phrase (`At 5 a.m. Mr. Smith left`): a sentence of at
 /// most [`super::FRAGMENT_MAX_WORDS`] words that starts with one of these is not complete yet.
 pub(super) static PREPOSITIONS: WordList = WordList::new(&[
