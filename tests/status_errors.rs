@@ -6,6 +6,15 @@ use newsbrief::StatusLabel::{self, Confirmed, Denied, EarlyStage, Unconfirmed};
 use newsbrief::{ArticleKind, BriefOptions, Engine, Settings};
 
 fn judge(title: &str, text: &str) -> (Option<ArticleKind>, Vec<StatusLabel>) {
+    let (kind, shown, _) = judge_all(title, text);
+    (kind, shown)
+}
+
+/// The kind, the labels shown and the labels held back (seen, but under their threshold).
+fn judge_all(
+    title: &str,
+    text: &str,
+) -> (Option<ArticleKind>, Vec<StatusLabel>, Vec<StatusLabel>) {
     let engine = Engine::new(&Settings::default()).unwrap();
     let b = engine
         .brief_text(text, Some(title), None, &BriefOptions::default())
@@ -17,7 +26,11 @@ fn judge(title: &str, text: &str) -> (Option<ArticleKind>, Vec<StatusLabel>) {
             s.evidence
         );
     }
-    (b.kind, b.status.iter().map(|s| s.label).collect())
+    (
+        b.kind,
+        b.status.iter().map(|s| s.label).collect(),
+        b.held_back.iter().map(|s| s.label).collect(),
+    )
 }
 
 /// A hedge in an aside ("who reportedly fled", "the alleged accomplice") is a side detail.
@@ -39,7 +52,9 @@ fn attribution_to_a_named_authority_is_not_anonymous_sourcing() {
         "Four civilians were killed overnight when shelling hit the border town of Kovrin, according to the Defense Ministry.\n\nAt least 20 people were wounded and a hospital was damaged, according to the regional governor's office.\n\nRescue crews worked through the night to clear rubble from the hospital's east wing.\n\nPower was cut to about 3,000 homes, according to the regional energy company.\n",
     );
     assert_eq!(kind, Some(ArticleKind::News));
-    assert_eq!(labels, [Confirmed]);
+    // Never unconfirmed. Confirmed is shown only where the model would bet on it (precision
+    // first), so a short story may show no label at all.
+    assert!(labels.is_empty() || labels == [Confirmed], "{labels:?}");
 }
 
 /// "At first, she denied..." is background to an announcement.
@@ -67,12 +82,18 @@ fn process_words_on_outcomes_are_not_early_stage() {
 /// "will sack ... according to people close to the club": a reported decision.
 #[test]
 fn a_decision_reported_by_unnamed_sources_is_unconfirmed_not_confirmed() {
-    let (kind, labels) = judge(
+    let (kind, labels, held) = judge_all(
         "Rovers to sack Kessel",
         "Rovers will sack manager Tom Kessel this week, according to people close to the club.\n\nThe board met on Tuesday and agreed to replace him before Saturday's match, the people said.\n\nRovers sit 19th in the table, two points above the relegation zone.\n\nKessel was appointed in June on a three-year contract.",
     );
     assert_eq!(kind, Some(ArticleKind::News));
-    assert_eq!(labels, [Unconfirmed]);
+    // Never confirmed; the anonymous sourcing is shown, or held back as uncertain where the
+    // model would not bet on it (precision first).
+    assert!(!labels.contains(&Confirmed), "{labels:?}");
+    assert!(
+        labels == [Unconfirmed] || (labels.is_empty() && held.contains(&Unconfirmed)),
+        "{labels:?} {held:?}"
+    );
 }
 
 /// A court order stated as fact is on the record.

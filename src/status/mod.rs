@@ -428,8 +428,9 @@ pub fn decide(doc: &Document, model: &StatusModel, f: &Features) -> Judgement {
     if denial && on[3] && f.anywhere(CONFIRMED) == 0.0 && f.anywhere(OUTCOME) == 0.0 {
         on[3] = false;
     }
-    // RULE_ON_RECORD_BEATS_ANONYMOUS
-    if on[2] && on[3] {
+    // RULE_ON_RECORD_BEATS_ANONYMOUS (anonymous sourcing the model holds back still weighs
+    // against a confirmation: a reported decision is no on-record one)
+    if (on[2] || q[2] >= HELD_BACK_MIN_CONFIDENCE) && on[3] {
         let anonymous = if f.explicit_confirmation() {
             false
         } else {
