@@ -11,10 +11,7 @@ fn judge(title: &str, text: &str) -> (Option<ArticleKind>, Vec<StatusLabel>) {
 }
 
 /// The kind, the labels shown and the labels held back (seen, but under their threshold).
-fn judge_all(
-    title: &str,
-    text: &str,
-) -> (Option<ArticleKind>, Vec<StatusLabel>, Vec<StatusLabel>) {
+fn judge_all(title: &str, text: &str) -> (Option<ArticleKind>, Vec<StatusLabel>, Vec<StatusLabel>) {
     let engine = Engine::new(&Settings::default()).unwrap();
     let b = engine
         .brief_text(text, Some(title), None, &BriefOptions::default())
