@@ -3,7 +3,7 @@
 //! real Redis, and the settings database (a real PostgreSQL) going away mid-run.
 //!
 //! The Redis and PostgreSQL servers are Debian's `redis-server` and `postgresql`, started here
-//! on 127.0.0.1 with throw-away data (`tools/test.sh` installs them when missing).
+//! on 127.0.0.1 with throw-away data (`tools/test-deps.sh` installs them when missing).
 
 mod fake_discord;
 #[path = "support/procs.rs"]
@@ -479,7 +479,7 @@ async fn replies_go_on_while_postgres_is_away_and_settings_return_with_it() {
 
 // ---- the test command ----------------------------------------------------------------------------
 
-/// `tools/test.sh` on a machine where it cannot install (no `apt-get`) and the tests' needs
+/// `tools/test-deps.sh` on a machine where it cannot install (no `apt-get`) and the tests' needs
 /// are missing: it says what to install and stops before building anything.
 #[test]
 fn the_test_command_says_what_to_install_before_building_anything() {
@@ -503,7 +503,7 @@ fn the_test_command_says_what_to_install_before_building_anything() {
     .unwrap();
     std::fs::set_permissions(&cargo, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
     let out = Command::new(bin.path().join("bash"))
-        .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/tools/test.sh"))
+        .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/tools/test-deps.sh"))
         .env_clear()
         .env("PATH", bin.path())
         .stdin(Stdio::null())

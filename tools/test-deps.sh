@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# The test command: installs what the tests need when it is missing, then runs them.
+# Installs what the tests need when it is missing; the README's test command is
 #
-#   tools/test.sh [ARGS for cargo test...]
+#   tools/test-deps.sh && cargo test
 #
 # The tests need, besides Rust: python3, Chromium and the Noto fonts (the reply height test
 # draws the example reply), Redis and PostgreSQL (the fleet and outage tests start their own
@@ -13,7 +13,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 if ! command -v cargo >/dev/null 2>&1; then
-  echo "tools/test.sh: cargo is required: install the Rust stable toolchain (https://rustup.rs)" >&2
+  echo "tools/test-deps.sh: cargo is required: install the Rust stable toolchain (https://rustup.rs)" >&2
   exit 1
 fi
 
@@ -44,7 +44,7 @@ if [ "${#pkgs[@]}" -gt 0 ]; then
   fi
   if ! has apt-get || [ "$sudo" = "none" ]; then
     {
-      echo "tools/test.sh: the tests need these, and they are missing:"
+      echo "tools/test-deps.sh: the tests need these, and they are missing:"
       echo "    ${pkgs[*]}"
       if has apt-get; then
         echo "Install them as root (this script does it when run as root or with password-less sudo):"
@@ -58,11 +58,11 @@ if [ "${#pkgs[@]}" -gt 0 ]; then
     } >&2
     exit 1
   fi
-  echo "tools/test.sh: installing ${pkgs[*]}" >&2
+  echo "tools/test-deps.sh: installing ${pkgs[*]}" >&2
   # shellcheck disable=SC2086
   $sudo apt-get update -qq
   # shellcheck disable=SC2086
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${pkgs[@]}"
 fi
 
-exec cargo test "$@"
+echo "tools/test-deps.sh: everything the tests need is here" >&2
