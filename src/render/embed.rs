@@ -786,11 +786,8 @@ pub fn why_text(brief: &Brief, prompts: &Prompts) -> String {
             confidence => confidence, evidence => quote(&item.evidence) },
         ));
     }
-    // RULE_HELD_BACK: a label not shown is said to be uncertain, never shown as a label.
-    let held: Vec<_> = held
-        .iter()
-        .filter(|h| brief.status.iter().all(|s| s.label != h.label))
-        .collect();
+    // RULE_HELD_BACK: a label not shown is said to be uncertain, never shown as a label
+    // (the status pass never holds back a label it shows).
     if !held.is_empty() {
         lines.push(prompts.text("why.held_head"));
         for item in held {

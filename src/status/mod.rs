@@ -417,6 +417,8 @@ pub fn decide(doc: &Document, model: &StatusModel, f: &Features) -> Judgement {
         q[1] = q[1].max(denied.forced);
     }
     let before_rules = on;
+    // Shown, or held back: a signal the tie-breaks below still weigh.
+    let seen = |on: &[bool; 4], i: usize| on[i] || q[i] >= HELD_BACK_MIN_CONFIDENCE;
     // RULE_OUTCOME_BEATS_PROCESS
     let outcome = f.main_claim(OUTCOME);
     if on[0] && outcome > 0.0 && outcome >= f.main_claim(PROCESS) {
@@ -424,13 +426,12 @@ pub fn decide(doc: &Document, model: &StatusModel, f: &Features) -> Judgement {
     }
     // RULE_DENIAL_ALONE_CONFIRMS_NOTHING (a denial the model holds back counts too: it is
     // still no confirmation)
-    let denial = on[1] || q[1] >= HELD_BACK_MIN_CONFIDENCE;
-    if denial && on[3] && f.anywhere(CONFIRMED) == 0.0 && f.anywhere(OUTCOME) == 0.0 {
+    if seen(&on, 1) && on[3] && f.anywhere(CONFIRMED) == 0.0 && f.anywhere(OUTCOME) == 0.0 {
         on[3] = false;
     }
     // RULE_ON_RECORD_BEATS_ANONYMOUS (anonymous sourcing the model holds back still weighs
     // against a confirmation: a reported decision is no on-record one)
-    if (on[2] || q[2] >= HELD_BACK_MIN_CONFIDENCE) && on[3] {
+    if seen(&on, 2) && on[3] {
         let anonymous = if f.explicit_confirmation() {
             false
         } else {
@@ -447,8 +448,7 @@ pub fn decide(doc: &Document, model: &StatusModel, f: &Features) -> Judgement {
     let mut held_back = Vec::new();
     for (i, label) in LABELS.iter().enumerate() {
         // RULE_HELD_BACK: not bet on by the model, or ruled out by a tie-break above.
-        let held = !on[i] && (q[i] >= HELD_BACK_MIN_CONFIDENCE || before_rules[i]);
-        if !on[i] && !held {
+        if !seen(&on, i) && !before_rules[i] {
             continue;
         }
         let ev = pick_evidence(f, *label, &used).or_else(|| {
