@@ -2336,7 +2336,7 @@ async fn the_default_length_setting_changes_the_auto_brief() {
             ARTICLE,
             Some(&pages.url("story2")),
             &BriefOptions {
-                sentences: Some(newsbrief::bot::commands::LONG_SENTENCES),
+                sentences: Some(newsbrief::bot::settings::LONG_SENTENCES),
             },
         )
         .unwrap();

@@ -4,19 +4,14 @@
 use minijinja::context;
 use poise::serenity_prelude as serenity;
 
-use super::events::server_settings;
 use super::reply::{brief_links, no_mentions, to_reply, Briefed};
 use super::settings::{
-    normalize_domain, toggle, DefaultLength, Mode, ServerSettings, MAX_DOMAINS, MAX_DUPLICATE_HOURS,
+    normalize_domain, toggle, DefaultLength, Mode, ServerSettings, LONG_SENTENCES, MAX_DOMAINS,
+    MAX_DUPLICATE_HOURS, SHORT_SENTENCES,
 };
 use super::{BotError, Context, Data};
 use crate::cache::Asker;
 use crate::links::{find_article_links, normalize_url};
-
-/// Summary sentences for `length: short`.
-pub const SHORT_SENTENCES: usize = 2;
-/// Summary sentences for `length: long`.
-pub const LONG_SENTENCES: usize = 7;
 
 /// Summary length choices of `/summarize`.
 #[derive(Debug, Clone, Copy, poise::ChoiceParameter)]
@@ -222,7 +217,7 @@ async fn edit_settings(
     let Some(guild) = ctx.guild_id() else {
         return say_ephemeral(ctx, &ctx.data().prompts.text("settings.server_only")).await;
     };
-    let mut s = server_settings(ctx.data(), Some(guild)).await;
+    let mut s = ServerSettings::load(&ctx.data().store, Some(guild.get())).await;
     match change(&mut s) {
         Ok(text) => {
             ctx.data()
@@ -278,7 +273,7 @@ settings_command! {
     "show",
     /// Show this server's settings.
     pub(crate) async fn settings_show(ctx: Context<'_>) -> Result<(), BotError> {
-        let s = server_settings(ctx.data(), ctx.guild_id()).await;
+        let s = ServerSettings::load(&ctx.data().store, ctx.guild_id().map(|g| g.get())).await;
         say_ephemeral(ctx, &settings_text(ctx.data(), &s)).await
     }
 }
@@ -478,8 +473,8 @@ fn share_refused(ctx: Context<'_>, links: usize) -> Option<String> {
     let guild = ctx.guild_id().map(serenity::GuildId::get);
     match data.take_share(ctx.author().id.get(), guild, links) {
         Ok(()) => None,
-        Err(super::ShareRefusal::User) => Some(data.prompts.text("reply.slow_down")),
-        Err(super::ShareRefusal::Server) => Some(data.prompts.text("errors.busy")),
+        Err(super::limits::ShareRefusal::User) => Some(data.prompts.text("reply.slow_down")),
+        Err(super::limits::ShareRefusal::Server) => Some(data.prompts.text("errors.busy")),
     }
 }
 

@@ -13,7 +13,7 @@ use minijinja::context;
 use poise::serenity_prelude as serenity;
 
 use super::reply::{brief_links, failure_line, no_mentions, send_replies};
-use super::settings::{DefaultLength, Mode, ServerSettings};
+use super::settings::{DefaultLength, Mode, ServerSettings, LONG_SENTENCES, SHORT_SENTENCES};
 use super::{BotError, Data};
 use crate::cache::Asker;
 use crate::links::find_article_links;
@@ -162,20 +162,6 @@ async fn channel_on(ctx: &serenity::Context, data: &Data, channel: serenity::Cha
     }
 }
 
-/// The server's settings (defaults outside servers or when the store fails).
-pub async fn server_settings(data: &Data, guild: Option<serenity::GuildId>) -> ServerSettings {
-    let Some(g) = guild else {
-        return ServerSettings::default();
-    };
-    match data.store.server_settings(g.get()).await {
-        Ok(json) => ServerSettings::from_json(json.as_deref()),
-        Err(e) => {
-            tracing::error!("{e}");
-            ServerSettings::default()
-        }
-    }
-}
-
 /// The article links of `msg` this server lets the bot brief, up to the per-message cap.
 fn wanted_links(data: &Data, msg: &serenity::Message, settings: &ServerSettings) -> Vec<String> {
     let mut urls: Vec<String> = find_article_links(&msg.content)
@@ -199,7 +185,7 @@ async fn on_message(
     if find_article_links(&msg.content).is_empty() {
         return;
     }
-    let settings = server_settings(data, msg.guild_id).await;
+    let settings = ServerSettings::load(&data.store, msg.guild_id.map(|g| g.get())).await;
     let urls = wanted_links(data, msg, &settings);
     if urls.is_empty() {
         return;
@@ -382,7 +368,7 @@ async fn on_reaction(
     {
         return;
     }
-    let settings = server_settings(data, Some(guild)).await;
+    let settings = ServerSettings::load(&data.store, Some(guild.get())).await;
     if settings.mode != Mode::Reaction {
         return;
     }
@@ -491,11 +477,7 @@ async fn on_why(
 }
 
 /// Summary lengths a card may have been made with (the status does not depend on them).
-const CARD_LENGTHS: [Option<usize>; 3] = [
-    None,
-    Some(super::commands::SHORT_SENTENCES),
-    Some(super::commands::LONG_SENTENCES),
-];
+const CARD_LENGTHS: [Option<usize>; 3] = [None, Some(SHORT_SENTENCES), Some(LONG_SENTENCES)];
 
 /// The Why? text for the card of `url`: from the cache, or made again within the presser's
 /// share.
@@ -507,8 +489,8 @@ async fn why_answer(data: &Data, press: &serenity::ComponentInteraction, url: &s
     let guild = press.guild_id.map(serenity::GuildId::get);
     match data.take_share(user, guild, 1) {
         Ok(()) => {}
-        Err(super::ShareRefusal::User) => return data.prompts.text("reply.slow_down"),
-        Err(super::ShareRefusal::Server) => return data.prompts.text("errors.busy"),
+        Err(super::limits::ShareRefusal::User) => return data.prompts.text("reply.slow_down"),
+        Err(super::limits::ShareRefusal::Server) => return data.prompts.text("errors.busy"),
     }
     let asker = Asker {
         user: Some(user),

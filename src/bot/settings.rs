@@ -13,6 +13,10 @@ use std::time::{Duration, Instant, SystemTime};
 
 use serde::{Deserialize, Serialize};
 
+/// Summary sentences for the short length (`/summarize length: short`, `/settings`).
+pub const SHORT_SENTENCES: usize = 2;
+/// Summary sentences for the long length.
+pub const LONG_SENTENCES: usize = 7;
 /// Longest duplicate window accepted, in hours (one week).
 pub const MAX_DUPLICATE_HOURS: u32 = 168;
 /// Domains at most in each of the ignore and allow lists.
@@ -85,9 +89,9 @@ impl DefaultLength {
     #[must_use]
     pub fn sentences(self) -> Option<usize> {
         match self {
-            Self::Short => Some(super::commands::SHORT_SENTENCES),
+            Self::Short => Some(SHORT_SENTENCES),
             Self::Normal => None,
-            Self::Long => Some(super::commands::LONG_SENTENCES),
+            Self::Long => Some(LONG_SENTENCES),
         }
     }
 }
@@ -110,6 +114,21 @@ pub struct ServerSettings {
 }
 
 impl ServerSettings {
+    /// The settings of server `guild` from the store (defaults outside servers, or when the
+    /// store fails: the failure is logged and replies go on).
+    pub async fn load(store: &crate::store::Store, guild: Option<u64>) -> Self {
+        let Some(g) = guild else {
+            return Self::default();
+        };
+        match store.server_settings(g).await {
+            Ok(json) => Self::from_json(json.as_deref()),
+            Err(e) => {
+                tracing::error!("{e}");
+                Self::default()
+            }
+        }
+    }
+
     /// Reads stored settings; a row that does not parse gives the defaults (and a log line),
     /// never an error that would silence the bot.
     #[must_use]
