@@ -139,37 +139,32 @@ impl ChannelLimiter {
         if self.burst == 0 || self.refill.is_zero() {
             return Some(Duration::ZERO);
         }
-        let now = Instant::now();
-        let burst = f64::from(self.burst);
         let per_sec = 1.0 / self.refill.as_secs_f64();
         // A poisoned lock only means another thread panicked mid-update; the map is still usable.
         let mut buckets = self
             .buckets
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if buckets.len() > LIMITER_MAX_CHANNELS {
-            buckets.retain(|_, (tokens, at)| {
-                (*tokens + now.duration_since(*at).as_secs_f64() * per_sec) < burst
-            });
-        }
-        let (tokens, at) = buckets.entry(channel).or_insert((burst, now));
-        *tokens = (*tokens + now.duration_since(*at).as_secs_f64() * per_sec).min(burst);
-        *at = now;
-        if *tokens - 1.0 < -f64::from(self.backlog) {
+        let tokens = self.refilled(&mut buckets, channel);
+        if tokens - 1.0 < -f64::from(self.backlog) {
             return None;
         }
-        *tokens -= 1.0;
-        let wait = if *tokens >= 0.0 {
+        let left = tokens - 1.0;
+        if let Some((t, _)) = buckets.get_mut(&channel) {
+            *t = left;
+        }
+        let wait = if left >= 0.0 {
             Duration::ZERO
         } else {
-            Duration::from_secs_f64(-*tokens / per_sec)
+            Duration::from_secs_f64(-left / per_sec)
         };
         Some(wait)
     }
 }
 
 impl ChannelLimiter {
-    /// Refills `key`'s bucket and whether it holds `cost` tokens now.
+    /// Refills `key`'s bucket (forgetting idle, full buckets past the bound) and returns the
+    /// tokens it holds now.
     fn refilled(&self, buckets: &mut HashMap<u64, (f64, Instant)>, key: u64) -> f64 {
         let now = Instant::now();
         let burst = f64::from(self.burst);
