@@ -36,8 +36,6 @@ pub mod status;
 pub mod store;
 pub mod summarize;
 pub mod text;
-#[cfg(feature = "train")]
-pub mod train_data;
 
 use std::sync::Arc;
 

@@ -15,11 +15,11 @@ EXTRA=data/status-extra.jsonl
 # The 340 rumour texts from the bench's status pool: trained on by the early-stage and denied
 # heads (where they raise the CV figures), scored in a second CV figure (data/README.md).
 POOL=data/status-pool.jsonl
-cargo build --release --features train --example train_status --bin train-actors
-target/release/examples/train_status "$DATA" \
+cargo build --release --features train --bin train
+target/release/train status "$DATA" \
   --extra "$EXTRA" --also-score "$POOL" --pool-heads early-stage,denied --news-alpha 3 \
   --curve --write prompts/status_model.toml --report docs/status-model.md
 # The actor cut-off is trained on the bench set alone: with the extra texts its CV is the
 # same (R@8 0.686 vs 0.682, P@8 0.626 vs 0.629) but its lists run longer on short stories.
-target/release/train-actors "$DATA"
+target/release/train actors "$DATA"
 echo "rebuild (cargo build --release) to compile the new weights in"

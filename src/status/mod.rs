@@ -26,7 +26,7 @@
 //!    - [`RULE_NAMED_SOURCE`]: "according to the Defense Ministry" names its source: not
 //!      anonymous sourcing.
 //! 2. **A learned model** ([`model`], weights in `prompts/status_model.toml`, written by the
-//!    trainer `examples/train_status.rs`) weighs those features: one logistic head decides
+//!    trainer `src/bin/train/status.rs`) weighs those features: one logistic head decides
 //!    news or not ([`RULE_NOT_NEWS_NO_STATUS`]), one head per label decides the label.
 //!    Then the guideline's tie-breaks that the model cannot learn from few examples
 //!    apply: [`RULE_DENIER_IN_HEADLINE`], [`RULE_DENIAL_IN_LEAD`],

@@ -2,9 +2,9 @@
 //!
 //! For turning the named rules' outputs (see [`super::features`]) into decisions with weights
 //! learned from labelled articles rather than set by hand. The weights live in
-//! `prompts/status_model.toml`, written by the trainer (`examples/train_status.rs`) and
+//! `prompts/status_model.toml`, written by the trainer (`train status`, `src/bin/train/status.rs`) and
 //! compiled in; inference is one dot product per head, no runtime dependency. Not for
-//! editing by hand: re-run the trainer (README, "Re-training the status model").
+//! editing by hand: re-run the trainer (docs/quality.md, "Re-training the status and actor models").
 
 use std::collections::BTreeMap;
 

@@ -5,7 +5,7 @@
 //! [`filter`]) gets a feature vector ([`features`]): lead position, length, centrality
 //! to the article, similarity to the lead, names, numbers, quotes. A linear scorer
 //! ([`MODEL`], weights learned on CNN stories against their highlights;
-//! `examples/train_summarizer.rs` remakes them) ranks them, and MMR
+//! `train summarizer`, `src/bin/train/summarizer.rs`, remakes them) ranks them, and MMR
 //! selection skips sentences that repeat one already picked. Title overlap and paragraph
 //! starts add fixed bonuses when the document has a title or several paragraphs.
 //!
@@ -35,7 +35,7 @@ pub struct Model {
 
 /// The shipped model.
 ///
-/// How it was made: `cargo run --release --example train_summarizer --
+/// How it was made: `cargo run --release --features train --bin train -- summarizer
 /// cnndm_val1000_dev.jsonl` (the 667 dev CNN stories of the shared summarization
 /// benchmark; the tool's defaults: 8 bags, 3 rounds). Starting weights come from an
 /// L2-regularised logistic regression against each story's greedy ROUGE-1+2 oracle

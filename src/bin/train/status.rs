@@ -2,7 +2,7 @@
 //! measures it by k-fold cross-validation on a fixed split.
 //!
 //! ```text
-//! cargo run --release --features train --example train_status -- \
+//! cargo run --release --features train --bin train -- status \
 //!     ../shared/bench/status/articles.jsonl [--folds FOLDS.json] [--alpha A] \
 //!     [--write prompts/status_model.toml] [--report docs/status-model.md] [--cv-out FILE] \
 //!     [--dump FEATURES.jsonl] [--extra data/status-extra.jsonl [--extra-texts SOURCE.jsonl]]
@@ -30,6 +30,7 @@
 
 use std::fmt::Write as _;
 
+use crate::data::{self as train_data, Labelled, Sources};
 use anyhow::{bail, Context, Result};
 use linfa::prelude::*;
 use linfa::Dataset;
@@ -38,7 +39,6 @@ use ndarray::{Array1, Array2};
 use newsbrief::status::model::{Calibration, Head, StatusModel, HEADS};
 use newsbrief::status::{self, Features, StatusRules, FEATURE_COUNT, FEATURE_NAMES};
 use newsbrief::text::Document;
-use newsbrief::train_data::{self, Labelled, Sources};
 use newsbrief::{ArticleKind, BriefOptions, Rules};
 
 /// One line of the report: its name and how to read it off the scores.
@@ -96,7 +96,7 @@ struct Args {
     kind_threshold: String,
 }
 
-const USAGE: &str = "usage: train_status DATA.jsonl [--folds F.json] [--alpha A] [--news-alpha A] [--write MODEL.toml] [--report REPORT.md] [--cv-out CV.jsonl] [--dump FEATURES.jsonl] [--extra EXTRA.jsonl]... [--also-score EXTRA.jsonl]... [--extra-texts SOURCE.jsonl] [--redeal N (default 5)] [--precision P (default 0.85)] [--precision-confirmed P (default 0.90)] [--curve]";
+const USAGE: &str = "usage: train status DATA.jsonl [--folds F.json] [--alpha A] [--news-alpha A] [--write MODEL.toml] [--report REPORT.md] [--cv-out CV.jsonl] [--dump FEATURES.jsonl] [--extra EXTRA.jsonl]... [--also-score EXTRA.jsonl]... [--extra-texts SOURCE.jsonl] [--redeal N (default 5)] [--precision P (default 0.85)] [--precision-confirmed P (default 0.90)] [--curve]";
 
 impl Args {
     fn targets(&self) -> Targets {
@@ -113,8 +113,8 @@ impl Args {
     }
 }
 
-fn parse_args() -> Result<Args> {
-    let mut it = std::env::args().skip(1);
+fn parse_args(args: Vec<String>) -> Result<Args> {
+    let mut it = args.into_iter();
     let mut a = Args {
         data: String::new(),
         folds: None,
@@ -219,7 +219,7 @@ fn load(args: &Args, rules: &StatusRules) -> Result<Vec<Item>> {
                 rec.has("unconfirmed"),
                 rec.has("confirmed"),
             ];
-            let scored_extra = args.also_score.iter().any(|p| *p == rec.set);
+            let scored_extra = args.also_score.contains(&rec.set);
             Item {
                 fold: rec.fold,
                 calib: match args.calibrate_on.as_str() {
@@ -303,7 +303,7 @@ impl Targets {
 /// Out-of-fold raw probabilities of head `head` over `train` (inner CV on `train`'s own
 /// folds), with `alpha`; each item's inner fold alongside.
 /// Only the texts that tune (`--calibrate-on`) are returned.
-fn inner_oof(train: &[&Item], head: usize, alpha: f64) -> Result<Vec<(f64, bool, usize)>> {
+fn inner_oof(train: &[&Item], head: usize, alpha: f64) -> Result<Vec<OutOfFold>> {
     let folds: std::collections::BTreeSet<usize> = train.iter().map(|i| i.fold).collect();
     let mut oof = Vec::with_capacity(train.len());
     for &f in &folds {
@@ -534,12 +534,16 @@ struct Tuned {
     threshold: f64,
 }
 
+/// One out-of-fold prediction: the head's probability, the target, and the fold it was held
+/// out in.
+type OutOfFold = (f64, bool, usize);
+
 /// Tunes head `head` on `train` by inner cross-validation: the L2 strength by out-of-fold
 /// log-loss, the calibration (Platt or isotonic) by cross-fitting, and the threshold on the
 /// calibrated out-of-fold probabilities (precision first for labels, both kind targets for
 /// the news head). The held-out outer fold is never seen.
 fn tune(train: &[&Item], head: usize, alphas: &[f64], targets: Targets) -> Result<Tuned> {
-    let mut best: Option<(f64, f64, Vec<(f64, bool, usize)>)> = None;
+    let mut best: Option<(f64, f64, Vec<OutOfFold>)> = None;
     for &alpha in alphas {
         let oof = inner_oof(train, head, alpha)?;
         let loss = log_loss(oof.iter().map(|o| (o.0, o.1)));
@@ -1038,8 +1042,9 @@ fn calibration_report(per_fold: &FoldScores) -> Result<String> {
     Ok(out)
 }
 
-fn main() -> Result<()> {
-    let args = parse_args()?;
+/// Runs the status trainer with its arguments (after `train status`).
+pub fn main(args: Vec<String>) -> Result<()> {
+    let args = parse_args(args)?;
     let rules = StatusRules::from_toml(status::BUILTIN_STATUS_TOML)
         .context("the built-in prompts/status.toml does not parse")?;
     let items = load(&args, &rules)?;
@@ -1281,7 +1286,7 @@ fn main() -> Result<()> {
          # `calibration` maps p to a probability that means what it says (the brief's\n\
          # `confidence`), and the head says yes when that is >= threshold.\n\
          # Written by the trainer; do not edit by hand. Re-train with:\n\
-         #   cargo run --release --features train --example train_status -- \\\n\
+         #   cargo run --release --features train --bin train -- status \\\n\
          #     ../shared/bench/status/articles.jsonl{extra_arg}{alpha_arg} --news-alpha {} \\\n\
          #     --write prompts/status_model.toml   (or: tools/train.sh)\n\
          # Trained on {texts}, {alpha_desc}.\n\
@@ -1302,7 +1307,7 @@ fn main() -> Result<()> {
         let top = top_weights(&model);
         let text = format!(
             "# Status model: cross-validation report\n\n\
-             Written by `cargo run --release --features train --example train_status -- \
+             Written by `cargo run --release --features train --bin train -- status \
              ../shared/bench/status/articles.jsonl{extra_arg}{alpha_arg} --news-alpha {}{} --report {path}` on {texts}, {alpha_desc}, \
              with the {k} fixed folds of `folds.json`. Each fold's column is a model fitted on \
              the other folds, judged on that fold's texts of the dev set by the code the binary \

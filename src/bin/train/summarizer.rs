@@ -2,7 +2,7 @@
 //! with reference highlights, and measures them by k-fold cross-validation.
 //!
 //! ```text
-//! cargo run --release --example train_summarizer -- DATA.jsonl [--folds 5] [--bags 8]
+//! cargo run --release --features train --bin train -- summarizer DATA.jsonl [--folds 5] [--bags 8]
 //!     [--rounds 3] [--l2 1.0] [--target oracle|soft] [--lr-only] [--cv-out PRED.jsonl]
 //! ```
 //!
@@ -555,8 +555,8 @@ fn load(path: &str, soft: bool, stemmer: &rust_stemmers::Stemmer) -> Vec<Story> 
     out
 }
 
-fn main() {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+/// Runs the summarizer trainer with its arguments (after `train summarizer`).
+pub fn main(args: Vec<String>) {
     let mut path = None;
     let mut folds = 5usize;
     let mut l2 = 1.0f64;
@@ -579,7 +579,7 @@ fn main() {
         }
     }
     let Some(path) = path else {
-        eprintln!("usage: train_summarizer DATA.jsonl [--folds K] [--bags B] [--rounds R] [--l2 X] [--target oracle|soft] [--lr-only] [--cv-out FILE]");
+        eprintln!("usage: train summarizer DATA.jsonl [--folds K] [--bags B] [--rounds R] [--l2 X] [--target oracle|soft] [--lr-only] [--cv-out FILE]");
         std::process::exit(2);
     };
     let stemmer = rust_stemmers::Stemmer::create(rust_stemmers::Algorithm::English);

@@ -1,7 +1,7 @@
 //! Trains the key-actor cut-off (`prompts/actor_model.toml`) from a labelled set.
 //!
 //! ```text
-//! cargo run --release --features train --bin train-actors -- \
+//! cargo run --release --features train --bin train -- actors \
 //!     ../shared/bench/status/articles.jsonl [--folds FOLDS.json] [--out prompts/actor_model.toml] \
 //!     [--extra data/status-extra.jsonl [--extra-texts SOURCE.jsonl]] [--misses] [--dump FILE]
 //! ```
@@ -15,7 +15,7 @@
 //! the held-out fold: recall and precision of the top-8 names, as the bench scorer counts
 //! them. It prints the per-fold figures, their mean and spread, and the fit on the whole
 //! set, then writes the model trained on the whole set to `--out`. `--extra` adds texts
-//! labelled later (see `newsbrief::train_data`): trained on, never scored.
+//! labelled later (see `data.rs` beside this file): trained on, never scored.
 //!
 //! First it prints the candidate recall: the share of gold actors that match any candidate
 //! at all, the ceiling of what the cut-off can reach (`--misses` lists the gold actors no
@@ -25,13 +25,13 @@
 
 use std::path::PathBuf;
 
+use crate::data::{self as train_data, Sources};
 use anyhow::{bail, Context, Result};
 use linfa::prelude::*;
 use linfa_logistic::LogisticRegression;
 use ndarray::{Array1, Array2};
 use newsbrief::actors::{actor_candidates_with, ActorModel, ActorRules, Features, N_FEATURES};
 use newsbrief::text::Document;
-use newsbrief::train_data::{self, Sources};
 
 /// L2 penalty of the logistic regression (on standardised features).
 const ALPHA: f64 = 1.0;
@@ -51,10 +51,10 @@ struct Item {
     cands: Vec<(String, Features, bool)>,
 }
 
-fn main() -> Result<()> {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+/// Runs the actor cut-off trainer with its arguments (after `train actors`).
+pub fn main(args: Vec<String>) -> Result<()> {
     let Some(input) = args.first().map(PathBuf::from) else {
-        bail!("usage: train-actors ARTICLES.jsonl [--folds FOLDS.json] [--out MODEL.toml] [--extra EXTRA.jsonl [--extra-texts SOURCE.jsonl]] [--misses] [--dump FILE]");
+        bail!("usage: train actors ARTICLES.jsonl [--folds FOLDS.json] [--out MODEL.toml] [--extra EXTRA.jsonl [--extra-texts SOURCE.jsonl]] [--misses] [--dump FILE]");
     };
     let flag = |name: &str| {
         args.iter()
@@ -133,7 +133,7 @@ fn main() -> Result<()> {
         "# Key-actor cut-off (src/actors/cut.rs): p = 1 / (1 + e^-(bias + sum of weight x feature)).\n\
          # Candidates with p >= threshold are shown, best first, at least min_actors, at most 8.\n\
          # Written by the trainer, do not edit by hand; re-train with\n\
-         #   cargo run --release --features train --bin train-actors -- ../shared/bench/status/articles.jsonl{extra_arg}\n\
+         #   cargo run --release --features train --bin train -- actors ../shared/bench/status/articles.jsonl{extra_arg}\n\
          #   (or: tools/train.sh)\n\
          # {k}-fold CV on {} texts{extra_note}: R@8 {rm:.3} ± {rsd:.3}, P@8 {pm:.3} ± {psd:.3}; fit R@8 {fr:.3}, P@8 {fp:.3}.\n\n",
         dev.len()
