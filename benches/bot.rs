@@ -19,12 +19,14 @@
 //! The issue 7 targets are printed beside the figures: < 30 MiB idle, < 1 s to ready,
 //! < 50 ms median message to reply.
 
-#[path = "../tests/fake_discord/mod.rs"]
+#[path = "../tests/support/fake_discord.rs"]
 mod fake_discord;
 
 #[path = "../tests/support/child.rs"]
 mod child;
 mod common;
+#[path = "../tests/support/pages.rs"]
+mod pages;
 
 use std::path::Path;
 use std::process::Child;
@@ -65,7 +67,7 @@ fn main() {
 /// Serves `pages` as a news site would: `/storyN` is page N (modulo their number).
 async fn start_pages(pages: Vec<String>) -> String {
     let pages = Arc::new(pages);
-    common::serve_pages("story", move |n| pages[n % pages.len()].clone()).await
+    pages::serve_pages("story", move |n| pages[n % pages.len()].clone()).await
 }
 
 fn spawn_bot(fake: &FakeDiscord, dir: &std::path::Path) -> Child {

@@ -14,10 +14,12 @@
 //! 100 (by then every brief is cached somewhere; goal p99 <= 100 ms), and each process's
 //! peak resident memory (VmHWM). Needs Debian's `postgresql` and `redis-server`.
 
-#[path = "../tests/fake_discord/mod.rs"]
+#[path = "../tests/support/fake_discord.rs"]
 mod fake_discord;
 
 mod common;
+#[path = "../tests/support/pages.rs"]
+mod pages;
 #[path = "../tests/support/procs.rs"]
 mod procs;
 #[path = "../tests/support/servers.rs"]
@@ -27,7 +29,8 @@ use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 use fake_discord::{user, FakeDiscord};
-use procs::{BotProc, Pages, TOKEN};
+use pages::Pages;
+use procs::{BotProc, TOKEN};
 use servers::{Postgres, Redis};
 
 const CHANNEL: u64 = 610_000_000_000_000_000;

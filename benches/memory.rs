@@ -18,7 +18,7 @@
 //! passes SAFETY_RSS is stopped early (the machine is shared), and the page count it reached
 //! is printed.
 
-#[path = "../tests/fake_discord/mod.rs"]
+#[path = "../tests/support/fake_discord.rs"]
 mod fake_discord;
 
 #[path = "../tests/support/child.rs"]
@@ -26,6 +26,8 @@ mod child;
 mod common;
 #[path = "../tests/support/hostile_page.rs"]
 mod hostile_page;
+#[path = "../tests/support/pages.rs"]
+mod pages;
 
 use std::path::Path;
 use std::process::Child;
@@ -98,7 +100,7 @@ fn main() {
 }
 
 async fn start_pages() -> String {
-    common::serve_pages("p", page).await
+    pages::serve_pages("p", page).await
 }
 
 fn spawn_bot(bin: &str, fake: &FakeDiscord, dir: &Path) -> Child {

@@ -3,6 +3,7 @@
 //! Each test starts its own fake, page server and bot, so tests run in parallel. Waits are
 //! bounded and fail with the calls seen so far; nothing sleeps to synchronise.
 
+#[path = "support/fake_discord.rs"]
 mod fake_discord;
 #[path = "support/servers.rs"]
 mod servers;

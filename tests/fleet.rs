@@ -5,7 +5,10 @@
 //! Also: both settings back ends migrate to the same schema, and a hanging Redis costs a
 //! reply at most its operation timeout.
 
+#[path = "support/fake_discord.rs"]
 mod fake_discord;
+#[path = "support/pages.rs"]
+mod pages;
 #[path = "support/procs.rs"]
 mod procs;
 #[path = "support/servers.rs"]
@@ -15,7 +18,8 @@ use std::time::Duration;
 
 use fake_discord::{is_reply_to, user, Call, FakeDiscord};
 use newsbrief::store::Store;
-use procs::{BotProc, Pages, TOKEN};
+use pages::Pages;
+use procs::{BotProc, TOKEN};
 use serde_json::{json, Value};
 use servers::{Postgres, Redis};
 

@@ -5,7 +5,10 @@
 //! The Redis and PostgreSQL servers are Debian's `redis-server` and `postgresql`, started here
 //! on 127.0.0.1 with throw-away data (`tools/test-deps.sh` installs them when missing).
 
+#[path = "support/fake_discord.rs"]
 mod fake_discord;
+#[path = "support/pages.rs"]
+mod pages;
 #[path = "support/procs.rs"]
 mod procs;
 #[path = "support/servers.rs"]
@@ -21,7 +24,8 @@ use newsbrief::fetch::FetchConfig;
 use newsbrief::shared::SharedCache;
 use newsbrief::store::Store;
 use newsbrief::{Brief, Engine, Settings};
-use procs::{BotProc, Pages, TOKEN};
+use pages::Pages;
+use procs::{BotProc, TOKEN};
 use serde_json::{json, Value};
 use servers::{free_port, Postgres, Redis};
 

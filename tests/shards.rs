@@ -4,14 +4,18 @@
 //! start naming the variable, SIGTERM closes only the process's own shards, and
 //! `NEWSBRIEF_METRICS_ADDR` serves `/healthz` and `/metrics`.
 
+#[path = "support/fake_discord.rs"]
 mod fake_discord;
+#[path = "support/pages.rs"]
+mod pages;
 #[path = "support/procs.rs"]
 mod procs;
 
 use std::time::Duration;
 
 use fake_discord::{is_reply_to, user, FakeDiscord};
-use procs::{BotProc, Pages, TOKEN};
+use pages::Pages;
+use procs::{BotProc, TOKEN};
 
 const CHANNEL: u64 = 600_000_000_000_000_101;
 

@@ -119,33 +119,3 @@ pub fn bot_command(bin: &str, token: &str, proxy: &str, dir: &Path) -> std::proc
         .stderr(std::process::Stdio::inherit());
     cmd
 }
-
-/// Serves HTML pages on 127.0.0.1 as a news site would: `/{prefix}N` is `page(N)` (a path
-/// without a number is page 0). Returns the site's base URL.
-pub async fn serve_pages<F>(prefix: &'static str, page: F) -> String
-where
-    F: Fn(usize) -> String + Clone + Send + Sync + 'static,
-{
-    use axum::extract::Path as AxumPath;
-    use axum::response::IntoResponse;
-    let app = axum::Router::new().route(
-        "/:name",
-        axum::routing::get(move |AxumPath(name): AxumPath<String>| {
-            let page = page.clone();
-            async move {
-                let n: usize = name.trim_start_matches(prefix).parse().unwrap_or_default();
-                (
-                    [(axum::http::header::CONTENT_TYPE, "text/html; charset=utf-8")],
-                    page(n),
-                )
-                    .into_response()
-            }
-        }),
-    );
-    let listener = tokio::net::TcpListener::bind(std::net::SocketAddr::from(([127, 0, 0, 1], 0)))
-        .await
-        .expect("bind");
-    let addr = listener.local_addr().expect("addr");
-    tokio::spawn(async move { axum::serve(listener, app).await });
-    format!("http://{addr}")
-}

@@ -1,25 +1,15 @@
-//! The real `newsbrief bot` binary as a child process (logs captured while it runs), and a
-//! page server on 127.0.0.1 that counts requests per path.
+//! The real `newsbrief bot` binary as a child process (logs captured while it runs); the
+//! page servers it briefs from are in `pages.rs`.
 
 #![allow(dead_code)]
 
-use std::collections::HashMap;
 use std::io::BufRead;
-use std::net::SocketAddr;
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use axum::extract::{Path, State};
-use axum::http::header;
-use axum::response::IntoResponse;
-use axum::routing::get;
-use axum::Router;
-
 /// The token every fleet test uses (the fake accepts it).
 pub const TOKEN: &str = "MTAxNDU.fake-fleet-token.Sup3rS3cretFleet_xyz";
-/// The article every page path serves.
-pub const ARTICLE: &str = include_str!("../../examples/example-article.html");
 /// Bounded waits of these helpers.
 pub const WAIT: Duration = Duration::from_secs(30);
 
@@ -188,61 +178,4 @@ pub fn run_to_end(proxy: Option<&str>, env: &[(&str, &str)]) -> (Option<i32>, St
         out.status.code(),
         String::from_utf8_lossy(&out.stderr).into_owned(),
     )
-}
-
-/// A page server on 127.0.0.1: every `/NAME` is the example article, after `delay`; hits
-/// are counted per name.
-#[derive(Clone)]
-pub struct Pages {
-    /// `http://127.0.0.1:PORT`.
-    pub base: String,
-    hits: Arc<Mutex<HashMap<String, usize>>>,
-}
-
-impl Pages {
-    /// Starts the server.
-    pub async fn start(delay: Duration) -> Self {
-        let hits: Arc<Mutex<HashMap<String, usize>>> = Arc::default();
-        let app = Router::new()
-            .route(
-                "/:name",
-                get(
-                    move |State(hits): State<Arc<Mutex<HashMap<String, usize>>>>,
-                          Path(name): Path<String>| async move {
-                        *hits.lock().unwrap().entry(name).or_default() += 1;
-                        tokio::time::sleep(delay).await;
-                        (
-                            [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
-                            ARTICLE,
-                        )
-                            .into_response()
-                    },
-                ),
-            )
-            .with_state(Arc::clone(&hits));
-        let listener = tokio::net::TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], 0)))
-            .await
-            .unwrap();
-        let addr = listener.local_addr().unwrap();
-        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-        Self {
-            base: format!("http://{addr}"),
-            hits,
-        }
-    }
-
-    /// The URL of page `name`.
-    pub fn url(&self, name: &str) -> String {
-        format!("{}/{name}", self.base)
-    }
-
-    /// Requests of page `name` so far.
-    pub fn hits(&self, name: &str) -> usize {
-        self.hits.lock().unwrap().get(name).copied().unwrap_or(0)
-    }
-
-    /// Requests of every page so far.
-    pub fn total_hits(&self) -> usize {
-        self.hits.lock().unwrap().values().sum()
-    }
 }
