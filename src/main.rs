@@ -13,7 +13,7 @@ use newsbrief::{Brief, BriefOptions, Engine, Error, Settings};
 use serde::Serialize;
 use serde_json::Value;
 
-// The global allocator (README, "Memory under hostile pages"): jemalloc by default (it gives
+// The global allocator (docs/speed.md, "Memory under hostile pages"): jemalloc by default (it gives
 // freed page buffers back, where glibc's malloc kept them: peak 210 against 300 MiB over 400
 // hostile pages, at the same speed); `--features mimalloc` picks mimalloc instead, and
 // `--no-default-features` the system's malloc. Both crates are the allocators' own well-kept
