@@ -20,6 +20,9 @@
 //! looks there, and a link another process is fetching right now is waited for instead of
 //! fetched twice. Every brief made and every cache hit is counted in [`crate::metrics`].
 //! This module does not find links in text ([`crate::links`]) nor render briefs.
+//!
+//! One piece on purpose: the cache look-up, the coalescing, the fair fetch slots and the host
+//! pauses are the steps of one request and share its state; split, each would need the others.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};

@@ -17,6 +17,9 @@
 //! between attempts (so replies do not wait on it), and its return is logged once. Errors
 //! that are not about reaching the database (a damaged file, a broken schema) are still
 //! errors.
+//!
+//! One file of about 1,000 lines on purpose: every query's SQLite and PostgreSQL forms sit
+//! side by side, which is what keeps the two back ends in step when one is changed.
 
 use std::borrow::Cow;
 use std::str::FromStr;

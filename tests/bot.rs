@@ -2,6 +2,9 @@
 //!
 //! Each test starts its own fake, page server and bot, so tests run in parallel. Waits are
 //! bounded and fail with the calls seen so far; nothing sleeps to synchronise.
+//!
+//! One file on purpose: each integration-test file is its own binary, and these tests share one
+//! fixture (fake Discord, page server, bot start-up); in one file it is built and linked once.
 
 #[path = "support/fake_discord.rs"]
 mod fake_discord;

@@ -1,5 +1,8 @@
 //! The guarded fetcher against local servers: address policy, redirects, limits, content
 //! types and charsets. Every server listens on loopback only.
+//!
+//! One file on purpose: each integration-test file is its own binary to build and link, and
+//! these tests share the loopback servers of `support/http.rs` and the fetch configuration.
 
 #[path = "support/http.rs"]
 mod http;

@@ -14,6 +14,9 @@
 //! ([`FakeDiscord::identified`]) and echoed in its READY. Dispatches go to the newest
 //! connection ([`FakeDiscord::dispatch`]) or to the one of a given shard
 //! ([`FakeDiscord::dispatch_on`]), as Discord routes a guild's events to one shard.
+//!
+//! One file on purpose: REST and the gateway share the recorded state (calls, sessions,
+//! shards) that tests wait on, and benches include it with one `#[path]`.
 
 #![allow(dead_code)]
 

@@ -27,6 +27,9 @@
 //! `../summarization/cnndm_val1000_dev.jsonl` beside DATA's folder). Extra texts are trained
 //! on but never scored: every figure stays on DATA's texts, so it compares with runs without
 //! them.
+//!
+//! One file on purpose: its steps (loading, inner cross-validation, calibration, thresholds,
+//! the report) run once, top to bottom, over one `Item` type; the shared loader is `data.rs`.
 
 use std::fmt::Write as _;
 

@@ -30,6 +30,9 @@
 //! token-count clipping), good for labels and model choice; report figures from the
 //! official scorer. Set `TRAIN_STATS=1` for label rates by position and length, or
 //! `TRAIN_DENSITY=1` for the alternative density-regression model.
+//!
+//! One file on purpose: the oracle labels, the regression, the coordinate ascent and the ROUGE
+//! it tunes for are one procedure over one `Story` type.
 
 // Dense matrix code (Newton steps, Gaussian elimination) reads best with indices.
 #![allow(clippy::needless_range_loop)]
