@@ -14,7 +14,7 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use newsbrief::render::embed::{brief_embed, plan_messages, Prompts};
+use newsbrief::render::{embed::brief_embed, pack::plan_messages, prompts::Prompts};
 use newsbrief::{Brief, BriefOptions, Engine, Settings};
 
 /// Renders of each brief timed together (one render takes microseconds).

@@ -17,7 +17,9 @@ use super::settings::{DefaultLength, Mode, ServerSettings, LONG_SENTENCES, SHORT
 use super::{BotError, Data};
 use crate::cache::Asker;
 use crate::links::find_article_links;
-use crate::render::embed::{shorten, why_index, why_text, OutMessage, CONTENT_MAX};
+use crate::render::embed::{OutMessage, CONTENT_MAX};
+use crate::render::escape::shorten;
+use crate::render::why::{why_index, why_text};
 
 /// poise's event handler: routes the events the bot cares about.
 ///

@@ -34,7 +34,7 @@ pub use limits::{ChannelLimiter, ShareRefusal, WorkGuard, WorkTracker};
 
 use crate::cache::BriefService;
 use crate::metrics::Metrics;
-use crate::render::embed::{PromptError, Prompts};
+use crate::render::prompts::{PromptError, Prompts};
 use crate::shared::{BadRedisUrl, SharedCache};
 use crate::store::{Store, StoreError};
 use crate::{Engine, Settings};

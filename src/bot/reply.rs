@@ -14,10 +14,11 @@ use std::sync::Arc;
 use super::Data;
 use crate::brief::Brief;
 use crate::cache::{Asker, BriefError};
-use crate::render::embed::{
-    brief_card, plan_messages, why_buttons, CardStyle, Embed, OutMessage, Prompts,
-};
+use crate::render::embed::{brief_card, CardStyle, Embed, OutMessage};
+use crate::render::pack::plan_messages;
+use crate::render::prompts::Prompts;
 use crate::render::quiet::quiet_reason;
+use crate::render::why::why_buttons;
 
 /// Send attempts per message before giving up (Discord 5xx, 429, transport errors).
 pub const SEND_ATTEMPTS: u32 = 3;

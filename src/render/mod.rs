@@ -1,9 +1,20 @@
-//! Renderers: a brief as plain text, Markdown or JSON (the Discord embed lives in the bot).
+//! Renderers: a brief as plain text, Markdown or JSON (here), and for Discord in the steps
+//! of a reply: [`quiet`] (whether to post at all), [`prompts`] (the wording), [`escape`] (page
+//! text made safe and short), [`meta`] (date, site and byline cleaned), [`embed`] (the card
+//! and Discord's limits), [`why`] (the "Why?" button's answer), [`pack`] (cards and lines
+//! into messages). None of it touches the network: the bot turns the result into API calls.
 
 use crate::brief::Brief;
 
 pub mod embed;
+pub mod escape;
+#[cfg(test)]
+mod fixtures;
+pub mod meta;
+pub mod pack;
+pub mod prompts;
 pub mod quiet;
+pub mod why;
 
 /// Output formats of the CLI.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
