@@ -24,7 +24,10 @@ use axum::Router;
 use fake_discord::{is_reply_to, user, Call, FakeDiscord, APP_ID};
 use newsbrief::bot::{BotConfig, RunError};
 use newsbrief::fetch::FetchConfig;
-use newsbrief::render::embed::{self, discord_len};
+use newsbrief::render::embed;
+use newsbrief::render::escape::{discord_len, escape_discord};
+use newsbrief::render::pack::plan_messages;
+use newsbrief::render::prompts::Prompts;
 use newsbrief::{Brief, BriefOptions, Engine, Settings};
 use serde_json::{json, Value};
 use tokio::sync::oneshot;
@@ -361,7 +364,7 @@ fn assert_reply_shows(body: &Value, brief: &Brief) {
     );
     assert_eq!(
         embed["title"].as_str().map(str::to_string),
-        brief.title.as_deref().map(embed::escape_discord)
+        brief.title.as_deref().map(escape_discord)
     );
     assert_eq!(embed["url"].as_str(), brief.url.as_deref());
     let description = embed["description"].as_str().unwrap_or("");
@@ -379,7 +382,7 @@ fn assert_reply_shows(body: &Value, brief: &Brief) {
         .collect();
     assert!(!bullets.is_empty(), "no key sentence in {description:?}");
     for (shown, s) in bullets.iter().zip(&brief.summary) {
-        assert_eq!(*shown, format!("• {}", embed::escape_discord(s)));
+        assert_eq!(*shown, format!("• {}", escape_discord(s)));
     }
     assert!(bullets.len() <= brief.summary.len());
     let at = bullets.len();
@@ -388,7 +391,7 @@ fn assert_reply_shows(body: &Value, brief: &Brief) {
         assert!(
             rest.first()
                 .is_some_and(|l| l.starts_with("**Key actors:**")
-                    && l.contains(&embed::escape_discord(&first.name))),
+                    && l.contains(&escape_discord(&first.name))),
             "one line of actors after the sentences: {description:?}"
         );
     }
@@ -399,7 +402,7 @@ fn assert_reply_shows(body: &Value, brief: &Brief) {
     );
     assert!(embed["fields"].as_array().is_none_or(Vec::is_empty));
     for item in &brief.status {
-        let quote = embed::escape_discord(&item.evidence);
+        let quote = escape_discord(&item.evidence);
         assert!(
             body.to_string().matches(quote.as_str()).count() <= 1,
             "evidence shown twice: {quote}"
@@ -1303,7 +1306,7 @@ fn assert_within_limits(e: &embed::Embed) {
 
 #[test]
 fn a_huge_brief_stays_inside_every_embed_limit() {
-    let prompts = embed::Prompts::builtin();
+    let prompts = Prompts::builtin();
     let e = embed::brief_embed(&huge_brief(), &prompts);
     assert_within_limits(&e);
     let d = e.description.as_deref().unwrap();
@@ -1317,14 +1320,14 @@ fn a_huge_brief_stays_inside_every_embed_limit() {
 
 #[test]
 fn many_briefs_are_split_across_messages_inside_limits() {
-    let prompts = embed::Prompts::builtin();
+    let prompts = Prompts::builtin();
     let embeds: Vec<_> = (0..12)
         .map(|_| embed::brief_embed(&huge_brief(), &prompts))
         .collect();
     let lines: Vec<String> = (0..60)
         .map(|i| format!("⚠️ line {i} {}", "z".repeat(60)))
         .collect();
-    let messages = embed::plan_messages(&lines, embeds);
+    let messages = plan_messages(&lines, embeds);
     assert!(messages.len() >= 6, "huge embeds are spread over messages");
     let mut embeds_seen = 0;
     let mut lines_seen = 0;
@@ -1351,7 +1354,7 @@ fn many_briefs_are_split_across_messages_inside_limits() {
 
 #[test]
 fn small_briefs_share_a_message() {
-    let prompts = embed::Prompts::builtin();
+    let prompts = Prompts::builtin();
     let small = Brief {
         title: Some("Short".into()),
         summary: vec!["One.".into(), "Two.".into()],
@@ -1360,7 +1363,7 @@ fn small_briefs_share_a_message() {
     let embeds: Vec<_> = (0..13)
         .map(|_| embed::brief_embed(&small, &prompts))
         .collect();
-    let messages = embed::plan_messages(&[], embeds);
+    let messages = plan_messages(&[], embeds);
     assert_eq!(
         messages.iter().map(|m| m.embeds.len()).collect::<Vec<_>>(),
         vec![10, 3]
@@ -1393,7 +1396,7 @@ mod properties {
                 status: evidence.into_iter().map(|evidence| newsbrief::StatusItem { label: newsbrief::StatusLabel::Unconfirmed, evidence, confidence: 0.9 }).collect(),
                 ..Brief::default()
             };
-            let e = embed::brief_embed(&brief, &embed::Prompts::builtin());
+            let e = embed::brief_embed(&brief, &Prompts::builtin());
             assert_within_limits(&e);
             let all = serde_json::to_string(&e).unwrap();
             prop_assert!(!all.contains("@everyone") && !all.contains("@here"));
@@ -1732,7 +1735,7 @@ async fn the_reply_is_verdict_first_shows_no_sentence_twice_and_why_answers_priv
         assert!(seen.insert(line), "shown twice: {line}");
     }
     for item in &brief.status {
-        let quote = embed::escape_discord(&item.evidence);
+        let quote = escape_discord(&item.evidence);
         assert!(
             reply.body.to_string().matches(quote.as_str()).count() <= 1,
             "{quote}"
@@ -1777,7 +1780,7 @@ async fn the_reply_is_verdict_first_shows_no_sentence_twice_and_why_answers_priv
         assert!(text.contains(label) && text.contains(meaning), "{text}");
     }
     for item in &brief.status {
-        let quote = embed::escape_discord(&item.evidence);
+        let quote = escape_discord(&item.evidence);
         assert!(
             text.contains(&quote),
             "evidence {quote:?} missing from {text}"

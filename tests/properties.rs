@@ -6,7 +6,10 @@
 //! control characters, and texts up to 10,000 characters.
 
 use newsbrief::links::{find_article_links, find_links, is_article_candidate, normalize_url};
-use newsbrief::render::embed::{self, discord_len, Embed, Prompts};
+use newsbrief::render::embed::{self, Embed};
+use newsbrief::render::escape::{discord_len, ZERO_WIDTH_SPACE};
+use newsbrief::render::pack::plan_messages;
+use newsbrief::render::prompts::Prompts;
 use newsbrief::{Actor, ActorKind, Brief, Stats, StatusItem, StatusLabel};
 use proptest::prelude::*;
 
@@ -216,7 +219,7 @@ fn check_embed(e: &Embed) -> Result<(), TestCaseError> {
             if c == '@' {
                 prop_assert_eq!(
                     chars.peek().copied(),
-                    Some(embed::ZERO_WIDTH_SPACE),
+                    Some(ZERO_WIDTH_SPACE),
                     "a mention may form in the {}: {:?}",
                     place,
                     s
@@ -257,7 +260,7 @@ proptest! {
     ) {
         let prompts = Prompts::builtin();
         let embeds: Vec<Embed> = briefs.iter().map(|b| embed::brief_embed(b, &prompts)).collect();
-        let messages = embed::plan_messages(&lines, embeds.clone());
+        let messages = plan_messages(&lines, embeds.clone());
         let mut seen = Vec::new();
         for m in &messages {
             prop_assert!(m.content.is_some() || !m.embeds.is_empty(), "no empty message");

@@ -2,7 +2,10 @@
 //! panic, every embed and message inside Discord's limits, and no mention can form.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
-use newsbrief::render::embed::{self, discord_len, Embed};
+use newsbrief::render::embed::{self, Embed};
+use newsbrief::render::escape::{discord_len, ZERO_WIDTH_SPACE};
+use newsbrief::render::pack::plan_messages;
+use newsbrief::render::prompts::Prompts;
 
 type Meta<'a> = (
     Option<&'a str>,
@@ -66,7 +69,7 @@ fuzz_target!(|input: (
     check(&e);
     let lines: Vec<String> = lines.into_iter().map(str::to_string).collect();
     let n = 1 + lines.len() % 12;
-    let messages = embed::plan_messages(&lines, vec![e; n]);
+    let messages = plan_messages(&lines, vec![e; n]);
     let mut embeds = 0;
     for m in &messages {
         assert!(m.content.is_some() || !m.embeds.is_empty(), "no empty message");
@@ -99,13 +102,13 @@ fn check(e: &Embed) {
         let mut chars = s.chars().peekable();
         while let Some(c) = chars.next() {
             if c == '@' {
-                assert_eq!(chars.peek(), Some(&embed::ZERO_WIDTH_SPACE), "a mention may form: {s:?}");
+                assert_eq!(chars.peek(), Some(&ZERO_WIDTH_SPACE), "a mention may form: {s:?}");
             }
         }
     }
 }
 
-fn prompts() -> &'static embed::Prompts {
-    static P: std::sync::OnceLock<embed::Prompts> = std::sync::OnceLock::new();
-    P.get_or_init(embed::Prompts::builtin)
+fn prompts() -> &'static Prompts {
+    static P: std::sync::OnceLock<Prompts> = std::sync::OnceLock::new();
+    P.get_or_init(Prompts::builtin)
 }

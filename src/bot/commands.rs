@@ -320,12 +320,12 @@ settings_command! {
 
 /// Adds or removes a domain of a list, or explains why the domain is refused.
 fn toggle_domain(
-    p: &crate::render::embed::Prompts,
+    p: &crate::render::prompts::Prompts,
     list: &mut Vec<String>,
     input: &str,
     which: &str,
 ) -> Result<String, String> {
-    let shown = crate::render::embed::escape_discord(input);
+    let shown = crate::render::escape::escape_discord(input);
     let Ok(domain) = normalize_domain(input) else {
         return Err(p.render("settings.bad_domain", context! { input => shown }));
     };
@@ -494,7 +494,7 @@ async fn send_briefed(
             Some(status) => format!("{status}\n{what}"),
             None => what.to_string(),
         };
-        first.content = Some(crate::render::embed::shorten(
+        first.content = Some(crate::render::escape::shorten(
             &text,
             crate::render::embed::CONTENT_MAX,
             "…",
@@ -512,7 +512,7 @@ async fn send_briefed(
 
 /// Says `text` only to the user, shortened to a message's limit.
 async fn say_ephemeral(ctx: Context<'_>, text: &str) -> Result<(), BotError> {
-    let text = crate::render::embed::shorten(text, crate::render::embed::CONTENT_MAX, "…");
+    let text = crate::render::escape::shorten(text, crate::render::embed::CONTENT_MAX, "…");
     ctx.send(
         poise::CreateReply::default()
             .content(text)

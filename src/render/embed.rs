@@ -11,16 +11,10 @@
 
 use minijinja::context;
 
-use super::escape::{one_line, plain_discord};
+use super::escape::{discord_len, escape_discord, one_line, plain_discord, shorten};
 use super::meta::{clean_meta, format_date};
+use super::prompts::Prompts;
 use crate::brief::Brief;
-
-// The paths `render::embed::…` that callers outside this folder name (the bot's commands,
-// the integration tests, the benches and the fuzz target) before the steps had files of
-// their own.
-pub use super::escape::{discord_len, escape_discord, shorten, ZERO_WIDTH_SPACE};
-pub use super::pack::plan_messages;
-pub use super::prompts::Prompts;
 
 /// Discord's limit on an embed title, in characters.
 pub const TITLE_MAX: usize = 256;
