@@ -5,7 +5,8 @@
 //! whether in the headline or lead, as a subject or next to a role verb, how it ranks by
 //! the rules). Inference is a dot product; the weights live in `prompts/actor_model.toml`,
 //! written by the `train-actors` trainer (cargo feature `train`) from the labelled dev set.
-//! Not for finding names: that is `super`'s rules.
+//! Not for finding names: that is the rules of the steps before it (`mentions`, `aliases`,
+//! `rank`).
 
 use std::collections::BTreeMap;
 

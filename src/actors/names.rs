@@ -2,13 +2,13 @@
 //!
 //! For finding candidate names: capitalised words joined by name particles ("Department of
 //! Justice", "Naeem ul Haque", "Wells Fargo & Co."), with possessives cut off ("Lycamobile's"
-//! -> Lycamobile) and abbreviations kept whole ("U.S.", "Dr."). Not for deciding which runs
-//! are actors; `super` does that.
+//! -> Lycamobile) and abbreviations kept whole ("U.S.", "Dr."). Each word ([`Tok`]) carries
+//! the [`WordClass`] that `rules` works out for it, so the type lives here, beside the token.
+//! Not for deciding which runs are actors: the steps after it (`mentions`, `aliases`,
+//! `rank`, `cut`) do that; nor for the word lists themselves (see `rules`).
 
 use std::borrow::Cow;
 use std::cell::Cell;
-
-use super::WordClass;
 
 /// Abbreviations whose full stop belongs to the word (not a sentence end).
 const ABBREVIATIONS: &[&str] = &[
@@ -110,6 +110,82 @@ impl<'a> Tok<'a> {
     /// Lower-cased text.
     pub(crate) fn lower(&self) -> &str {
         &self.lower
+    }
+}
+
+/// Which of the [`ActorRules`] lists a lower-cased word is in, and a few fixed word tests,
+/// as bits: worked out once per token ([`ActorRules::class`]) and then asked for free.
+/// It is kept on the token ([`Tok::class`]); `rules` fills it.
+///
+/// [`ActorRules`]: super::rules::ActorRules
+/// [`ActorRules::class`]: super::rules::ActorRules::class
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(super) struct WordClass(pub(super) u32);
+
+impl WordClass {
+    /// In `titles`, trailing full stops ignored ("Dr." is "dr").
+    pub(super) const TITLE: Self = Self(1);
+    /// In `titles` exactly as written.
+    pub(super) const TITLE_EXACT: Self = Self(1 << 1);
+    /// In `org_words`, all full stops ignored ("N.V." is "nv").
+    pub(super) const ORG: Self = Self(1 << 2);
+    /// In `name_particles`.
+    pub(super) const PARTICLE: Self = Self(1 << 3);
+    /// In `generic`.
+    pub(super) const GENERIC: Self = Self(1 << 4);
+    /// In `government_nouns`.
+    pub(super) const GOVERNMENT_NOUN: Self = Self(1 << 5);
+    /// In `role_verbs`.
+    pub(super) const ROLE_VERB: Self = Self(1 << 6);
+    /// In `role_preceders`.
+    pub(super) const ROLE_PRECEDER: Self = Self(1 << 7);
+    /// In `role_skip`.
+    pub(super) const ROLE_SKIP: Self = Self(1 << 8);
+    /// In `leading_words`.
+    pub(super) const LEADING: Self = Self(1 << 9);
+    /// In `non_actor_nouns`.
+    pub(super) const NON_ACTOR_NOUN: Self = Self(1 << 10);
+    /// In `place_nouns`.
+    pub(super) const PLACE_NOUN: Self = Self(1 << 11);
+    /// In `places`.
+    pub(super) const PLACE: Self = Self(1 << 12);
+    /// In `non_actor_heads`.
+    pub(super) const NON_ACTOR_HEAD: Self = Self(1 << 13);
+    /// A key of `countries`.
+    pub(super) const COUNTRY: Self = Self(1 << 14);
+    /// A key of `demonyms`.
+    pub(super) const DEMONYM: Self = Self(1 << 15);
+    /// An English stop word.
+    pub(super) const STOP: Self = Self(1 << 16);
+    /// The first word of a multi-word entry of `generic`, `places`, `countries` or
+    /// `demonyms`: a longer name not starting with such a word is in none of them.
+    pub(super) const MULTI_FIRST: Self = Self(1 << 17);
+    /// Ends in one of [`ADJECTIVE_SUFFIXES`].
+    ///
+    /// [`ADJECTIVE_SUFFIXES`]: super::rules::ADJECTIVE_SUFFIXES
+    pub(super) const ADJECTIVE: Self = Self(1 << 18);
+    /// One of [`LOCATIVE_WORDS`].
+    ///
+    /// [`LOCATIVE_WORDS`]: super::rules::LOCATIVE_WORDS
+    pub(super) const LOCATIVE: Self = Self(1 << 19);
+    /// One of [`SUBJECT_LIST_WORDS`].
+    ///
+    /// [`SUBJECT_LIST_WORDS`]: super::rules::SUBJECT_LIST_WORDS
+    pub(super) const SUBJECT_LIST: Self = Self(1 << 20);
+    /// In `affiliations`.
+    pub(super) const AFFILIATION: Self = Self(1 << 21);
+    /// Marks a class as worked out (a token's cache starts empty).
+    pub(super) const KNOWN: Self = Self(1 << 31);
+    /// The bits that hold for the exact word (all but `TITLE` and `ORG`).
+    pub(super) const EXACT: Self = Self(!(Self::TITLE.0 | Self::ORG.0));
+
+    /// Whether any bit of `other` is set.
+    pub(super) fn has(self, other: Self) -> bool {
+        self.0 & other.0 != 0
+    }
+
+    pub(super) fn with(self, other: Self) -> Self {
+        Self(self.0 | other.0)
     }
 }
 
