@@ -392,3 +392,29 @@ fn teasers_of_other_stories_and_the_legal_footer_are_dropped() {
     assert_clean_format(&a.text);
     assert_eq!(paragraphs(&a.text), PARISH_STORY, "{}", a.text);
 }
+
+#[test]
+fn link_text_inside_a_paragraph_is_kept_whatever_the_link_points_to() {
+    // Words inside `javascript:`, `mailto:`, `#` and target-less links are part of the
+    // sentence: none may go, and no paragraph may go for being "link text".
+    let paras = [
+        "I am a <a href=\"javascript:void(0)\" onclick=\"gloss(1)\">rather elderly</a> man. The nature of my avocations for the last thirty years has brought me into more than ordinary contact with what would seem an interesting and somewhat singular set of men.",
+        "Of all the law-copyists I ever saw or heard of, <a href=\"javascript:show('b')\" class=\"popup-note\">Bartleby</a> was the strangest. While of other law-copyists I might write the complete life, of him nothing of that sort can be done.",
+        "<a href=\"mailto:editor@example.org\">Write to the editor</a> about <a href=\"#note-3\">the notes</a> and <a name=\"scrivener\">the scrivener</a> and <a href=\"javascript:;\">his employer</a>",
+        "Ere introducing the scrivener, as he first appeared to me, it is fit I make some mention of myself, my employees, my business, my chambers, and general surroundings.",
+    ];
+    let mut body = String::from("<div class=\"story\"><h1>Bartleby</h1>");
+    for p in paras {
+        body.push_str(&format!("<p>{p}</p>"));
+    }
+    body.push_str("</div>");
+    let a = extract(&page("Bartleby", &body), None).expect("extracts");
+    assert_clean_format(&a.text);
+    for want in [
+        "I am a rather elderly man. The nature",
+        "heard of, Bartleby was the strangest.",
+        "Write to the editor about the notes and the scrivener and his employer",
+    ] {
+        assert!(a.text.contains(want), "{want:?} missing in:\n{}", a.text);
+    }
+}

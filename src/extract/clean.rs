@@ -314,6 +314,14 @@ pub(crate) fn preclean(doc: &Document) -> CleanReport {
         }
     }
 
+    // Whether each node sits inside a paragraph: the words there belong to a sentence.
+    let mut in_para = vec![false; nodes.len()];
+    for i in 1..nodes.len() {
+        let parent = nodes[i].1;
+        if parent != usize::MAX {
+            in_para[i] = in_para[parent] || names[parent].as_ref().is_some_and(|n| n == "p");
+        }
+    }
     let total = facts.first().map_or(0, |f| f.text);
     let total_para = facts.first().map_or(0, |f| f.para);
     let mut removed = vec![false; nodes.len()];
@@ -330,7 +338,7 @@ pub(crate) fn preclean(doc: &Document) -> CleanReport {
             let small = (facts[i].text as f64) <= MAX_REMOVED_TEXT_SHARE * total as f64
                 && (facts[i].para as f64) <= MAX_REMOVED_PARA_SHARE * total_para as f64;
             if small && !facts[i].protected {
-                furniture_reason(node, name)
+                furniture_reason(node, name, in_para[i])
             } else {
                 None
             }
@@ -349,7 +357,7 @@ pub(crate) fn preclean(doc: &Document) -> CleanReport {
 
 /// Why an element is furniture, if it is: the tag, role, visibility rule or class / id
 /// word that marks it.
-fn furniture_reason(node: &NodeRef<'_>, name: &str) -> Option<&'static str> {
+fn furniture_reason(node: &NodeRef<'_>, name: &str, in_para: bool) -> Option<&'static str> {
     if let Some(tag) = FURNITURE_TAGS.iter().find(|t| **t == name) {
         return Some(tag);
     }
@@ -386,6 +394,11 @@ fn furniture_reason(node: &NodeRef<'_>, name: &str) -> Option<&'static str> {
     }) {
         return Some(c);
     }
+    if in_para && INLINE_TAGS.contains(&name) {
+        // A word inside a sentence ("... heard of, <a class=popup-note>Bartleby</a> was
+        // ..."): its class names what it does on click, and removing it cuts the sentence.
+        return None;
+    }
     if class.as_deref().is_some_and(names_a_post) {
         return None;
     }
@@ -400,6 +413,12 @@ fn furniture_reason(node: &NodeRef<'_>, name: &str) -> Option<&'static str> {
     }
     furniture_name(&names)
 }
+
+/// Phrasing elements: inside a paragraph, their class or id never removes them.
+const INLINE_TAGS: &[&str] = &[
+    "a", "abbr", "b", "cite", "code", "dfn", "em", "font", "i", "kbd", "mark", "q", "s",
+    "samp", "small", "span", "strong", "sub", "sup", "time", "u", "var",
+];
 
 /// Whole class names that mark an element as a post or story itself. Blog engines add the
 /// post's taxonomy beside them (`post hentry tag-economics author-admin`, `entry-author-garr
@@ -516,7 +535,7 @@ mod tests {
         let reason = |id: &str| {
             let sel = doc.select(&format!("#{id}"));
             let node = sel.nodes()[0];
-            furniture_reason(&node, "div")
+            furniture_reason(&node, "div", false)
         };
         assert_eq!(reason("a"), None);
         assert_eq!(reason("b"), None);

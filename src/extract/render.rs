@@ -284,6 +284,10 @@ fn enter<'a>(b: &mut Builder, ops: &mut Vec<Op<'a>>, node: NodeRef<'a>) {
         b.flush();
         b.open.push(kind.heading);
     }
+    let kind = ElementKind {
+        link: kind.link && navigates(&node),
+        ..kind
+    };
     if kind.link {
         b.link_depth += 1;
     }
@@ -300,6 +304,23 @@ fn enter<'a>(b: &mut Builder, ops: &mut Vec<Op<'a>>, node: NodeRef<'a>) {
         cell: kind.cell,
     });
     push_children(ops, &node);
+}
+
+/// Whether a link leads to another page or a place in this one: only such links make a
+/// paragraph a link list. A target-less anchor (`<a name>`), a script hook
+/// (`javascript:`), a mail or phone link are words of the sentence they sit in.
+fn navigates(node: &NodeRef<'_>) -> bool {
+    let Some(href) = node.attr("href") else {
+        return false;
+    };
+    let href = href.trim();
+    let scheme = href
+        .split_once(':')
+        .map(|(s, _)| s.to_ascii_lowercase())
+        .unwrap_or_default();
+    !(href.is_empty()
+        || href == "#"
+        || matches!(scheme.as_str(), "javascript" | "mailto" | "tel" | "sms" | "data"))
 }
 
 fn push_children<'a>(ops: &mut Vec<Op<'a>>, node: &NodeRef<'a>) {
