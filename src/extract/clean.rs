@@ -411,7 +411,44 @@ fn furniture_reason(node: &NodeRef<'_>, name: &str, in_para: bool) -> Option<&'s
         names.push_str(part);
         names.push(' ');
     }
-    furniture_name(&names)
+    let found = furniture_name(&names)?;
+    if let Some(id) = id.as_deref() {
+        if class.as_deref().and_then(furniture_name).is_none() && is_heading_anchor(id, node) {
+            return None;
+        }
+    }
+    Some(found)
+}
+
+/// Words an id needs before it may be a heading's anchor rather than a design name.
+const MIN_ANCHOR_WORDS: usize = 3;
+
+/// Characters of the element's text searched for the words of its id.
+const ANCHOR_TEXT_CHARS: usize = 200;
+
+/// Whether `id` is an anchor made from the element's own opening text, as documentation
+/// and blog engines name sections ("sharing-with-a-single-developer" on the section that
+/// opens with that heading): it names the section's subject, not its role on the page.
+fn is_heading_anchor(id: &str, node: &NodeRef<'_>) -> bool {
+    let words: Vec<String> = id
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect();
+    if words.len() < MIN_ANCHOR_WORDS {
+        return false;
+    }
+    let text = node.text();
+    let opening: String = text
+        .chars()
+        .take(ANCHOR_TEXT_CHARS)
+        .flat_map(char::to_lowercase)
+        .collect();
+    let opening_words: Vec<&str> = opening
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    words.iter().all(|w| opening_words.contains(&w.as_str()))
 }
 
 /// Phrasing elements: inside a paragraph, their class or id never removes them.

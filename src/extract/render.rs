@@ -363,6 +363,7 @@ static BOILERPLATE_LEAD: LazyLock<Regex> = LazyLock::new(|| {
         r"(?ix)^(?:
           (?:read|see)\s+(?:more|also|next)\s*[:|>»-]|related\s*(?:articles?|stories|coverage)?\s*:|also\s+(?:read|see|on\s+\S+)\b|more\s*:|watch\s*:|listen\s*:|click\s+here\s+to\b|recommended\s*:
         | sign\s+up\s+(?:for|to)\s+(?:our|the)\b|get\s+(?:our|the)\s+\w+(?:\s+\w+)?\s+newsletter|subscribe\s+to\s+(?:our|the)\b|follow\s+(?:us|him|her|them)\s+on\b|get\s+breaking\s+news\s+alerts
+        | you\s+can\s+follow\s+any\s+responses\s+to\s+this\b|you\s+may\s+use\s+these\s+html\s+tags\b|you\s+can\s+leave\s+a\s+response\b
         | this\s+post\s+may\s+contain\s+affiliate|copyright\s*©|©\s*\d{4}|all\s+rights\s+reserved
         )",
     )
@@ -424,7 +425,10 @@ pub(crate) fn filter_blocks(blocks: Vec<Block>, ctx: FilterContext<'_>) -> Vec<B
     let byline_key = ctx.byline.map(key).filter(|k| !k.is_empty());
     let mut previous: Option<String> = None;
     let mut out = Vec::with_capacity(blocks.len());
-    for block in blocks {
+    let lone: Vec<bool> = (0..blocks.len())
+        .map(|i| is_lone_link_line(&blocks, i))
+        .collect();
+    for (i, block) in blocks.into_iter().enumerate() {
         let k = key(&block.text);
         if let Some(reason) = drop_reason(
             &block,
@@ -432,6 +436,7 @@ pub(crate) fn filter_blocks(blocks: Vec<Block>, ctx: FilterContext<'_>) -> Vec<B
             &title_keys,
             byline_key.as_deref(),
             previous.as_deref(),
+            lone[i],
         ) {
             tracing::debug!(reason, text = %block.text, "dropped paragraph");
             continue;
@@ -461,6 +466,50 @@ pub(crate) fn filter_blocks(blocks: Vec<Block>, ctx: FilterContext<'_>) -> Vec<B
     out
 }
 
+/// A link line opening with a label: "Also: ...", "SEE MORE: ...", "Related - ...".
+static LABELLED_LINK: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\W*(?:\w+\W?\s*){1,3}?(?::|\s[-|»>])\s").expect("static regex")
+});
+
+/// Prose: a paragraph of running text, not a heading or a link line.
+fn is_prose(block: &Block) -> bool {
+    !block.heading
+        && block.link_density() <= MAX_LINK_DENSITY
+        && block.chars >= MIN_PROSE_CHARS
+}
+
+/// Non-whitespace characters of a paragraph that counts as prose around a lone link line.
+const MIN_PROSE_CHARS: usize = 80;
+
+/// Words a lone link line needs ("Learn more about the grant"); a bare "Next" is not one.
+const MIN_LONE_LINK_WORDS: usize = 3;
+
+/// A single linked line after a prose paragraph and before more of the article (prose or
+/// a section heading followed by prose): a "Learn more about ..." line closing a section,
+/// part of the article. Link lists have several link lines in a row, and a link line
+/// after the last paragraph has no article after it.
+fn is_lone_link_line(blocks: &[Block], i: usize) -> bool {
+    let b = &blocks[i];
+    if b.heading || b.link_density() <= MAX_LINK_DENSITY || b.text.contains('\n') {
+        return false;
+    }
+    if b.text.split_whitespace().count() < MIN_LONE_LINK_WORDS
+        || !b.text.chars().any(char::is_lowercase)
+        || LABELLED_LINK.is_match(&b.text)
+    {
+        // Shouted headlines ("CLICK HERE TO ...") and labelled links ("Also: ...",
+        // "SEE MORE: ...") promote other pages.
+        return false;
+    }
+    let before = i > 0 && is_prose(&blocks[i - 1]);
+    let after = match blocks.get(i + 1) {
+        Some(n) if n.heading => blocks.get(i + 2).is_some_and(is_prose),
+        Some(n) => is_prose(n),
+        None => false,
+    };
+    before && after
+}
+
 /// Why a paragraph is furniture, if it is.
 fn drop_reason(
     block: &Block,
@@ -468,6 +517,7 @@ fn drop_reason(
     title_keys: &[String],
     byline_key: Option<&str>,
     previous: Option<&str>,
+    lone_link_line: bool,
 ) -> Option<&'static str> {
     if k.is_empty() && block.chars < 3 {
         return Some("no text");
@@ -478,7 +528,10 @@ fn drop_reason(
     if byline_key == Some(k) {
         return Some("byline");
     }
-    if block.link_density() > MAX_LINK_DENSITY && !is_sentence(&block.text) && !is_url(&block.text)
+    if block.link_density() > MAX_LINK_DENSITY
+        && !lone_link_line
+        && !is_sentence(&block.text)
+        && !is_url(&block.text)
     {
         return Some("link density");
     }
@@ -547,8 +600,14 @@ pub(crate) fn is_boilerplate_line(text: &str) -> bool {
 /// A site's legal footer: "© 2012 ...", "All rights reserved", "... are registered
 /// trademarks of ...".
 pub(crate) fn is_legal_line(text: &str) -> bool {
-    text.len() <= MAX_CAPTION_CHARS && LEGAL.is_match(text)
+    (text.len() <= MAX_CAPTION_CHARS && LEGAL.is_match(text))
+        || (text.len() <= MAX_LEGAL_CHARS && LEGAL.find_iter(text).count() >= MIN_LEGAL_PHRASES)
 }
+
+/// A long legal footer (trademark lists) is told by several legal phrases.
+const MAX_LEGAL_CHARS: usize = 3000;
+/// Legal phrases a long paragraph needs to be a legal footer.
+const MIN_LEGAL_PHRASES: usize = 3;
 
 /// A caption with a photo credit.
 pub(crate) fn is_credit_line(text: &str) -> bool {
