@@ -457,6 +457,7 @@ pub(crate) fn filter_blocks(blocks: Vec<Block>, ctx: FilterContext<'_>) -> Vec<B
         previous = Some(k);
         out.push(block);
     }
+    drop_furniture_tail(&mut out);
     // A heading with nothing after it titled a section that was furniture ("Related").
     while out.last().is_some_and(|b| b.heading) {
         if let Some(b) = out.pop() {
@@ -508,6 +509,52 @@ fn is_lone_link_line(blocks: &[Block], i: usize) -> bool {
         None => false,
     };
     before && after
+}
+
+/// A paragraph of at least this many non-whitespace characters (not a link line) is a
+/// full paragraph of the story: the furniture tail starts after the last one.
+const TAIL_ANCHOR_CHARS: usize = 100;
+/// Fewest blocks a furniture tail has; fewer short lines may close the story.
+const MIN_TAIL_BLOCKS: usize = 4;
+/// At most this share of a furniture tail reads as sentences.
+const TAIL_PROSE_SHARE: f64 = 0.5;
+/// A furniture tail has at least this share of link text ...
+const TAIL_LINK_SHARE: f64 = 0.3;
+/// ... or at least this share of headings (lists of facts, results and recipes have
+/// neither).
+const TAIL_HEADING_SHARE: f64 = 0.34;
+
+/// Drops the furniture tail after the article: when the text after its last full
+/// paragraph is a run of short lines that mostly do not read as sentences and are link
+/// text or section headings ("Most Viewed Stories", headline lists, "Print this
+/// article"), the story has ended and the page's trailing blocks were taken with it.
+fn drop_furniture_tail(out: &mut Vec<Block>) {
+    let Some(last) = out
+        .iter()
+        .rposition(|b| {
+            !b.heading && b.chars >= TAIL_ANCHOR_CHARS && b.link_density() <= MAX_LINK_DENSITY
+        })
+    else {
+        return;
+    };
+    let tail = &out[last + 1..];
+    if tail.len() < MIN_TAIL_BLOCKS {
+        return;
+    }
+    let prose = tail
+        .iter()
+        .filter(|b| !b.heading && is_sentence(&b.text) && b.chars >= 40)
+        .count();
+    let chars: usize = tail.iter().map(|b| b.chars).sum();
+    let links: usize = tail.iter().map(|b| b.link_chars).sum();
+    let headings = tail.iter().filter(|b| b.heading).count();
+    let furniture = links as f64 >= TAIL_LINK_SHARE * chars as f64
+        || (headings as f64) >= TAIL_HEADING_SHARE * tail.len() as f64;
+    if (prose as f64) <= TAIL_PROSE_SHARE * tail.len() as f64 && furniture {
+        for b in out.drain(last + 1..) {
+            tracing::debug!(reason = "furniture tail", text = %b.text, "dropped paragraph");
+        }
+    }
 }
 
 /// Why a paragraph is furniture, if it is.
