@@ -1,7 +1,7 @@
 //! Pre-cleaning: drops page furniture from the DOM before the readability scorer sees it.
 //!
 //! For: removing, in one pass over the parsed document, what is never article text (scripts,
-//! forms, navigation, sidebars, footers, figure captions, hidden elements) and elements whose
+//! forms, navigation, sidebars, footers, hidden elements) and elements whose
 //! class, id or role names boilerplate (share bars, newsletter boxes, related links, comment
 //! sections, ads, bylines, image credits). A guard keeps any element that holds the
 //! headline, the `<article>` / `articleBody`, or half of the page's text, so a badly named
@@ -18,15 +18,9 @@ const ALWAYS_REMOVED_TAGS: &[&str] = &[
 
 /// Tags that usually hold furniture, removed unless the guard protects them (some sites
 /// wrap the whole page in a `<form>`, or put the story in an `<aside>`).
-const FURNITURE_TAGS: &[&str] = &[
-    "nav",
-    "aside",
-    "footer",
-    "form",
-    "figcaption",
-    "figure",
-    "menu",
-];
+/// Figures and their captions stay: a caption describes the story's picture (photo
+/// credits in it are dropped line by line, see `render`).
+const FURNITURE_TAGS: &[&str] = &["nav", "aside", "footer", "form", "menu"];
 
 /// ARIA roles of furniture landmarks.
 const FURNITURE_ROLES: &[&str] = &[
