@@ -447,8 +447,8 @@ fn is_heading_anchor(id: &str, node: &NodeRef<'_>) -> bool {
 
 /// Phrasing elements: inside a paragraph, their class or id never removes them.
 const INLINE_TAGS: &[&str] = &[
-    "a", "abbr", "b", "cite", "code", "dfn", "em", "font", "i", "kbd", "mark", "q", "s",
-    "samp", "small", "span", "strong", "sub", "sup", "time", "u", "var",
+    "a", "abbr", "b", "cite", "code", "dfn", "em", "font", "i", "kbd", "mark", "q", "s", "samp",
+    "small", "span", "strong", "sub", "sup", "time", "u", "var",
 ];
 
 /// Whole class names that mark an element as a post or story itself. Blog engines add the
@@ -573,6 +573,21 @@ mod tests {
         assert_eq!(reason("c"), None);
         assert!(reason("d").is_some());
         assert!(reason("e").is_some());
+    }
+
+    #[test]
+    fn a_heading_anchor_id_is_not_a_furniture_name() {
+        let doc = Document::from(
+            r#"<div id="sharing-with-a-single-developer"><h2>Sharing with a single developer</h2>
+               <p>x</p></div>
+               <div id="share-this-post-now"><a href="/x">Facebook</a></div>"#,
+        );
+        let reason = |sel: &str| {
+            let found = doc.select(sel);
+            furniture_reason(&found.nodes()[0], "div", false)
+        };
+        assert_eq!(reason("#sharing-with-a-single-developer"), None);
+        assert!(reason("#share-this-post-now").is_some());
     }
 
     #[test]

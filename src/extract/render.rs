@@ -320,7 +320,10 @@ fn navigates(node: &NodeRef<'_>) -> bool {
         .unwrap_or_default();
     !(href.is_empty()
         || href == "#"
-        || matches!(scheme.as_str(), "javascript" | "mailto" | "tel" | "sms" | "data"))
+        || matches!(
+            scheme.as_str(),
+            "javascript" | "mailto" | "tel" | "sms" | "data"
+        ))
 }
 
 fn push_children<'a>(ops: &mut Vec<Op<'a>>, node: &NodeRef<'a>) {
@@ -468,15 +471,12 @@ pub(crate) fn filter_blocks(blocks: Vec<Block>, ctx: FilterContext<'_>) -> Vec<B
 }
 
 /// A link line opening with a label: "Also: ...", "SEE MORE: ...", "Related - ...".
-static LABELLED_LINK: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\W*(?:\w+\W?\s*){1,3}?(?::|\s[-|»>])\s").expect("static regex")
-});
+static LABELLED_LINK: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\W*(?:\w+\W?\s*){1,3}?(?::|\s[-|»>])\s").expect("static regex"));
 
 /// Prose: a paragraph of running text, not a heading or a link line.
 fn is_prose(block: &Block) -> bool {
-    !block.heading
-        && block.link_density() <= MAX_LINK_DENSITY
-        && block.chars >= MIN_PROSE_CHARS
+    !block.heading && block.link_density() <= MAX_LINK_DENSITY && block.chars >= MIN_PROSE_CHARS
 }
 
 /// Non-whitespace characters of a paragraph that counts as prose around a lone link line.
@@ -529,12 +529,9 @@ const TAIL_HEADING_SHARE: f64 = 0.34;
 /// text or section headings ("Most Viewed Stories", headline lists, "Print this
 /// article"), the story has ended and the page's trailing blocks were taken with it.
 fn drop_furniture_tail(out: &mut Vec<Block>) {
-    let Some(last) = out
-        .iter()
-        .rposition(|b| {
-            !b.heading && b.chars >= TAIL_ANCHOR_CHARS && b.link_density() <= MAX_LINK_DENSITY
-        })
-    else {
+    let Some(last) = out.iter().rposition(|b| {
+        !b.heading && b.chars >= TAIL_ANCHOR_CHARS && b.link_density() <= MAX_LINK_DENSITY
+    }) else {
         return;
     };
     let tail = &out[last + 1..];
@@ -764,12 +761,54 @@ mod tests {
         assert_eq!(b, ["One bold word.", "Loose text", "Line\nbreak", "a", "b"]);
     }
 
+    fn texts(blocks: &[Block]) -> Vec<&str> {
+        blocks.iter().map(|b| b.text.as_str()).collect()
+    }
+
+    const PROSE: &str = "The council met on Thursday to agree the plan for the new roof, which has leaked over the stage since the storms of last winter.";
+
+    #[test]
+    fn a_lone_link_line_inside_the_story_stays_and_link_lists_go() {
+        let html = format!(
+            "<p>{PROSE}</p><p><a href=/g>Learn more about the grant</a></p><h2>Next</h2><p>{PROSE} Again.</p>\
+             <p><a href=/a>Other story one</a></p><p><a href=/b>Other story two</a></p>\
+             <p><a href=/c>Also: see the gallery</a></p><p>{PROSE} Third.</p>"
+        );
+        let doc = Document::from(html.as_str());
+        let kept = filter_blocks(render_blocks(&doc.root()), FilterContext::default());
+        let kept = texts(&kept);
+        assert!(kept.contains(&"Learn more about the grant"), "{kept:?}");
+        assert!(
+            !kept
+                .iter()
+                .any(|t| t.contains("Other story") || t.contains("gallery")),
+            "{kept:?}"
+        );
+    }
+
+    #[test]
+    fn the_furniture_tail_goes_and_a_list_of_facts_stays() {
+        let tail = "<h3>Most Viewed</h3><p><a href=/a>One headline</a></p><h3>Business Resources</h3><p>Print this article</p><p><a href=/b>Two headline</a></p><p>E-mail this article</p><p>Larger text | Smaller text</p>";
+        let doc = Document::from(format!("<p>{PROSE}</p>{tail}").as_str());
+        let kept = filter_blocks(render_blocks(&doc.root()), FilterContext::default());
+        assert_eq!(texts(&kept), [PROSE]);
+        let facts = "<h3>Results</h3><p>Viera 1, Melbourne 0</p><p>Merritt Island 2, Titusville 1</p><p>Astronaut 3, Palm Bay 2</p><p>Cocoa 0, Rockledge 0</p>";
+        let doc = Document::from(format!("<p>{PROSE}</p>{facts}").as_str());
+        let kept = filter_blocks(render_blocks(&doc.root()), FilterContext::default());
+        assert_eq!(kept.len(), 6);
+    }
+
     #[test]
     fn measures_link_density() {
         let doc = Document::from("<p><a href=x>Related story here</a> ok</p>");
         let b = render_blocks(&doc.root());
         assert_eq!(b.len(), 1);
         assert!(b[0].link_density() > 0.8);
+        // Links that lead nowhere else are words, not link text.
+        let doc = Document::from(
+            "<p><a name=x>Term</a> <a href='javascript:void(0)'>one</a> <a href='mailto:a@b.c'>two</a> <a href='#'>three</a></p>",
+        );
+        assert_eq!(render_blocks(&doc.root())[0].link_chars, 0);
     }
 
     #[test]
@@ -801,6 +840,14 @@ mod tests {
         assert!(is_dateline("Nov. 20, 2019Updated: Nov. 20, 2019 1:35 a.m."));
         assert!(!is_dateline("On Nov 19, 2019 the council met"));
         assert!(!is_dateline("2019"));
+        assert!(is_legal_line(&format!(
+            "{} are registered trademarks of the League. {} are trademarks of the League. © League 2012. All Rights Reserved.",
+            "Name and logo, ".repeat(20),
+            "Word mark, ".repeat(20)
+        )));
+        assert!(is_boilerplate_line(
+            "You can follow any responses to this entry through the RSS 2.0 feed."
+        ));
         assert!(is_byline_line("By Paul Takahashi"));
         assert!(!is_byline_line("By 2030 the plan aims to cut costs"));
     }
