@@ -392,3 +392,129 @@ fn teasers_of_other_stories_and_the_legal_footer_are_dropped() {
     assert_clean_format(&a.text);
     assert_eq!(paragraphs(&a.text), PARISH_STORY, "{}", a.text);
 }
+
+#[test]
+fn link_text_inside_a_paragraph_is_kept_whatever_the_link_points_to() {
+    // Words inside `javascript:`, `mailto:`, `#` and target-less links are part of the
+    // sentence: none may go, and no paragraph may go for being "link text".
+    let paras = [
+        "I am a <a href=\"javascript:void(0)\" onclick=\"gloss(1)\">rather elderly</a> man. The nature of my avocations for the last thirty years has brought me into more than ordinary contact with what would seem an interesting and somewhat singular set of men.",
+        "Of all the law-copyists I ever saw or heard of, <a href=\"javascript:show('b')\" class=\"popup-note\">Bartleby</a> was the strangest. While of other law-copyists I might write the complete life, of him nothing of that sort can be done.",
+        "<a href=\"mailto:editor@example.org\">Write to the editor</a> about <a href=\"#note-3\">the notes</a> and <a name=\"scrivener\">the scrivener</a> and <a href=\"javascript:;\">his employer</a>",
+        "Ere introducing the scrivener, as he first appeared to me, it is fit I make some mention of myself, my employees, my business, my chambers, and general surroundings.",
+    ];
+    let mut body = String::from("<div class=\"story\"><h1>Bartleby</h1>");
+    for p in paras {
+        body.push_str(&format!("<p>{p}</p>"));
+    }
+    body.push_str("</div>");
+    let a = extract(&page("Bartleby", &body), None).expect("extracts");
+    assert_clean_format(&a.text);
+    for want in [
+        "I am a rather elderly man. The nature",
+        "heard of, Bartleby was the strangest.",
+        "Write to the editor about the notes and the scrivener and his employer",
+    ] {
+        assert!(a.text.contains(want), "{want:?} missing in:\n{}", a.text);
+    }
+}
+
+#[test]
+fn caption_standfirst_and_a_closing_learn_more_line_stay_with_the_story() {
+    let body = format!(
+        "<div id=\"page\"><div class=\"story-body\"><h1>Oaks return to the common</h1>\
+         <p class=\"standfirst\">Three hundred young trees are planted where the old wood burned.</p>\
+         <figure><img src=\"/oaks.jpg\" alt=\"\"><figcaption>Volunteers planting oaks on the common in March.</figcaption></figure>\
+         <p>{}</p><p>{}</p>\
+         <p><a href=\"/grants/trees\">Learn more about the tree grant scheme</a></p>\
+         <h2>What happens next</h2><p>{}</p><p>{}</p></div>\
+         <div class=\"more\"><h3>Elsewhere</h3><ul>\
+         <li><a href=\"/a\">Library opening hours to change</a></li>\
+         <li><a href=\"/b\">School fete raises record sum</a></li>\
+         <li><a href=\"/c\">Bus route to be restored</a></li></ul></div></div>",
+        PARISH_STORY[0], PARISH_STORY[1], PARISH_STORY[2], PARISH_STORY[3]
+    );
+    let a = extract(&page("Oaks return to the common", &body), None).expect("extracts");
+    assert_clean_format(&a.text);
+    assert_paragraphs_in_order(
+        &a.text,
+        &[
+            "Three hundred young trees are planted where the old wood burned.",
+            "Volunteers planting oaks on the common in March.",
+            PARISH_STORY[0],
+            PARISH_STORY[1],
+            "Learn more about the tree grant scheme",
+            "What happens next",
+            PARISH_STORY[2],
+            PARISH_STORY[3],
+        ],
+    );
+    // The list of other headlines after the story stays out.
+    assert_absent(&a.text, &["Library opening", "School fete", "Bus route"]);
+}
+
+/// A teaser story for a section front: a heading and a paragraph of `words` words.
+fn teaser(i: usize, words: usize) -> String {
+    let text: Vec<String> = (0..words)
+        .map(|w| format!("word{}", (w * 7 + i) % 50))
+        .collect();
+    format!(
+        "<article class=\"card\"><h2><a href=\"/story/{i}\">Story number {i} of the day</a></h2><p>{}.</p></article>",
+        text.join(" ")
+    )
+}
+
+#[test]
+fn a_section_front_is_not_an_article_but_an_article_with_related_teasers_is() {
+    // Five stories of similar weight, nothing stands out: not an article.
+    let front: String = (0..5).map(|i| teaser(i, 40 + i * 3)).collect();
+    match extract(&page("News", &front), None) {
+        Err(Error::NotAnArticle(_)) => {}
+        other => panic!("a section front gave {other:?}"),
+    }
+    // One story with related-story teasers under it: the story.
+    let mut body = String::from("<article class=\"main\"><h1>Village hall roof to be fixed</h1>");
+    for p in PARISH_STORY {
+        body.push_str(&format!("<p>{p}</p>"));
+    }
+    body.push_str("</article><section class=\"more\">");
+    for i in 0..4 {
+        body.push_str(&teaser(i, 20));
+    }
+    body.push_str("</section>");
+    let a = extract(&page("Village hall roof to be fixed", &body), None).expect("an article");
+    assert_paragraphs_in_order(&a.text, &PARISH_STORY);
+}
+
+#[test]
+fn a_long_trademark_footer_and_trailing_headline_lists_are_dropped() {
+    let mut body =
+        String::from("<div id=\"wrap\"><div id=\"content\"><h1>Village hall roof to be fixed</h1>");
+    for p in PARISH_STORY {
+        body.push_str(&format!("<p>{p}</p>"));
+    }
+    for (h, items) in [
+        (
+            "Most Viewed Stories",
+            [
+                "Library opening hours to change",
+                "School fete raises record sum",
+            ],
+        ),
+        (
+            "Latest News",
+            ["Bus route to be restored", "Pond cleared by volunteers"],
+        ),
+    ] {
+        body.push_str(&format!("<h3>{h}</h3>"));
+        for it in items {
+            body.push_str(&format!("<div><a href=\"/n/{}\">{it}</a></div>", it.len()));
+        }
+    }
+    body.push_str(
+        "<p>The Parish Pump is the official newsletter of the parish council. The Parish Pump, the pump logo, Village Voice, Hall Notes and Harvest Supper name and logo are registered trademarks of the council, and Fete Day, Roof Fund and Green Common are trademarks of the council. All logos and marks depicted herein are the property of the council and may not be reproduced without prior written consent. © Parish Council 2024. All Rights Reserved. The Pump word mark is a registered trademark of Pump Makers Ltd.</p></div></div>",
+    );
+    let a = extract(&page("Village hall roof to be fixed", &body), None).expect("extracts");
+    assert_clean_format(&a.text);
+    assert_eq!(paragraphs(&a.text), PARISH_STORY, "{}", a.text);
+}

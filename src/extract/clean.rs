@@ -1,7 +1,7 @@
 //! Pre-cleaning: drops page furniture from the DOM before the readability scorer sees it.
 //!
 //! For: removing, in one pass over the parsed document, what is never article text (scripts,
-//! forms, navigation, sidebars, footers, figure captions, hidden elements) and elements whose
+//! forms, navigation, sidebars, footers, hidden elements) and elements whose
 //! class, id or role names boilerplate (share bars, newsletter boxes, related links, comment
 //! sections, ads, bylines, image credits). A guard keeps any element that holds the
 //! headline, the `<article>` / `articleBody`, or half of the page's text, so a badly named
@@ -18,15 +18,9 @@ const ALWAYS_REMOVED_TAGS: &[&str] = &[
 
 /// Tags that usually hold furniture, removed unless the guard protects them (some sites
 /// wrap the whole page in a `<form>`, or put the story in an `<aside>`).
-const FURNITURE_TAGS: &[&str] = &[
-    "nav",
-    "aside",
-    "footer",
-    "form",
-    "figcaption",
-    "figure",
-    "menu",
-];
+/// Figures and their captions stay: a caption describes the story's picture (photo
+/// credits in it are dropped line by line, see `render`).
+const FURNITURE_TAGS: &[&str] = &["nav", "aside", "footer", "form", "menu"];
 
 /// ARIA roles of furniture landmarks.
 const FURNITURE_ROLES: &[&str] = &[
@@ -314,6 +308,14 @@ pub(crate) fn preclean(doc: &Document) -> CleanReport {
         }
     }
 
+    // Whether each node sits inside a paragraph: the words there belong to a sentence.
+    let mut in_para = vec![false; nodes.len()];
+    for i in 1..nodes.len() {
+        let parent = nodes[i].1;
+        if parent != usize::MAX {
+            in_para[i] = in_para[parent] || names[parent].as_ref().is_some_and(|n| n == "p");
+        }
+    }
     let total = facts.first().map_or(0, |f| f.text);
     let total_para = facts.first().map_or(0, |f| f.para);
     let mut removed = vec![false; nodes.len()];
@@ -330,7 +332,7 @@ pub(crate) fn preclean(doc: &Document) -> CleanReport {
             let small = (facts[i].text as f64) <= MAX_REMOVED_TEXT_SHARE * total as f64
                 && (facts[i].para as f64) <= MAX_REMOVED_PARA_SHARE * total_para as f64;
             if small && !facts[i].protected {
-                furniture_reason(node, name)
+                furniture_reason(node, name, in_para[i])
             } else {
                 None
             }
@@ -349,7 +351,7 @@ pub(crate) fn preclean(doc: &Document) -> CleanReport {
 
 /// Why an element is furniture, if it is: the tag, role, visibility rule or class / id
 /// word that marks it.
-fn furniture_reason(node: &NodeRef<'_>, name: &str) -> Option<&'static str> {
+fn furniture_reason(node: &NodeRef<'_>, name: &str, in_para: bool) -> Option<&'static str> {
     if let Some(tag) = FURNITURE_TAGS.iter().find(|t| **t == name) {
         return Some(tag);
     }
@@ -386,6 +388,11 @@ fn furniture_reason(node: &NodeRef<'_>, name: &str) -> Option<&'static str> {
     }) {
         return Some(c);
     }
+    if in_para && INLINE_TAGS.contains(&name) {
+        // A word inside a sentence ("... heard of, <a class=popup-note>Bartleby</a> was
+        // ..."): its class names what it does on click, and removing it cuts the sentence.
+        return None;
+    }
     if class.as_deref().is_some_and(names_a_post) {
         return None;
     }
@@ -398,8 +405,51 @@ fn furniture_reason(node: &NodeRef<'_>, name: &str) -> Option<&'static str> {
         names.push_str(part);
         names.push(' ');
     }
-    furniture_name(&names)
+    let found = furniture_name(&names)?;
+    if let Some(id) = id.as_deref() {
+        if class.as_deref().and_then(furniture_name).is_none() && is_heading_anchor(id, node) {
+            return None;
+        }
+    }
+    Some(found)
 }
+
+/// Words an id needs before it may be a heading's anchor rather than a design name.
+const MIN_ANCHOR_WORDS: usize = 3;
+
+/// Characters of the element's text searched for the words of its id.
+const ANCHOR_TEXT_CHARS: usize = 200;
+
+/// Whether `id` is an anchor made from the element's own opening text, as documentation
+/// and blog engines name sections ("sharing-with-a-single-developer" on the section that
+/// opens with that heading): it names the section's subject, not its role on the page.
+fn is_heading_anchor(id: &str, node: &NodeRef<'_>) -> bool {
+    let words: Vec<String> = id
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect();
+    if words.len() < MIN_ANCHOR_WORDS {
+        return false;
+    }
+    let text = node.text();
+    let opening: String = text
+        .chars()
+        .take(ANCHOR_TEXT_CHARS)
+        .flat_map(char::to_lowercase)
+        .collect();
+    let opening_words: Vec<&str> = opening
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    words.iter().all(|w| opening_words.contains(&w.as_str()))
+}
+
+/// Phrasing elements: inside a paragraph, their class or id never removes them.
+const INLINE_TAGS: &[&str] = &[
+    "a", "abbr", "b", "cite", "code", "dfn", "em", "font", "i", "kbd", "mark", "q", "s", "samp",
+    "small", "span", "strong", "sub", "sup", "time", "u", "var",
+];
 
 /// Whole class names that mark an element as a post or story itself. Blog engines add the
 /// post's taxonomy beside them (`post hentry tag-economics author-admin`, `entry-author-garr
@@ -516,13 +566,28 @@ mod tests {
         let reason = |id: &str| {
             let sel = doc.select(&format!("#{id}"));
             let node = sel.nodes()[0];
-            furniture_reason(&node, "div")
+            furniture_reason(&node, "div", false)
         };
         assert_eq!(reason("a"), None);
         assert_eq!(reason("b"), None);
         assert_eq!(reason("c"), None);
         assert!(reason("d").is_some());
         assert!(reason("e").is_some());
+    }
+
+    #[test]
+    fn a_heading_anchor_id_is_not_a_furniture_name() {
+        let doc = Document::from(
+            r#"<div id="sharing-with-a-single-developer"><h2>Sharing with a single developer</h2>
+               <p>x</p></div>
+               <div id="share-this-post-now"><a href="/x">Facebook</a></div>"#,
+        );
+        let reason = |sel: &str| {
+            let found = doc.select(sel);
+            furniture_reason(&found.nodes()[0], "div", false)
+        };
+        assert_eq!(reason("#sharing-with-a-single-developer"), None);
+        assert!(reason("#share-this-post-now").is_some());
     }
 
     #[test]

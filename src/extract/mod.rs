@@ -4,7 +4,7 @@
 //! page is parsed once; then, in order:
 //! 1. [`metadata`] reads headline, site, byline, date and language from the whole page;
 //! 2. [`clean`] removes page furniture (navigation, share bars, newsletter boxes, related
-//!    links, comment sections, captions, hidden elements) from the DOM;
+//!    links, comment sections, photo credits, hidden elements) from the DOM;
 //! 3. the readability scorer (`dom_smoothie`) picks the main content container;
 //! 4. [`render`] turns it into paragraphs and drops furniture lines left inside it;
 //! 5. when that leaves too little, fallbacks take over (JSON-LD `articleBody`, the largest
@@ -72,6 +72,9 @@ pub fn extract(html: &str, url: Option<&str>) -> Result<Article> {
     let html = nesting::limit_nesting(html);
     let html = html.as_ref();
     let doc = Document::from(html);
+    if is_section_front(&doc) {
+        return Err(Error::NotAnArticle(SECTION_FRONT.to_string()));
+    }
     let meta = metadata::collect(&doc, url);
     let report = clean::preclean(&doc);
     let ctx = FilterContext {
@@ -108,6 +111,52 @@ pub fn extract(html: &str, url: Option<&str>) -> Result<Article> {
         language,
         text,
     })
+}
+
+/// What a section front is called in its [`Error::NotAnArticle`].
+const SECTION_FRONT: &str = "a section front (several stories, none the main one)";
+
+/// Marked-up stories: `<article>` elements and elements with a post class.
+const STORY_SELECTOR: &str = "article, .post, .hentry, .h-entry, .entry, .story";
+
+/// Fewest stories of similar weight that make a page a section front.
+const MIN_FRONT_STORIES: usize = 3;
+
+/// A story counts when it holds at least this many characters of text.
+const MIN_FRONT_STORY_CHARS: usize = 80;
+
+/// The largest story stands out (the page is its article, the rest teasers) when it holds
+/// this many times the text of the next one.
+const STANDS_OUT_RATIO: usize = 3;
+
+/// A section front: several marked-up stories (outermost `<article>` / post elements,
+/// each with a heading) of similar weight, none standing out. Summarising one of them
+/// would brief a random item, so the page is not an article. An article page with a
+/// list of related-story teasers has one story far larger than the rest.
+fn is_section_front(doc: &Document) -> bool {
+    let found = doc.select(STORY_SELECTOR);
+    let nodes = found.nodes();
+    if nodes.len() < MIN_FRONT_STORIES {
+        return false;
+    }
+    let ids: std::collections::HashSet<_> = nodes.iter().map(|n| n.id).collect();
+    let mut sizes: Vec<usize> = nodes
+        .iter()
+        .filter(|n| !n.ancestors_it(None).any(|a| ids.contains(&a.id)))
+        .filter(|n| {
+            n.descendants_it().any(|d| {
+                d.qual_name_ref()
+                    .is_some_and(|q| matches!(q.local.as_ref(), "h1" | "h2" | "h3" | "h4"))
+            })
+        })
+        .map(|n| n.normalized_char_count())
+        .filter(|len| *len >= MIN_FRONT_STORY_CHARS)
+        .collect();
+    if sizes.len() < MIN_FRONT_STORIES {
+        return false;
+    }
+    sizes.sort_unstable_by(|a, b| b.cmp(a));
+    sizes[0] < STANDS_OUT_RATIO * sizes[1]
 }
 
 /// The page's declared language, unless the text clearly says otherwise: templates often

@@ -284,6 +284,10 @@ fn enter<'a>(b: &mut Builder, ops: &mut Vec<Op<'a>>, node: NodeRef<'a>) {
         b.flush();
         b.open.push(kind.heading);
     }
+    let kind = ElementKind {
+        link: kind.link && navigates(&node),
+        ..kind
+    };
     if kind.link {
         b.link_depth += 1;
     }
@@ -300,6 +304,26 @@ fn enter<'a>(b: &mut Builder, ops: &mut Vec<Op<'a>>, node: NodeRef<'a>) {
         cell: kind.cell,
     });
     push_children(ops, &node);
+}
+
+/// Whether a link leads to another page or a place in this one: only such links make a
+/// paragraph a link list. A target-less anchor (`<a name>`), a script hook
+/// (`javascript:`), a mail or phone link are words of the sentence they sit in.
+fn navigates(node: &NodeRef<'_>) -> bool {
+    let Some(href) = node.attr("href") else {
+        return false;
+    };
+    let href = href.trim();
+    let scheme = href
+        .split_once(':')
+        .map(|(s, _)| s.to_ascii_lowercase())
+        .unwrap_or_default();
+    !(href.is_empty()
+        || href == "#"
+        || matches!(
+            scheme.as_str(),
+            "javascript" | "mailto" | "tel" | "sms" | "data"
+        ))
 }
 
 fn push_children<'a>(ops: &mut Vec<Op<'a>>, node: &NodeRef<'a>) {
@@ -342,6 +366,7 @@ static BOILERPLATE_LEAD: LazyLock<Regex> = LazyLock::new(|| {
         r"(?ix)^(?:
           (?:read|see)\s+(?:more|also|next)\s*[:|>»-]|related\s*(?:articles?|stories|coverage)?\s*:|also\s+(?:read|see|on\s+\S+)\b|more\s*:|watch\s*:|listen\s*:|click\s+here\s+to\b|recommended\s*:
         | sign\s+up\s+(?:for|to)\s+(?:our|the)\b|get\s+(?:our|the)\s+\w+(?:\s+\w+)?\s+newsletter|subscribe\s+to\s+(?:our|the)\b|follow\s+(?:us|him|her|them)\s+on\b|get\s+breaking\s+news\s+alerts
+        | you\s+can\s+follow\s+any\s+responses\s+to\s+this\b|you\s+may\s+use\s+these\s+html\s+tags\b|you\s+can\s+leave\s+a\s+response\b
         | this\s+post\s+may\s+contain\s+affiliate|copyright\s*©|©\s*\d{4}|all\s+rights\s+reserved
         )",
     )
@@ -403,7 +428,10 @@ pub(crate) fn filter_blocks(blocks: Vec<Block>, ctx: FilterContext<'_>) -> Vec<B
     let byline_key = ctx.byline.map(key).filter(|k| !k.is_empty());
     let mut previous: Option<String> = None;
     let mut out = Vec::with_capacity(blocks.len());
-    for block in blocks {
+    let lone: Vec<bool> = (0..blocks.len())
+        .map(|i| is_lone_link_line(&blocks, i))
+        .collect();
+    for (i, block) in blocks.into_iter().enumerate() {
         let k = key(&block.text);
         if let Some(reason) = drop_reason(
             &block,
@@ -411,6 +439,7 @@ pub(crate) fn filter_blocks(blocks: Vec<Block>, ctx: FilterContext<'_>) -> Vec<B
             &title_keys,
             byline_key.as_deref(),
             previous.as_deref(),
+            lone[i],
         ) {
             tracing::debug!(reason, text = %block.text, "dropped paragraph");
             continue;
@@ -431,6 +460,7 @@ pub(crate) fn filter_blocks(blocks: Vec<Block>, ctx: FilterContext<'_>) -> Vec<B
         previous = Some(k);
         out.push(block);
     }
+    drop_furniture_tail(&mut out);
     // A heading with nothing after it titled a section that was furniture ("Related").
     while out.last().is_some_and(|b| b.heading) {
         if let Some(b) = out.pop() {
@@ -440,6 +470,90 @@ pub(crate) fn filter_blocks(blocks: Vec<Block>, ctx: FilterContext<'_>) -> Vec<B
     out
 }
 
+/// A link line opening with a label: "Also: ...", "SEE MORE: ...", "Related - ...".
+static LABELLED_LINK: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\W*(?:\w+\W?\s*){1,3}?(?::|\s[-|»>])\s").expect("static regex"));
+
+/// Prose: a paragraph of running text, not a heading or a link line.
+fn is_prose(block: &Block) -> bool {
+    !block.heading && block.link_density() <= MAX_LINK_DENSITY && block.chars >= MIN_PROSE_CHARS
+}
+
+/// Non-whitespace characters of a paragraph that counts as prose around a lone link line.
+const MIN_PROSE_CHARS: usize = 80;
+
+/// Words a lone link line needs ("Learn more about the grant"); a bare "Next" is not one.
+const MIN_LONE_LINK_WORDS: usize = 3;
+
+/// A single linked line after a prose paragraph and before more of the article (prose or
+/// a section heading followed by prose): a "Learn more about ..." line closing a section,
+/// part of the article. Link lists have several link lines in a row, and a link line
+/// after the last paragraph has no article after it.
+fn is_lone_link_line(blocks: &[Block], i: usize) -> bool {
+    let b = &blocks[i];
+    if b.heading || b.link_density() <= MAX_LINK_DENSITY || b.text.contains('\n') {
+        return false;
+    }
+    if b.text.split_whitespace().count() < MIN_LONE_LINK_WORDS
+        || !b.text.chars().any(char::is_lowercase)
+        || LABELLED_LINK.is_match(&b.text)
+    {
+        // Shouted headlines ("CLICK HERE TO ...") and labelled links ("Also: ...",
+        // "SEE MORE: ...") promote other pages.
+        return false;
+    }
+    let before = i > 0 && is_prose(&blocks[i - 1]);
+    let after = match blocks.get(i + 1) {
+        Some(n) if n.heading => blocks.get(i + 2).is_some_and(is_prose),
+        Some(n) => is_prose(n),
+        None => false,
+    };
+    before && after
+}
+
+/// A paragraph of at least this many non-whitespace characters (not a link line) is a
+/// full paragraph of the story: the furniture tail starts after the last one.
+const TAIL_ANCHOR_CHARS: usize = 100;
+/// Fewest blocks a furniture tail has; fewer short lines may close the story.
+const MIN_TAIL_BLOCKS: usize = 4;
+/// At most this share of a furniture tail reads as sentences.
+const TAIL_PROSE_SHARE: f64 = 0.5;
+/// A furniture tail has at least this share of link text ...
+const TAIL_LINK_SHARE: f64 = 0.3;
+/// ... or at least this share of headings (lists of facts, results and recipes have
+/// neither).
+const TAIL_HEADING_SHARE: f64 = 0.34;
+
+/// Drops the furniture tail after the article: when the text after its last full
+/// paragraph is a run of short lines that mostly do not read as sentences and are link
+/// text or section headings ("Most Viewed Stories", headline lists, "Print this
+/// article"), the story has ended and the page's trailing blocks were taken with it.
+fn drop_furniture_tail(out: &mut Vec<Block>) {
+    let Some(last) = out.iter().rposition(|b| {
+        !b.heading && b.chars >= TAIL_ANCHOR_CHARS && b.link_density() <= MAX_LINK_DENSITY
+    }) else {
+        return;
+    };
+    let tail = &out[last + 1..];
+    if tail.len() < MIN_TAIL_BLOCKS {
+        return;
+    }
+    let prose = tail
+        .iter()
+        .filter(|b| !b.heading && is_sentence(&b.text) && b.chars >= 40)
+        .count();
+    let chars: usize = tail.iter().map(|b| b.chars).sum();
+    let links: usize = tail.iter().map(|b| b.link_chars).sum();
+    let headings = tail.iter().filter(|b| b.heading).count();
+    let furniture = links as f64 >= TAIL_LINK_SHARE * chars as f64
+        || (headings as f64) >= TAIL_HEADING_SHARE * tail.len() as f64;
+    if (prose as f64) <= TAIL_PROSE_SHARE * tail.len() as f64 && furniture {
+        for b in out.drain(last + 1..) {
+            tracing::debug!(reason = "furniture tail", text = %b.text, "dropped paragraph");
+        }
+    }
+}
+
 /// Why a paragraph is furniture, if it is.
 fn drop_reason(
     block: &Block,
@@ -447,6 +561,7 @@ fn drop_reason(
     title_keys: &[String],
     byline_key: Option<&str>,
     previous: Option<&str>,
+    lone_link_line: bool,
 ) -> Option<&'static str> {
     if k.is_empty() && block.chars < 3 {
         return Some("no text");
@@ -457,7 +572,10 @@ fn drop_reason(
     if byline_key == Some(k) {
         return Some("byline");
     }
-    if block.link_density() > MAX_LINK_DENSITY && !is_sentence(&block.text) && !is_url(&block.text)
+    if block.link_density() > MAX_LINK_DENSITY
+        && !lone_link_line
+        && !is_sentence(&block.text)
+        && !is_url(&block.text)
     {
         return Some("link density");
     }
@@ -526,8 +644,14 @@ pub(crate) fn is_boilerplate_line(text: &str) -> bool {
 /// A site's legal footer: "© 2012 ...", "All rights reserved", "... are registered
 /// trademarks of ...".
 pub(crate) fn is_legal_line(text: &str) -> bool {
-    text.len() <= MAX_CAPTION_CHARS && LEGAL.is_match(text)
+    (text.len() <= MAX_CAPTION_CHARS && LEGAL.is_match(text))
+        || (text.len() <= MAX_LEGAL_CHARS && LEGAL.find_iter(text).count() >= MIN_LEGAL_PHRASES)
 }
+
+/// A long legal footer (trademark lists) is told by several legal phrases.
+const MAX_LEGAL_CHARS: usize = 3000;
+/// Legal phrases a long paragraph needs to be a legal footer.
+const MIN_LEGAL_PHRASES: usize = 3;
 
 /// A caption with a photo credit.
 pub(crate) fn is_credit_line(text: &str) -> bool {
@@ -637,12 +761,54 @@ mod tests {
         assert_eq!(b, ["One bold word.", "Loose text", "Line\nbreak", "a", "b"]);
     }
 
+    fn texts(blocks: &[Block]) -> Vec<&str> {
+        blocks.iter().map(|b| b.text.as_str()).collect()
+    }
+
+    const PROSE: &str = "The council met on Thursday to agree the plan for the new roof, which has leaked over the stage since the storms of last winter.";
+
+    #[test]
+    fn a_lone_link_line_inside_the_story_stays_and_link_lists_go() {
+        let html = format!(
+            "<p>{PROSE}</p><p><a href=/g>Learn more about the grant</a></p><h2>Next</h2><p>{PROSE} Again.</p>\
+             <p><a href=/a>Other story one</a></p><p><a href=/b>Other story two</a></p>\
+             <p><a href=/c>Also: see the gallery</a></p><p>{PROSE} Third.</p>"
+        );
+        let doc = Document::from(html.as_str());
+        let kept = filter_blocks(render_blocks(&doc.root()), FilterContext::default());
+        let kept = texts(&kept);
+        assert!(kept.contains(&"Learn more about the grant"), "{kept:?}");
+        assert!(
+            !kept
+                .iter()
+                .any(|t| t.contains("Other story") || t.contains("gallery")),
+            "{kept:?}"
+        );
+    }
+
+    #[test]
+    fn the_furniture_tail_goes_and_a_list_of_facts_stays() {
+        let tail = "<h3>Most Viewed</h3><p><a href=/a>One headline</a></p><h3>Business Resources</h3><p>Print this article</p><p><a href=/b>Two headline</a></p><p>E-mail this article</p><p>Larger text | Smaller text</p>";
+        let doc = Document::from(format!("<p>{PROSE}</p>{tail}").as_str());
+        let kept = filter_blocks(render_blocks(&doc.root()), FilterContext::default());
+        assert_eq!(texts(&kept), [PROSE]);
+        let facts = "<h3>Results</h3><p>Viera 1, Melbourne 0</p><p>Merritt Island 2, Titusville 1</p><p>Astronaut 3, Palm Bay 2</p><p>Cocoa 0, Rockledge 0</p>";
+        let doc = Document::from(format!("<p>{PROSE}</p>{facts}").as_str());
+        let kept = filter_blocks(render_blocks(&doc.root()), FilterContext::default());
+        assert_eq!(kept.len(), 6);
+    }
+
     #[test]
     fn measures_link_density() {
         let doc = Document::from("<p><a href=x>Related story here</a> ok</p>");
         let b = render_blocks(&doc.root());
         assert_eq!(b.len(), 1);
         assert!(b[0].link_density() > 0.8);
+        // Links that lead nowhere else are words, not link text.
+        let doc = Document::from(
+            "<p><a name=x>Term</a> <a href='javascript:void(0)'>one</a> <a href='mailto:a@b.c'>two</a> <a href='#'>three</a></p>",
+        );
+        assert_eq!(render_blocks(&doc.root())[0].link_chars, 0);
     }
 
     #[test]
@@ -674,6 +840,14 @@ mod tests {
         assert!(is_dateline("Nov. 20, 2019Updated: Nov. 20, 2019 1:35 a.m."));
         assert!(!is_dateline("On Nov 19, 2019 the council met"));
         assert!(!is_dateline("2019"));
+        assert!(is_legal_line(&format!(
+            "{} are registered trademarks of the League. {} are trademarks of the League. © League 2012. All Rights Reserved.",
+            "Name and logo, ".repeat(20),
+            "Word mark, ".repeat(20)
+        )));
+        assert!(is_boilerplate_line(
+            "You can follow any responses to this entry through the RSS 2.0 feed."
+        ));
         assert!(is_byline_line("By Paul Takahashi"));
         assert!(!is_byline_line("By 2030 the plan aims to cut costs"));
     }
