@@ -470,18 +470,33 @@ fn write_record(
     }
 }
 
-fn batch(settings: &Settings, io: &IoArgs) -> anyhow::Result<ExitCode> {
-    use rayon::prelude::*;
-    let engine = Engine::new(settings)?;
-    let rt = runtime()?;
+/// Reads `io`'s JSON Lines input in chunks of [`BATCH_CHUNK_LINES`] lines, hands each chunk
+/// and the output to `work` (which writes one record per line and returns how many failed),
+/// flushes the output, and returns the failures of all chunks. Memory stays flat on inputs
+/// of any length.
+fn each_chunk(
+    io: &IoArgs,
+    mut work: impl FnMut(Vec<Result<String, String>>, &mut dyn Write) -> anyhow::Result<usize>,
+) -> anyhow::Result<usize> {
     let mut input = open_input(&io.input)?;
     let mut out = open_output(&io.output)?;
-    let mut failed = 0usize;
+    let mut failed = 0;
     loop {
         let lines = read_chunk(&mut *input, BATCH_CHUNK_LINES)?;
         if lines.is_empty() {
             break;
         }
+        failed += work(lines, &mut *out)?;
+    }
+    out.flush()?;
+    Ok(failed)
+}
+
+fn batch(settings: &Settings, io: &IoArgs) -> anyhow::Result<ExitCode> {
+    use rayon::prelude::*;
+    let engine = Engine::new(settings)?;
+    let rt = runtime()?;
+    let failed = each_chunk(io, |lines, out| {
         let jobs: Vec<Job> = lines.into_par_iter().map(parse_line).collect();
         // CPU work on every core with rayon; fetches concurrently on the async runtime.
         let fetched = rt.block_on(fetch_all(&engine, &jobs));
@@ -498,16 +513,17 @@ fn batch(settings: &Settings, io: &IoArgs) -> anyhow::Result<ExitCode> {
                 Job::Fetch(id, _, _) => (id, None),
             })
             .collect();
+        let mut failed = 0;
         for (id, result) in results {
             let result = result
                 .or_else(|| fetched.next())
                 .unwrap_or_else(|| Err(Error::BadInput("internal: missing fetch result".into())));
-            if !write_record(&mut *out, &id, &result)? {
+            if !write_record(out, &id, &result)? {
                 failed += 1;
             }
         }
-    }
-    out.flush()?;
+        Ok(failed)
+    })?;
     if failed > 0 {
         eprintln!("{failed} record(s) failed; see their error records");
         return Ok(ExitCode::from(1));
@@ -559,14 +575,8 @@ fn sentences(io: &IoArgs) -> anyhow::Result<ExitCode> {
         id: &'a Value,
         sentences: Vec<&'a str>,
     }
-    let mut input = open_input(&io.input)?;
-    let mut out = open_output(&io.output)?;
-    let mut failed = 0usize;
-    loop {
-        let lines = read_chunk(&mut *input, BATCH_CHUNK_LINES)?;
-        if lines.is_empty() {
-            break;
-        }
+    let failed = each_chunk(io, |lines, mut out| {
+        let mut failed = 0;
         for line in lines {
             let parsed = line.map_err(Error::BadInput).and_then(|l| {
                 serde_json::from_str::<In>(&l)
@@ -589,12 +599,12 @@ fn sentences(io: &IoArgs) -> anyhow::Result<ExitCode> {
                 }
                 Err(e) => {
                     failed += 1;
-                    write_record(&mut *out, &Value::Null, &Err(e))?;
+                    write_record(out, &Value::Null, &Err(e))?;
                 }
             }
         }
-    }
-    out.flush()?;
+        Ok(failed)
+    })?;
     Ok(if failed == 0 {
         ExitCode::SUCCESS
     } else {

@@ -8,11 +8,12 @@
 
 #[path = "support/fake_discord.rs"]
 mod fake_discord;
+#[path = "support/pages.rs"]
+mod pages;
 #[path = "support/servers.rs"]
 mod servers;
 
 use std::collections::HashMap;
-use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -118,13 +119,8 @@ impl Pages {
         let app = Router::new()
             .route("/:name", get(page))
             .with_state(Arc::clone(&state));
-        let listener = tokio::net::TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], 0)))
-            .await
-            .unwrap();
-        let addr = listener.local_addr().unwrap();
-        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
         Self {
-            base: format!("http://{addr}"),
+            base: pages::serve(app).await,
             state,
         }
     }
@@ -1291,17 +1287,7 @@ fn huge_brief() -> Brief {
 }
 
 fn assert_within_limits(e: &embed::Embed) {
-    let len = |s: &Option<String>| s.as_deref().map_or(0, discord_len);
-    assert!(len(&e.title) <= embed::TITLE_MAX);
-    assert!(len(&e.description) <= embed::DESCRIPTION_MAX);
-    assert!(len(&e.author) <= embed::AUTHOR_MAX);
-    assert!(len(&e.footer) <= embed::FOOTER_MAX);
-    assert!(e.fields.len() <= embed::FIELDS_MAX);
-    for f in &e.fields {
-        assert!(discord_len(&f.name) <= embed::FIELD_NAME_MAX && !f.name.is_empty());
-        assert!(discord_len(&f.value) <= embed::FIELD_VALUE_MAX && !f.value.is_empty());
-    }
-    assert!(e.total_len() <= embed::MESSAGE_EMBEDS_TOTAL_MAX);
+    assert_eq!(e.limit_broken(), None, "{e:?}");
 }
 
 #[test]

@@ -83,17 +83,7 @@ fuzz_target!(|input: (
 });
 
 fn check(e: &Embed) {
-    let len = |s: &Option<String>| s.as_deref().map_or(0, discord_len);
-    assert!(len(&e.title) <= embed::TITLE_MAX);
-    assert!(len(&e.description) <= embed::DESCRIPTION_MAX);
-    assert!(len(&e.author) <= embed::AUTHOR_MAX);
-    assert!(len(&e.footer) <= embed::FOOTER_MAX);
-    assert!(e.fields.len() <= embed::FIELDS_MAX);
-    for f in &e.fields {
-        assert!(!f.name.is_empty() && discord_len(&f.name) <= embed::FIELD_NAME_MAX);
-        assert!(!f.value.is_empty() && discord_len(&f.value) <= embed::FIELD_VALUE_MAX);
-    }
-    assert!(e.total_len() <= embed::MESSAGE_EMBEDS_TOTAL_MAX);
+    assert_eq!(e.limit_broken(), None, "{e:?}");
     let texts = [&e.title, &e.author, &e.description, &e.footer]
         .into_iter()
         .flatten()

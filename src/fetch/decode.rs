@@ -34,12 +34,7 @@ pub(crate) fn decode_html_from(
     content_type: Option<&str>,
     tld: Option<&[u8]>,
 ) -> String {
-    let encoding = Encoding::for_bom(bytes)
-        .map(|(enc, _)| enc)
-        .or_else(|| content_type.and_then(header_charset))
-        .or_else(|| meta_charset(bytes))
-        .unwrap_or_else(|| detect(bytes, tld));
-    decode_with(bytes, encoding)
+    decode_body(bytes, content_type, tld, true)
 }
 
 /// Decodes a plain-text body: BOM, then the Content-Type header's charset, then UTF-8
@@ -55,9 +50,21 @@ pub(crate) fn decode_text_from(
     content_type: Option<&str>,
     tld: Option<&[u8]>,
 ) -> String {
+    decode_body(bytes, content_type, tld, false)
+}
+
+/// Decodes `bytes` in the first encoding found: BOM, the Content-Type header's charset, the
+/// `<meta>` declarations (HTML only, `scan_meta`), then detection (UTF-8 validity first).
+fn decode_body(
+    bytes: &[u8],
+    content_type: Option<&str>,
+    tld: Option<&[u8]>,
+    scan_meta: bool,
+) -> String {
     let encoding = Encoding::for_bom(bytes)
         .map(|(enc, _)| enc)
         .or_else(|| content_type.and_then(header_charset))
+        .or_else(|| scan_meta.then(|| meta_charset(bytes)).flatten())
         .unwrap_or_else(|| detect(bytes, tld));
     decode_with(bytes, encoding)
 }

@@ -92,6 +92,38 @@ impl Embed {
                 .map(|f| discord_len(&f.name) + discord_len(&f.value))
                 .sum::<usize>()
     }
+
+    /// The first of Discord's embed limits this embed breaks (`None`: it is inside all of
+    /// them): each part's length, the field count, empty field names or values, and the
+    /// per-message total. For checking what the card code builds, in tests and fuzzing.
+    #[must_use]
+    pub fn limit_broken(&self) -> Option<&'static str> {
+        let over = |s: &Option<String>, max: usize| s.as_deref().map_or(0, discord_len) > max;
+        if over(&self.title, TITLE_MAX) {
+            return Some("title");
+        }
+        if over(&self.description, DESCRIPTION_MAX) {
+            return Some("description");
+        }
+        if over(&self.author, AUTHOR_MAX) {
+            return Some("author");
+        }
+        if over(&self.footer, FOOTER_MAX) {
+            return Some("footer");
+        }
+        if self.fields.len() > FIELDS_MAX {
+            return Some("field count");
+        }
+        for f in &self.fields {
+            if f.name.is_empty() || discord_len(&f.name) > FIELD_NAME_MAX {
+                return Some("field name");
+            }
+            if f.value.is_empty() || discord_len(&f.value) > FIELD_VALUE_MAX {
+                return Some("field value");
+            }
+        }
+        (self.total_len() > MESSAGE_EMBEDS_TOTAL_MAX).then_some("total")
+    }
 }
 
 /// One message to send: optional content, up to ten embeds and a row of buttons.
@@ -365,6 +397,32 @@ mod tests {
     use crate::render::fixtures::example_brief;
     use crate::render::meta::unix_time;
     use crate::render::why::why_text;
+
+    #[test]
+    fn limit_broken_names_the_first_limit_an_embed_breaks() {
+        assert_eq!(Embed::default().limit_broken(), None);
+        let long_title = Embed {
+            title: Some("t".repeat(TITLE_MAX + 1)),
+            ..Embed::default()
+        };
+        assert_eq!(long_title.limit_broken(), Some("title"));
+        let field = |name: &str, value: &str| Field {
+            name: name.into(),
+            value: value.into(),
+            inline: false,
+        };
+        let empty_name = Embed {
+            fields: vec![field("", "v")],
+            ..Embed::default()
+        };
+        assert_eq!(empty_name.limit_broken(), Some("field name"));
+        let over_total = Embed {
+            description: Some("d".repeat(DESCRIPTION_MAX)),
+            fields: vec![field("n", &"v".repeat(FIELD_VALUE_MAX)); 2],
+            ..Embed::default()
+        };
+        assert_eq!(over_total.limit_broken(), Some("total"));
+    }
 
     #[test]
     fn the_card_is_verdict_first_and_shows_no_sentence_twice() {

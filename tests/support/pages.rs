@@ -1,6 +1,7 @@
 //! Page servers on 127.0.0.1 for the tests and benches: [`Pages`] serves the example
 //! article under any name, after a delay, and counts requests per name; [`serve_pages`]
-//! serves numbered pages made by a function, as a news site would.
+//! serves numbered pages made by a function, as a news site would; [`serve`] puts any
+//! router on a free loopback port (the tests' own page servers use it too).
 
 #![allow(dead_code)]
 
@@ -48,13 +49,8 @@ impl Pages {
                 ),
             )
             .with_state(Arc::clone(&hits));
-        let listener = tokio::net::TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], 0)))
-            .await
-            .unwrap();
-        let addr = listener.local_addr().unwrap();
-        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
         Self {
-            base: format!("http://{addr}"),
+            base: serve(app).await,
             hits,
         }
     }
@@ -95,10 +91,16 @@ where
             }
         }),
     );
+    serve(app).await
+}
+
+/// Serves `app` on a free port of 127.0.0.1 until the test ends; returns its base URL,
+/// `http://127.0.0.1:PORT`.
+pub async fn serve(app: Router) -> String {
     let listener = tokio::net::TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], 0)))
         .await
-        .expect("bind");
-    let addr = listener.local_addr().expect("addr");
+        .expect("bind a port on 127.0.0.1");
+    let addr = listener.local_addr().expect("the bound address");
     tokio::spawn(async move { axum::serve(listener, app).await });
     format!("http://{addr}")
 }
