@@ -71,15 +71,24 @@ const MAX_STANDALONE_QUOTE_BYTES: usize = 200;
 /// parenthesis may hold whole sentences.
 const MAX_BRACKET_BYTES: usize = 80;
 
+/// Longest reference mark taken as part of the sentence before it (`[12, 14–16]`).
+const MAX_CITATION_BYTES: usize = 12;
+
 /// Most footnote numbers read after a full stop they are glued to (`gap.11 12 Take`).
 const MAX_GLUED_NOTES: usize = 4;
 
 /// Longest footnote number glued to a full stop, in digits: longer runs are figures.
 const MAX_NOTE_DIGITS: usize = 3;
 
+/// How far ahead the next item of a numbered or lettered list is looked for (`1. ... 2. ...`).
+const MAX_LIST_ITEM_BYTES: usize = 600;
+
 /// The word before a full stop is looked at only up to this many bytes back: abbreviations
 /// are short, and a long token (URL, e-mail) is an ordinary word.
 const MAX_WORD_BYTES: usize = 64;
+
+/// Longest abbreviation in the lists (`messrs`, `approx`): longer words are not looked up.
+const MAX_ABBREVIATION_BYTES: usize = 6;
 
 /// A sentence so far of at most this many words that opens with a preposition (`At 5 a.m.`)
 /// is a leading phrase, not a sentence: an abbreviation after it ends nothing.

@@ -5,8 +5,7 @@
 //! which is how the scan tells a list from a number or an initial. It knows nothing of
 //! sentences.
 
-/// How far ahead the next item of a numbered or lettered list is looked for (`1. ... 2. ...`).
-const MAX_LIST_ITEM_BYTES: usize = 600;
+use super::MAX_LIST_ITEM_BYTES;
 
 /// A list marker at the start of a sentence (`1.`, `2.)`, `a)`, `(iv)`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

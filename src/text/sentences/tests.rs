@@ -6,7 +6,7 @@ use super::lexicon::{
     STARTERS, STATES, STRONG_STARTERS, TIME_CONTINUATIONS, TITLES,
 };
 use super::split_sentences;
-use super::words::MAX_ABBREVIATION_BYTES;
+use super::MAX_ABBREVIATION_BYTES;
 
 fn split(text: &str) -> Vec<&str> {
     split_sentences(text)

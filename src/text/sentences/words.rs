@@ -7,12 +7,7 @@
 //! follows the full stop: the scan in the parent module weighs both sides.
 
 use super::lexicon::{key, DANGLING, GENERIC, NEVER_END, NUMERIC, STATES, TITLES};
-
-/// Longest reference mark taken as part of the sentence before it (`[12, 14–16]`).
-const MAX_CITATION_BYTES: usize = 12;
-
-/// Longest abbreviation in the lists (`messrs`, `approx`): longer words are not looked up.
-pub(super) const MAX_ABBREVIATION_BYTES: usize = 6;
+use super::{MAX_ABBREVIATION_BYTES, MAX_CITATION_BYTES};
 
 /// What the word before a full stop is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
