@@ -55,6 +55,7 @@ fuzz_target!(|input: (
                     newsbrief::StatusLabel::Confirmed,
                 ][usize::from(l % 4)],
                 evidence: evidence.to_string(),
+                confidence: f64::from(l) / f64::from(u8::MAX),
             })
             .collect(),
         stats: newsbrief::Stats {
