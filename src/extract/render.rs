@@ -6,6 +6,9 @@
 //! container: link lists, "Advertisement" / "Read more" lines, photo credits, date and
 //! byline lines, repeats and the headline itself. Not for: choosing the container (the
 //! readability scorer does that) or metadata (see `metadata`).
+//!
+//! One file on purpose: the paragraph filters read the link-text measure and the block
+//! structure the rendering records, and each filter is a few lines over that shared record.
 
 use std::sync::LazyLock;
 
