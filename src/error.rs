@@ -68,6 +68,10 @@ pub enum Error {
     /// The response is not an HTML or text document.
     #[error("not an article: the link serves `{0}`, not a web page")]
     NotAnArticle(String),
+    /// The page is a section front: several stories of similar weight, none the main one
+    /// (kind `not_an_article`, like a non-page response).
+    #[error("not an article: a section front (several stories, none the main one)")]
+    SectionFront,
     /// The page or file holds no readable text.
     #[error("the page has no readable article text")]
     EmptyPage,
@@ -100,7 +104,7 @@ impl Error {
             Self::TooManyRedirects(_) => "too_many_redirects",
             Self::HttpStatus { .. } => "http_status",
             Self::TooLarge(_) => "too_large",
-            Self::NotAnArticle(_) => "not_an_article",
+            Self::NotAnArticle(_) | Self::SectionFront => "not_an_article",
             Self::EmptyPage => "empty_page",
             Self::Io { .. } => "io",
             Self::BadInput(_) => "bad_input",

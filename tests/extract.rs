@@ -469,7 +469,7 @@ fn a_section_front_is_not_an_article_but_an_article_with_related_teasers_is() {
     // Five stories of similar weight, nothing stands out: not an article.
     let front: String = (0..5).map(|i| teaser(i, 40 + i * 3)).collect();
     match extract(&page("News", &front), None) {
-        Err(Error::NotAnArticle(_)) => {}
+        Err(e @ Error::SectionFront) => assert_eq!(e.kind(), "not_an_article"),
         other => panic!("a section front gave {other:?}"),
     }
     // One story with related-story teasers under it: the story.

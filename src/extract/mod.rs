@@ -73,7 +73,7 @@ pub fn extract(html: &str, url: Option<&str>) -> Result<Article> {
     let html = html.as_ref();
     let doc = Document::from(html);
     if is_section_front(&doc) {
-        return Err(Error::NotAnArticle(SECTION_FRONT.to_string()));
+        return Err(Error::SectionFront);
     }
     let meta = metadata::collect(&doc, url);
     let report = clean::preclean(&doc);
@@ -112,9 +112,6 @@ pub fn extract(html: &str, url: Option<&str>) -> Result<Article> {
         text,
     })
 }
-
-/// What a section front is called in its [`Error::NotAnArticle`].
-const SECTION_FRONT: &str = "a section front (several stories, none the main one)";
 
 /// Marked-up stories: `<article>` elements and elements with a post class.
 const STORY_SELECTOR: &str = "article, .post, .hentry, .h-entry, .entry, .story";
