@@ -14,7 +14,7 @@
 //! [`CacheConfig::server_slots`]), and a free slot goes to the waiting request whose person,
 //! then server, holds the fewest, so links to a slow host cannot keep everyone else waiting.
 //! Each brief remembers the redirects that led to it, so an asker's domain filter
-//! ([`Asker::accepts`]) is checked on every hop and on the final URL, for cached briefs too. Failures of a link are remembered briefly (the same dead link
+//! (`Asker::accepts`) is checked on every hop and on the final URL, for cached briefs too. Failures of a link are remembered briefly (the same dead link
 //! pasted again and again is fetched once); successes live for the cache TTL.
 //! With a shared cache ([`crate::shared`], Redis) behind the local one, a local miss first
 //! looks there, and a link another process is fetching right now is waited for instead of

@@ -255,7 +255,7 @@ fn retry_wait(e: &SendError, attempt: u32) -> Option<Duration> {
 }
 
 /// Runs `send` up to [`SEND_ATTEMPTS`] times, each bounded by `timeout`, while it fails in
-/// a retryable way (5xx, 429, transport error or timeout), waiting as [`retry_wait`] says.
+/// a retryable way (5xx, 429, transport error or timeout), waiting as `retry_wait` says.
 ///
 /// # Errors
 /// The last error.
@@ -350,7 +350,7 @@ async fn post_message(
 /// author and does not fail if the message was deleted). Each message carries a nonce that
 /// Discord enforces, so a retry after a lost response never posts twice. With `proxy_client`
 /// (proxy mode) the messages are posted through it, so that a 429's advertised wait is read
-/// and waited out (see [`post_message`]); without, through serenity (whose own limiter then
+/// and waited out (see `post_message`); without, through serenity (whose own limiter then
 /// waits out 429s).
 ///
 /// Returns the messages sent.

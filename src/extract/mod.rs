@@ -2,11 +2,11 @@
 //!
 //! Pure: takes HTML that is already decoded to a string, never touches the network. The
 //! page is parsed once; then, in order:
-//! 1. [`metadata`] reads headline, site, byline, date and language from the whole page;
-//! 2. [`clean`] removes page furniture (navigation, share bars, newsletter boxes, related
+//! 1. `metadata` reads headline, site, byline, date and language from the whole page;
+//! 2. `clean` removes page furniture (navigation, share bars, newsletter boxes, related
 //!    links, comment sections, photo credits, hidden elements) from the DOM;
 //! 3. the readability scorer (`dom_smoothie`) picks the main content container;
-//! 4. [`render`] turns it into paragraphs and drops furniture lines left inside it;
+//! 4. `render` turns it into paragraphs and drops furniture lines left inside it;
 //! 5. when that leaves too little, fallbacks take over (JSON-LD `articleBody`, the largest
 //!    `<article>` / `<main>`, the page body), so a page with text never gives an empty
 //!    article.

@@ -9,7 +9,7 @@
 //!
 //! Two layers:
 //! 1. **Named rules** find the cues (phrases in `prompts/status.toml`) in each sentence and
-//!    say where each stands ([`features`]):
+//!    say where each stands ([`features`](mod@features)):
 //!    - [`RULE_MAIN_CLAIM`]: headline and lead are kept apart from the body; body sentences
 //!      are weighted by position.
 //!    - [`RULE_NEGATION`]: "has not confirmed", "did not deny" do not count.

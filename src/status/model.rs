@@ -1,6 +1,6 @@
 //! The learned part of status: one logistic model per decision over the document features.
 //!
-//! For turning the named rules' outputs (see [`super::features`]) into decisions with weights
+//! For turning the named rules' outputs (see [`super::features`](mod@super::features)) into decisions with weights
 //! learned from labelled articles rather than set by hand. The weights live in
 //! `prompts/status_model.toml`, written by the trainer (`train status`, `src/bin/train/status.rs`) and
 //! compiled in; inference is one dot product per head, no runtime dependency. Not for
